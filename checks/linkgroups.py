@@ -1,0 +1,86 @@
+"""Grouping of link problems by responsible department (contract §4, ``broken-link``).
+
+A link in the shared header, footer or navigation is the site owner's to fix
+once, not every department's on every page; a link in an article is the
+department's that published it. Where the markup hides the template (no
+header/footer/nav markers), a target linked from at least half of all HTML
+pages (and from at least ``TEMPLATE_MIN_PAGES``) is treated as template too.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from govcrawl.facts import SiteFacts
+from govcrawl.model import LinkFacts, PageFacts
+
+TEMPLATE_SHARE = 0.5
+TEMPLATE_MIN_PAGES = 10
+
+
+@dataclass
+class LinkGroup:
+    """All places one problem target appears for one department."""
+
+    target: str
+    department: str
+    template: bool
+    places: list[tuple[PageFacts, LinkFacts]] = field(default_factory=list)
+
+    @property
+    def pages(self) -> list[str]:
+        return sorted({page.url for page, _ in self.places})
+
+    def first_page(self, homepage: str | None) -> str:
+        """A deterministic linking page: the homepage when it is one, else the first URL."""
+        pages = self.pages
+        return homepage if homepage in pages else pages[0]
+
+    @property
+    def link(self) -> LinkFacts:
+        """A representative link (the first in crawl order) for the evidence."""
+        return self.places[0][1]
+
+
+def group_links(
+    site: SiteFacts,
+    departments,
+    matches: Callable[[PageFacts, LinkFacts], bool],
+    key: Callable[[LinkFacts], str] = lambda link: link.url,
+) -> Iterator[LinkGroup]:
+    """Group the (page, link) pairs that ``matches`` by (target, department)."""
+    hits = [(page, link) for page, link in site.links() if matches(page, link)]
+    if not hits:
+        return
+    html_pages = sum(1 for _ in site.html_pages())
+    spread = Counter()
+    for page, link in {(p.url, key(ln)): (p, ln) for p, ln in hits}.values():
+        spread[key(link)] += 1
+    threshold = max(TEMPLATE_MIN_PAGES, html_pages * TEMPLATE_SHARE)
+    groups: dict[tuple[str, str], LinkGroup] = {}
+    order: defaultdict[tuple[str, str], int] = defaultdict(int)
+    for page, link in hits:
+        target = key(link)
+        template = link.region.is_template or spread[target] >= threshold
+        department = departments.owner if template else departments.for_page(page.url, page)
+        group = groups.get((target, department))
+        if group is None:
+            group = groups[(target, department)] = LinkGroup(target, department, template)
+            order[(target, department)] = len(order)
+        group.template = group.template or template
+        group.places.append((page, link))
+    yield from groups.values()
+
+
+def link_evidence(group: LinkGroup, **extra) -> dict:
+    link = group.link
+    evidence = {
+        "link_text": link.text,
+        "tag": link.tag,
+        "in_template": group.template,
+        "linking_pages": len(group.pages),
+    }
+    evidence.update({k: v for k, v in extra.items() if v is not None})
+    return evidence

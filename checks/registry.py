@@ -1,0 +1,114 @@
+"""The check registry: metadata beside code, and the context that makes findings.
+
+Modelled on axe-core's rule catalogue: each check is metadata (id, Chinese
+title, severity, basis, fix hint) plus one evaluation function. The catalogue
+(`govcrawl checks`, the README table) is generated from this metadata, never
+written twice. ``CheckContext.finding`` fills the department, the stable id and
+the common fields so that no check repeats that logic.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from govcrawl.departments import DepartmentRules
+from govcrawl.facts import SiteFacts
+from govcrawl.model import Finding, Severity
+
+RuleFunc = Callable[["SiteFacts", "CheckContext"], Iterable[Finding]]
+
+
+@dataclass
+class Check:
+    """One check: what it is called, why it exists, how to fix what it finds."""
+
+    id: str
+    title: str  # Chinese, shown to webmasters
+    severity: Severity
+    basis: str  # the plan item or national rule it enforces
+    fix: str  # a concrete fix hint in Chinese
+    summary: str = ""  # one sentence: exactly what is flagged (catalogue)
+    func: RuleFunc | None = field(default=None, repr=False)
+
+    def rule(self, func: RuleFunc) -> RuleFunc:
+        """Decorator: register the evaluation function of this check."""
+        self.func = func
+        return func
+
+    def run(self, site: SiteFacts, ctx: CheckContext) -> list[Finding]:
+        if self.func is None:
+            raise RuntimeError(f"check {self.id} has no rule")
+        return list(self.func(site, ctx))
+
+
+@dataclass
+class CheckContext:
+    """What a check may know besides the facts: the site's rules and the date."""
+
+    site_id: str
+    check: Check
+    today: date
+    departments: DepartmentRules
+    settings: dict = field(default_factory=dict)  # site config as plain data, for check options
+
+    def finding(
+        self,
+        *,
+        url: str,
+        message: str,
+        target: str | None = None,
+        title: str | None = None,
+        evidence: dict | None = None,
+        occurrences: Iterable[str] = (),
+        department: str | None = None,
+        identity: tuple[str, ...] | None = None,
+        severity: Severity | None = None,
+        site: SiteFacts | None = None,
+    ) -> Finding:
+        """Build a finding with its department and stable id.
+
+        The id hashes the site, the check and ``identity`` (default: url and
+        target, the contract's identifying pair) so the same problem keeps the
+        same id night after night. Checks whose ``url`` is only one of several
+        linking pages pass an identity that does not depend on it.
+        """
+        if department is None:
+            page = site.page(url) if site is not None else None
+            department = self.departments.for_page(url, page)
+        if title is None and site is not None:
+            page = site.page(url)
+            title = page.title if page is not None else None
+        key = identity if identity is not None else (url, target or "")
+        digest = hashlib.sha1("\x1f".join((self.site_id, self.check.id, *key)).encode()).hexdigest()[:20]
+        return Finding(
+            id=f"{self.check.id}:{digest}",
+            check=self.check.id,
+            severity=severity or self.check.severity,
+            department=department,
+            url=url,
+            target=target,
+            title=title,
+            message=message,
+            evidence=evidence or {},
+            occurrences=sorted(set(occurrences) - {url}),
+        )
+
+
+def run_checks(
+    checks: Iterable[Check],
+    site: SiteFacts,
+    *,
+    site_id: str,
+    today: date,
+    departments: DepartmentRules,
+    settings: dict | None = None,
+) -> Iterator[Finding]:
+    """Run each check over the facts; findings come out in catalogue order."""
+    for check in checks:
+        ctx = CheckContext(site_id, check, today, departments, settings or {})
+        findings = check.run(site, ctx)
+        findings.sort(key=lambda f: (f.department, f.url, f.target or ""))
+        yield from findings

@@ -1,0 +1,1 @@
+"""The Scrapy project: fetch, decode and extract facts. It never judges."""

@@ -1,0 +1,312 @@
+"""The resource lane: status of attachments, images and external links, on the second core.
+
+Pages go through Scrapy; everything the crawl only needs a *status* for
+(attachments, images, stylesheets, scripts, external links) goes here. Scrapy
+costs about 2.5 ms of CPU per request, which for ~4 resources per page would
+cap a 2-core machine well below the page rate, so this lane runs in its own
+process with a lean asyncio client: HEAD first, GET (headers only, body never
+read) when HEAD is refused or answers an error, per-host concurrency and
+spacing, retries on timeouts. Each URL is checked once per run.
+
+Outcomes are written straight into the run's store, so the spider process only
+sends URLs and reads two counters.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import multiprocessing as mp
+import queue
+import socket
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from govcrawl.model import LinkOutcome, LinkState
+from govcrawl.netclass import address_kind
+
+MAX_REDIRECTS = 10
+
+BROKEN_STATUSES = frozenset({404, 410})
+UNVERIFIED_STATUSES = frozenset({401, 403, 429})
+
+
+def classify(status: int | None, *, internal: bool, error: str | None = None) -> tuple[LinkState, str]:
+    """Contract §4 "Broken": the one place a status becomes ok / broken / unverified."""
+    if status is None:
+        return LinkState.BROKEN, error or "无响应"
+    if 200 <= status < 400:
+        return LinkState.OK, f"HTTP {status}"
+    if internal:
+        return LinkState.BROKEN, f"HTTP {status}"
+    if status in UNVERIFIED_STATUSES:
+        return LinkState.UNVERIFIED, f"HTTP {status}（可能是网站拦截了自动访问）"
+    if status in BROKEN_STATUSES or status >= 500:
+        return LinkState.BROKEN, f"HTTP {status}"
+    # Other 4xx from an external host (400, 405, 406, 451...) after the GET retry:
+    # the server refused our request but the resource may exist; do not call it broken.
+    return LinkState.UNVERIFIED, f"HTTP {status}"
+
+
+@dataclass(frozen=True)
+class HostPolicy:
+    concurrency: int
+    interval: float  # minimum seconds between request starts to the host
+
+
+@dataclass(frozen=True)
+class LanePlan:
+    """Everything the lane process needs; plain data so it pickles under spawn."""
+
+    store_path: str
+    run_id: str
+    internal_hosts: tuple[str, ...]
+    internal_policy: HostPolicy
+    external_policy: HostPolicy
+    timeout: float
+    external_timeout: float
+    retries: int
+    allow_private: bool
+    user_agent: str
+    extra: dict = field(default_factory=dict)
+
+
+class _HostGate:
+    """Per-host concurrency and spacing of request starts."""
+
+    def __init__(self, policy: HostPolicy):
+        self.sem = asyncio.Semaphore(policy.concurrency)
+        self.interval = policy.interval
+        self.next_start = 0.0
+        self.lock = asyncio.Lock()
+
+    async def __aenter__(self) -> None:
+        await self.sem.acquire()
+        if self.interval > 0:
+            async with self.lock:
+                now = time.monotonic()
+                wait = self.next_start - now
+                self.next_start = max(now, self.next_start) + self.interval
+            if wait > 0:
+                await asyncio.sleep(wait)
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.sem.release()
+
+
+def _error_reason(exc: BaseException) -> str:
+    import aiohttp
+
+    if isinstance(exc, aiohttp.TooManyRedirects):
+        return f"重定向循环或超过{MAX_REDIRECTS}次"
+    if isinstance(exc, asyncio.TimeoutError | TimeoutError):
+        return "请求超时"
+    if isinstance(exc, aiohttp.ClientConnectorDNSError):
+        return "域名无法解析"
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        os_error = getattr(exc, "os_error", None)
+        if isinstance(os_error, ConnectionRefusedError):
+            return "连接被拒绝"
+        return f"无法连接（{exc.__class__.__name__}）"
+    if isinstance(exc, aiohttp.ServerDisconnectedError | ConnectionResetError):
+        return "连接被服务器中断"
+    return f"请求失败（{exc.__class__.__name__}）"
+
+
+class _Checker:
+    def __init__(self, plan: LanePlan):
+        self.plan = plan
+        self.gates: dict[str, _HostGate] = {}
+        self.private_cache: dict[str, str | None] = {}
+
+    def gate(self, host: str, internal: bool) -> _HostGate:
+        gate = self.gates.get(host)
+        if gate is None:
+            policy = self.plan.internal_policy if internal else self.plan.external_policy
+            gate = self.gates[host] = _HostGate(policy)
+        return gate
+
+    async def private_reason(self, host: str) -> str | None:
+        """Non-public address an external host resolves to (when not allowed), cached per host."""
+        if host in self.private_cache:
+            return self.private_cache[host]
+        reason = None
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+            for info in infos:
+                import ipaddress
+
+                kind = address_kind(ipaddress.ip_address(info[4][0]))
+                if kind:
+                    reason = f"解析到{kind} {info[4][0]}，未访问"
+                    break
+        except OSError:
+            reason = None  # let the request itself report the DNS failure
+        self.private_cache[host] = reason
+        return reason
+
+    async def check(self, session, url: str, internal: bool) -> LinkOutcome:
+        import aiohttp
+
+        host = urlsplit(url).hostname or ""
+        if not internal and not self.plan.allow_private:
+            reason = await self.private_reason(host)
+            if reason:
+                return LinkOutcome(url, LinkState.EXCLUDED, None, reason, None, internal, None)
+        timeout = aiohttp.ClientTimeout(total=self.plan.timeout if internal else self.plan.external_timeout)
+        last_error: BaseException | None = None
+        for attempt in range(self.plan.retries + 1):
+            if attempt:
+                await asyncio.sleep(min(4.0, 0.5 * 2**attempt))
+            try:
+                async with self.gate(urlsplit(url).netloc, internal):
+                    method = "HEAD"
+                    status, final = await self._fetch(session, "HEAD", url, timeout)
+                    if status >= 400 and status != 429:
+                        # Many CMS answer HEAD with 404/405/501; only GET is authoritative.
+                        method = "GET"
+                        status, final = await self._fetch(session, "GET", url, timeout)
+                state, reason = classify(status, internal=internal)
+                return LinkOutcome(url, state, status, reason, final if final != url else None, internal, method)
+            except aiohttp.TooManyRedirects as exc:
+                state, reason = classify(None, internal=internal, error=_error_reason(exc))
+                return LinkOutcome(url, state, None, reason, None, internal, "HEAD")
+            except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+                last_error = exc
+                if isinstance(exc, aiohttp.ClientConnectorDNSError):
+                    break
+        state, reason = classify(None, internal=internal, error=_error_reason(last_error or TimeoutError()))
+        return LinkOutcome(url, state, None, reason, None, internal, None)
+
+    @staticmethod
+    async def _fetch(session, method: str, url: str, timeout) -> tuple[int, str]:
+        async with session.request(
+            method, url, allow_redirects=True, max_redirects=MAX_REDIRECTS, timeout=timeout
+        ) as resp:
+            # The body is never read: leaving the context closes the connection
+            # for a GET, which costs a reconnect but no download.
+            return resp.status, str(resp.url)
+
+
+async def _lane(plan: LanePlan, inbox: mp.Queue, done: mp.Value, failed: mp.Value) -> None:
+    import aiohttp
+
+    from govcrawl.store import Store
+
+    internal_hosts = set(plan.internal_hosts)
+    checker = _Checker(plan)
+    pending: set[asyncio.Task] = set()
+    results: list[LinkOutcome] = []
+    loop = asyncio.get_running_loop()
+    connector = aiohttp.TCPConnector(limit=256, limit_per_host=0, ttl_dns_cache=600, ssl=False)
+    headers = {"User-Agent": plan.user_agent, "Accept": "*/*"}
+    store = Store(plan.store_path)
+    store.db.execute("PRAGMA busy_timeout=60000")
+    last_flush = time.monotonic()
+
+    def flush() -> None:
+        nonlocal last_flush
+        if results:
+            store.add_outcomes(plan.run_id, results)
+            results.clear()
+        last_flush = time.monotonic()
+
+    async def one(url: str) -> None:
+        host = urlsplit(url).hostname or ""
+        port_host = urlsplit(url).netloc
+        internal = host in internal_hosts or port_host in internal_hosts
+        try:
+            outcome = await checker.check(session, url, internal)
+        except Exception as exc:  # never lose a URL: record why it could not be checked
+            outcome = LinkOutcome(url, LinkState.BROKEN, None, _error_reason(exc), None, internal, None)
+        results.append(outcome)
+        with done.get_lock():
+            done.value += 1
+        if outcome.state is LinkState.BROKEN:
+            with failed.get_lock():
+                failed.value += 1
+
+    async with aiohttp.ClientSession(
+        connector=connector, headers=headers, auto_decompress=False, cookie_jar=aiohttp.DummyCookieJar()
+    ) as session:
+        closing = False
+        while not closing or pending:
+            if not closing:
+                try:
+                    batch = await loop.run_in_executor(None, _get, inbox, 0.05 if pending else 0.5)
+                except EOFError:
+                    batch = None
+                if batch is None:
+                    closing = True
+                else:
+                    for url in batch:
+                        task = asyncio.ensure_future(one(url))
+                        pending.add(task)
+                        task.add_done_callback(pending.discard)
+            else:
+                await asyncio.sleep(0.05)
+            if len(results) >= 500 or time.monotonic() - last_flush > 1.0:
+                flush()
+        flush()
+    store.close()
+
+
+_EMPTY = object()
+
+
+def _get(inbox: mp.Queue, timeout: float):
+    """Next batch, [] when none arrived in time, None when the spider is done."""
+    try:
+        item = inbox.get(timeout=timeout)
+    except queue.Empty:
+        return []
+    return item
+
+
+def _lane_main(plan: LanePlan, inbox: mp.Queue, done: mp.Value, failed: mp.Value) -> None:
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_lane(plan, inbox, done, failed))
+
+
+class ResourceLane:
+    """Spider-side handle: submit URLs in batches, read progress, wait at the end."""
+
+    def __init__(self, plan: LanePlan, batch_size: int = 64):
+        ctx = mp.get_context("spawn")  # never fork a process that runs a Twisted reactor
+        self.inbox: mp.Queue = ctx.Queue()
+        self.done = ctx.Value("q", 0)
+        self.failed = ctx.Value("q", 0)
+        self.submitted = 0
+        self.batch: list[str] = []
+        self.batch_size = batch_size
+        self.process = ctx.Process(
+            target=_lane_main, args=(plan, self.inbox, self.done, self.failed), name="govcrawl-links", daemon=True
+        )
+        self.process.start()
+
+    def submit(self, url: str) -> None:
+        self.batch.append(url)
+        self.submitted += 1
+        if len(self.batch) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.batch:
+            self.inbox.put(self.batch)
+            self.batch = []
+
+    @property
+    def pending(self) -> int:
+        return self.submitted - self.done.value
+
+    def finish(self, timeout: float | None = None) -> bool:
+        """Send the rest, tell the lane to stop when drained, wait. True if it finished."""
+        self.flush()
+        self.inbox.put(None)
+        self.process.join(timeout)
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join(5)
+            return False
+        return self.process.exitcode == 0

@@ -1,0 +1,47 @@
+"""Facts -> store. Opened with the spider, flushed in batches, closed with it.
+
+Batches keep SQLite's per-transaction cost off the hot path (one commit per
+~200 pages instead of per page); the spider's page outcomes ride along.
+"""
+
+from __future__ import annotations
+
+from govcrawl.model import PageFacts
+from govcrawl.store import Store
+
+BATCH = 200
+
+
+class StorePipeline:
+    def __init__(self, crawler) -> None:
+        self.crawler = crawler
+        self.store: Store | None = None
+        self.buffer: list[PageFacts] = []
+
+    @classmethod
+    def from_crawler(cls, crawler) -> StorePipeline:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        self.store = Store(self.crawler.spider.store_path)
+        self.store.db.execute("PRAGMA busy_timeout=60000")
+
+    def process_item(self, item):
+        if isinstance(item, PageFacts):
+            self.buffer.append(item)
+            if len(self.buffer) >= BATCH:
+                self.flush()
+        return item
+
+    def flush(self) -> None:
+        spider = self.crawler.spider
+        if self.buffer:
+            self.store.add_pages(spider.run_id, self.buffer)
+            self.buffer = []
+        if spider.outcomes:
+            self.store.add_outcomes(spider.run_id, spider.outcomes)
+            spider.outcomes = []
+
+    def close_spider(self) -> None:
+        self.flush()
+        self.store.close()

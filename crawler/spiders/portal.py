@@ -1,0 +1,279 @@
+"""The one spider: crawls any configured site and yields page facts only.
+
+Hot path, designed for speed from the first line (see bench/RESULTS.md):
+links are extracted once per page with lxml (``crawler.extract``), normalised
+once (``crawler.urls``, memoised), and dropped against a plain ``set`` before a
+``Request`` is ever built. Only pages go through Scrapy; attachments, images
+and external links go to the resource lane (``crawler.linkstatus``), a second
+process with a lean HEAD client, so both cores work.
+
+The spider never judges: it records what each URL answered as a
+``LinkOutcome`` and what each page contains as ``PageFacts``.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy import signals
+from scrapy.exceptions import IgnoreRequest, StopDownload
+from twisted.python.failure import Failure
+
+from crawler.extract import extract_html
+from crawler.linkstatus import HostPolicy, LanePlan, ResourceLane, classify
+from crawler.traps import QuerySpaceGuard, repetitive_path
+from crawler.urls import normalise
+from govcrawl.config import Site
+from govcrawl.model import LinkOutcome, LinkState, PageFacts
+from govcrawl.netclass import intranet_reason
+
+# Extensions of URLs that are pages (crawled) rather than files (status only).
+PAGE_EXTENSIONS = frozenset(
+    {"", ".html", ".htm", ".shtml", ".shtm", ".xhtml", ".jsp", ".jspx", ".asp", ".aspx", ".php", ".do",
+     ".action", ".cgi", ".jhtml", ".phtml"}
+)
+PAGE_TAGS = frozenset({"a", "iframe", "frame", "area"})
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def _extension(path: str) -> str:
+    ext = posixpath.splitext(path.rsplit("/", 1)[-1])[1].lower()
+    return ext if len(ext) <= 8 else ""
+
+
+class PortalSpider(scrapy.Spider):
+    name = "portal"
+
+    def __init__(
+        self,
+        site: Site,
+        site_id: str,
+        run_id: str,
+        store_path: str,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.site = site
+        self.site_id = site_id
+        self.run_id = run_id
+        self.store_path = store_path
+        self.hosts = {h.lower() for h in site.hosts()}
+        self.start_urls = [normalise(u)[0] for u in site.start_urls]  # validated by config
+        self.seen: set[str] = set()
+        self.outcomes: list[LinkOutcome] = []  # pages and excluded URLs; flushed by the pipeline
+        self.scheduled_pages = 0
+        self.query_guard = QuerySpaceGuard()
+        self.counters = {"pages": 0, "errors": 0, "broken": 0, "excluded": 0}
+        self.started_at = time.monotonic()
+        self.lane: ResourceLane | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._on_headers, signal=signals.headers_received)
+        crawler.signals.connect(spider._on_opened, signal=signals.spider_opened)
+        return spider
+
+    # -- lifecycle ----------------------------------------------------------
+    def _on_opened(self, spider) -> None:
+        crawl = self.site.crawl
+        ext = self.site.external_links
+        lane_concurrency = max(1, crawl.concurrency // 2)
+        plan = LanePlan(
+            store_path=self.store_path,
+            run_id=self.run_id,
+            internal_hosts=tuple(self.hosts),
+            # The site's politeness budget is shared by the two lanes.
+            internal_policy=HostPolicy(lane_concurrency, crawl.delay * 2),
+            external_policy=HostPolicy(ext.concurrency, ext.delay),
+            timeout=crawl.timeout,
+            external_timeout=ext.timeout,
+            retries=ext.retries,
+            allow_private=ext.allow_private,
+            user_agent=crawl.user_agent,
+        )
+        self.lane = ResourceLane(plan)
+
+    def closed(self, reason: str) -> None:
+        if self.lane is not None:
+            self.logger.info("等待附件与外部链接检查完成（%d 个待查）", self.lane.pending)
+            if not self.lane.finish(timeout=max(600.0, self.site.external_links.timeout * 60)):
+                self.logger.error("资源检查进程未正常结束，部分链接状态缺失")
+
+    def _on_headers(self, headers, body_length, request, spider) -> None:
+        """A 'page' that turns out to be a file: keep the headers, skip the body."""
+        if not request.meta.get("gc_page"):
+            return
+        content_type = headers.get(b"Content-Type", b"").decode("latin-1").lower()
+        if content_type and not any(t in content_type for t in HTML_TYPES):
+            raise StopDownload(fail=False)
+
+    # -- requests -------------------------------------------------------------
+    async def start(self):
+        for url in self.start_urls:
+            if url not in self.seen:
+                self.seen.add(url)
+                self.scheduled_pages += 1
+                yield self._page_request(url, 0, None)
+
+    def _page_request(self, url: str, depth: int, referer: str | None) -> scrapy.Request:
+        return scrapy.Request(
+            url,
+            callback=self.parse,
+            errback=self.failed,
+            meta={"gc_page": True, "gc_url": url, "gc_depth": depth, "gc_ref": referer, "depth": depth},
+            dont_filter=True,
+        )
+
+    def is_internal(self, url: str) -> bool:
+        netloc = urlsplit(url).netloc
+        return netloc in self.hosts or netloc.rsplit(":", 1)[0].strip("[]") in self.hosts
+
+    def _exclude(self, url: str, reason: str, *, state: LinkState = LinkState.EXCLUDED, internal: bool) -> None:
+        self.outcomes.append(LinkOutcome(url, state, None, reason, None, internal, None))
+        self.counters["excluded"] += 1
+
+    def _route(self, url: str, tag: str, depth: int, referer: str) -> scrapy.Request | None:
+        """Decide once per URL: crawl as a page, check as a resource, or leave it."""
+        self.seen.add(url)
+        host = urlsplit(url).hostname
+        internal = self.is_internal(url)
+        if not internal:
+            reason = intranet_reason(
+                host,
+                allow_loopback=self.site.external_links.allow_private,
+                intranet_hosts=self.site.intranet_hosts,
+            )
+            if reason:
+                self._exclude(url, f"内网地址（{reason}），未访问", internal=False)
+                return None
+            if not self.site.external_links.check:
+                self._exclude(url, "配置为不检查外部链接", internal=False)
+                return None
+            self.lane.submit(url)
+            return None
+        path = urlsplit(url).path
+        if tag not in PAGE_TAGS or _extension(path) not in PAGE_EXTENSIONS:
+            self.lane.submit(url)
+            return None
+        limits = self.site.limits
+        why = None
+        if depth > limits.max_depth:
+            why = "超过最大抓取深度"
+        elif len(url) > limits.max_url_length:
+            why = "网址过长"
+        elif repetitive_path(path):
+            why = "路径重复（疑似链接陷阱）"
+        elif self.scheduled_pages >= limits.max_pages:
+            why = "达到页面数上限"
+        else:
+            trap = self.query_guard.refuse(url)
+            if trap:
+                why = "查询参数空间过大（疑似日历/筛选陷阱）"
+        if why:
+            self._exclude(url, why, state=LinkState.UNCHECKED, internal=True)
+            self.crawler.stats.inc_value(f"govcrawl/unchecked/{why}")
+            return None
+        self.scheduled_pages += 1
+        return self._page_request(url, depth, referer)
+
+    # -- responses ------------------------------------------------------------
+    def parse(self, response) -> Iterator:
+        meta = response.meta
+        url = meta["gc_url"]
+        content_type_header = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
+        final = normalise(response.url)
+        page = PageFacts(
+            url=url,
+            status=response.status,
+            final_url=final[0] if final else response.url,
+            redirects=_normalised_all(meta.get("redirect_urls", ())[1:]),
+            content_type=(content_type_header or "").split(";")[0].strip().lower() or None,
+            depth=meta["gc_depth"],
+            referer=meta.get("gc_ref"),
+            response_ms=int(meta.get("download_latency", 0) * 1000),
+        )
+        if page.final_url and page.final_url != url:
+            self.seen.add(page.final_url)
+        self.counters["pages"] += 1
+        state, reason = classify(response.status, internal=True)
+        if state is not LinkState.OK:
+            self.counters["broken"] += 1
+        self.outcomes.append(
+            LinkOutcome(url, state, response.status, reason,
+                        page.final_url if page.final_url != url else None, True, "PAGE")
+        )
+        requests = []
+        if 200 <= response.status < 300 and (page.content_type is None or page.is_html):
+            if page.content_type is None:
+                page.content_type = "text/html"
+            try:
+                extract_html(page, response.body, content_type_header)
+            except Exception as exc:  # one page's failure never stops the crawl
+                page.error = f"解析失败：{exc.__class__.__name__}: {exc}"[:300]
+                self.counters["errors"] += 1
+            depth = page.depth + 1
+            seen = self.seen
+            for link in page.links:
+                if link.url not in seen:
+                    request = self._route(link.url, link.tag, depth, url)
+                    if request is not None:
+                        requests.append(request)
+            for other in page.pagination:
+                if other not in seen:
+                    # Pagination keeps the list page's depth: page 40 of a column is not "deeper".
+                    request = self._route(other, "a", page.depth, url)
+                    if request is not None:
+                        requests.append(request)
+        yield page
+        yield from requests
+
+    def failed(self, failure: Failure) -> Iterator:
+        request = failure.request
+        meta = request.meta
+        url = meta["gc_url"]
+        if failure.check(IgnoreRequest) and "robots" in str(failure.value).lower():
+            self._exclude(url, "robots.txt 禁止抓取", internal=True)
+            return
+        reason = _failure_reason(failure)
+        self.counters["pages"] += 1
+        self.counters["errors"] += 1
+        self.counters["broken"] += 1
+        self.outcomes.append(LinkOutcome(url, LinkState.BROKEN, None, reason, None, True, "PAGE"))
+        yield PageFacts(
+            url=url, status=None, depth=meta["gc_depth"], referer=meta.get("gc_ref"), error=reason
+        )
+
+
+def _normalised_all(urls) -> list[str]:
+    out = []
+    for raw in urls:
+        norm = normalise(raw)
+        out.append(norm[0] if norm else raw)
+    return out
+
+
+def _failure_reason(failure: Failure) -> str:
+    from twisted.internet import error as net
+
+    text = str(failure.value)
+    if failure.check(IgnoreRequest) and "redirect" in text.lower():
+        return "重定向循环或超过10次"
+    if failure.check(net.DNSLookupError):
+        return "域名无法解析"
+    if failure.check(net.ConnectionRefusedError):
+        return "连接被拒绝"
+    if failure.check(net.TimeoutError, net.TCPTimedOutError):
+        return "请求超时"
+    if "maxsize" in text.lower() or "cancel" in text.lower():
+        return "页面过大，已放弃下载"
+    return f"请求失败（{failure.type.__name__}）"
+
+
+def default_store_path(data_dir: str | Path, site_id: str) -> Path:
+    return Path(data_dir) / f"{site_id}.sqlite"

@@ -1,0 +1,365 @@
+"""``govcrawl``: the command line and the composition root (the only module that imports everything).
+
+    govcrawl run SITE_ID [-c CONFIG] [--out DIR] [--today YYYY-MM-DD] [--no-browser]
+    govcrawl check RUN_ID [-c CONFIG] [--today YYYY-MM-DD] [--out DIR]
+    govcrawl report RUN_ID [-c CONFIG] [--out DIR]
+    govcrawl runs SITE_ID [-c CONFIG]
+    govcrawl checks [--markdown]
+    govcrawl demo [--out DIR] [--today 2023-11-01] [--serve]
+
+Exit status (contract §1): 0 when the run completed, whatever it found; 2 for
+a usage or configuration error with a one-line message naming the key; 1 for
+anything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import traceback
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+
+from govcrawl import __version__
+from govcrawl.config import Config, ConfigError, Site, data_dir, get_site, load_config, parse_config
+from govcrawl.departments import DepartmentRules
+from govcrawl.facts import SiteFacts
+from govcrawl.model import RunInfo
+from govcrawl.store import Store, StoreError
+
+SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
+DEMO_TODAY = date(2023, 11, 1)  # the demo portal's content is dated around 2023
+
+
+class UsageError(Exception):
+    """Bad command-line input: exit 2 with this message."""
+
+
+def _today(value: str | None) -> date:
+    if value is None:
+        return datetime.now(SHANGHAI).date()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--today: not a date in YYYY-MM-DD form: {value!r}") from None
+
+
+def _now() -> str:
+    return datetime.now(SHANGHAI).isoformat(timespec="seconds")
+
+
+def _new_run_id(site_id: str) -> str:
+    return f"{site_id}.{datetime.now(UTC).strftime('%Y%m%d-%H%M%S-%f')[:-3]}"
+
+
+def _site_of_run(run_id: str) -> str:
+    if "." not in run_id:
+        raise UsageError(f"RUN_ID: expected SITE_ID.TIMESTAMP (see 'govcrawl runs SITE_ID'), got {run_id!r}")
+    return run_id.rsplit(".", 1)[0]
+
+
+def _default_out(site_id: str, run_id: str) -> Path:
+    return Path("reports/out") / f"{site_id}-{run_id.rsplit('.', 1)[1]}"
+
+
+def _store_path(root: Path, site_id: str) -> Path:
+    return root / f"{site_id}.sqlite"
+
+
+def _check_settings(site: Site) -> dict:
+    settings = site.model_dump(mode="json")
+    settings["hosts"] = site.hosts()
+    return settings
+
+
+# -- the pipeline: crawl -> facts -> checks -> findings -> reports ------------------
+
+
+def check_run(store: Store, run: RunInfo, site_id: str, site: Site) -> list:
+    """Run every check on a stored run and store the findings."""
+    from checks import ALL_CHECKS, run_checks
+
+    facts = SiteFacts.build(
+        store.pages(run.id), store.outcomes(run.id).values(), homepage=_homepage(site)
+    )
+    departments = DepartmentRules.from_config(site.owner, site.departments)
+    findings = list(
+        run_checks(
+            ALL_CHECKS, facts, site_id=site_id, today=run.today, departments=departments,
+            settings=_check_settings(site),
+        )
+    )
+    store.replace_findings(run.id, findings)
+    return findings
+
+
+def _homepage(site: Site) -> str:
+    from crawler.urls import normalise
+
+    norm = normalise(site.start_urls[0])
+    return norm[0] if norm else site.start_urls[0]
+
+
+def write_reports(store: Store, run: RunInfo, site_id: str, site: Site, out: Path) -> dict[str, Path]:
+    from checks import ALL_CHECKS
+    from reports import CheckMeta, ReportInput, write_all
+
+    catalogue = [CheckMeta(c.id, c.title, str(c.severity), c.basis, c.fix, c.summary) for c in ALL_CHECKS]
+    data = ReportInput(
+        site_id=site_id,
+        site_name=site.name,
+        run=run,
+        findings=store.findings(run.id),
+        catalogue=catalogue,
+        departments=DepartmentRules.from_config(site.owner, site.departments).names(),
+        metrics={},
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    return write_all(data, out)
+
+
+def crawl_check_report(
+    site_id: str, site: Site, root: Path, today: date, out: Path | None, *, progress: str, verbose: bool
+) -> tuple[RunInfo, dict[str, Path], list]:
+    from crawler.runner import run_crawl
+
+    run = RunInfo(id=_new_run_id(site_id), site=site_id, started=_now(), today=today, tool_version=__version__)
+    store_path = _store_path(root, site_id)
+    with Store(store_path) as store:
+        store.begin_run(run)
+    print(f"开始检查 {site.name}（{site_id}），运行编号 {run.id}", file=sys.stderr)
+    try:
+        stats = run_crawl(
+            site, site_id=site_id, run_id=run.id, store_path=str(store_path), progress=progress,
+            log_level="INFO" if verbose else "WARNING",
+        )
+    except BaseException:
+        with Store(store_path) as store:
+            run.status, run.finished = "failed", _now()
+            store.update_run(run)
+        raise
+    with Store(store_path) as store:
+        counters = stats.get("govcrawl/counters", {})
+        run.pages_crawled = int(counters.get("pages", 0))
+        run.stats = {
+            "pages": run.pages_crawled,
+            "page_errors": int(counters.get("errors", 0)),
+            "resources_checked": int(stats.get("govcrawl/resources_checked", 0)),
+            "excluded": int(counters.get("excluded", 0)),
+            "finish_reason": str(stats.get("finish_reason", "")),
+            "elapsed_seconds": round(float(stats.get("elapsed_time_seconds", 0.0)), 1),
+        }
+        run.status = "crawled"
+        store.update_run(run)
+        findings = check_run(store, run, site_id, site)
+        run.status, run.finished = "completed", _now()
+        store.update_run(run)
+        paths = write_reports(store, run, site_id, site, out or _default_out(site_id, run.id))
+    return run, paths, findings
+
+
+def _summary(run: RunInfo, paths: dict[str, Path], findings: list) -> None:
+    by_dept: dict[str, int] = {}
+    for f in findings:
+        by_dept[f.department] = by_dept.get(f.department, 0) + 1
+    print(f"完成：抓取页面 {run.pages_crawled} 个，发现问题 {len(findings)} 条。", file=sys.stderr)
+    for dept, count in sorted(by_dept.items(), key=lambda kv: -kv[1]):
+        print(f"  {dept}: {count}", file=sys.stderr)
+    print("报告 / report:", file=sys.stderr)
+    for kind, path in paths.items():
+        print(f"  {kind}: {path.resolve()}", file=sys.stderr)
+    print(paths["html"].resolve())
+
+
+# -- subcommands -----------------------------------------------------------------------
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    config, path = load_config(args.config)
+    site = get_site(config, args.site_id)
+    today = _today(args.today)
+    run, paths, findings = crawl_check_report(
+        args.site_id, site, data_dir(config, path), today, args.out, progress=args.progress, verbose=args.verbose
+    )
+    _summary(run, paths, findings)
+    return 0
+
+
+def _open_run(args: argparse.Namespace) -> tuple[Config, Site, str, Store, RunInfo]:
+    config, path = load_config(args.config)
+    site_id = _site_of_run(args.run_id)
+    site = get_site(config, site_id)
+    store = Store(_store_path(data_dir(config, path), site_id), create=False)
+    return config, site, site_id, store, store.get_run(args.run_id)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    _, site, site_id, store, run = _open_run(args)
+    with store:
+        if args.today:
+            run.today = _today(args.today)
+            store.update_run(run)
+        findings = check_run(store, run, site_id, site)
+        paths = write_reports(store, run, site_id, site, args.out or _default_out(site_id, run.id))
+    _summary(run, paths, findings)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    _, site, site_id, store, run = _open_run(args)
+    with store:
+        paths = write_reports(store, run, site_id, site, args.out or _default_out(site_id, run.id))
+        findings = store.findings(run.id)
+    _summary(run, paths, findings)
+    return 0
+
+
+def cmd_runs(args: argparse.Namespace) -> int:
+    config, path = load_config(args.config)
+    get_site(config, args.site_id)
+    store_path = _store_path(data_dir(config, path), args.site_id)
+    with Store(store_path, create=False) as store:
+        for run in store.runs():
+            print(f"{run.id}\t{run.status}\t检查日期 {run.today}\t页面 {run.pages_crawled}\t{run.started}")
+    return 0
+
+
+def catalogue_markdown() -> str:
+    """The README's check table, generated from the registry (a test keeps them equal)."""
+    from checks import ALL_CHECKS
+
+    sev = {"critical": "严重", "major": "重要", "minor": "一般"}
+    rows = ["| id | 名称 | 级别 | 含义 | 依据 |", "|---|---|---|---|---|"]
+    for c in ALL_CHECKS:
+        rows.append(f"| `{c.id}` | {c.title} | {sev[str(c.severity)]} | {c.summary} | {c.basis} |")
+    return "\n".join(rows)
+
+
+def cmd_checks(args: argparse.Namespace) -> int:
+    from checks import ALL_CHECKS
+
+    if args.markdown:
+        print(catalogue_markdown())
+        return 0
+    for c in ALL_CHECKS:
+        print(f"{c.id:22} {c.severity:9} {c.title}")
+        print(f"{'':22} 依据：{c.basis}")
+        print(f"{'':22} 建议：{c.fix}")
+    return 0
+
+
+def demo_config(main: str, ext: str, refused: str) -> Config:
+    """The demo site's config with the server's actual loopback addresses filled in."""
+    import yaml
+
+    from crawler.demo import DEMO_CONFIG
+
+    text = DEMO_CONFIG.read_text(encoding="utf-8")
+    text = text.replace("{main}", main).replace("{ext}", ext).replace("{refused}", refused)
+    return parse_config(yaml.safe_load(text))
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from crawler.demo.server import DemoServer
+
+    today = _today(args.today) if args.today else DEMO_TODAY
+    with DemoServer() as server:
+        print(f"演示门户已启动 / demo portal: {server.main}/  （外部世界 / external: {server.ext}/）", file=sys.stderr)
+        if args.serve:
+            print("按 Ctrl+C 停止 / press Ctrl+C to stop", file=sys.stderr)
+            try:
+                import time
+
+                while True:
+                    time.sleep(3600)
+            except KeyboardInterrupt:
+                return 0
+        config = demo_config(server.main, server.ext, server.refused)
+        site = get_site(config, "demo")
+        run, paths, findings = crawl_check_report(
+            "demo", site, Path(args.data).resolve(), today, args.out, progress=args.progress, verbose=args.verbose
+        )
+    _summary(run, paths, findings)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="govcrawl", description="政府网站检查：抓取门户网站、检查问题、按部门出具整改清单。"
+    )
+    parser.add_argument("--version", action="version", version=f"govcrawl {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def common(p: argparse.ArgumentParser, *, config: bool = True, out: bool = True) -> None:
+        if config:
+            p.add_argument("-c", "--config", default="config/sites.yaml", help="配置文件 (default: %(default)s)")
+        if out:
+            p.add_argument("--out", type=Path, help="报告输出目录 (default: reports/out/SITE-TIME/)")
+
+    def crawling(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--today", help="评判日期 YYYY-MM-DD (default: 今天，北京时间)")
+        p.add_argument("--no-browser", action="store_true", help="跳过浏览器无障碍检测（静态检查仍执行）")
+        p.add_argument("--progress", choices=["auto", "live", "log", "off"], default="auto",
+                       help="进度显示：终端上实时刷新，否则每10秒一行日志")
+        p.add_argument("-v", "--verbose", action="store_true", help="显示 Scrapy 的详细日志")
+
+    p = sub.add_parser("run", help="抓取并检查一个站点，输出报告")
+    p.add_argument("site_id", metavar="SITE_ID")
+    common(p)
+    crawling(p)
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("check", help="对已保存的一次运行重新执行全部检查（不抓取）")
+    p.add_argument("run_id", metavar="RUN_ID")
+    common(p)
+    p.add_argument("--today", help="改用另一个评判日期重新检查")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("report", help="重新生成一次运行的报告")
+    p.add_argument("run_id", metavar="RUN_ID")
+    common(p)
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("runs", help="列出一个站点保存的运行")
+    p.add_argument("site_id", metavar="SITE_ID")
+    common(p, out=False)
+    p.set_defaults(func=cmd_runs)
+
+    p = sub.add_parser("checks", help="列出检查项目录")
+    p.add_argument("--markdown", action="store_true", help="输出 README 用的 Markdown 表格")
+    p.set_defaults(func=cmd_checks)
+
+    p = sub.add_parser("demo", help="启动内置演示门户并对其运行一次完整检查")
+    common(p, config=False)
+    crawling(p)
+    p.add_argument("--data", default="data", help="运行数据目录 (default: %(default)s)")
+    p.add_argument("--serve", action="store_true", help="只启动演示门户，不检查")
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return args.func(args)
+    except (ConfigError, UsageError) as exc:
+        print(f"govcrawl: {exc}", file=sys.stderr)
+        return 2
+    except StoreError as exc:
+        print(f"govcrawl: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("govcrawl: 已中断 / interrupted", file=sys.stderr)
+        return 1
+    except Exception as exc:  # exit 1 with the reason; the traceback only when asked
+        print(f"govcrawl: 运行失败 / failed: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        if getattr(args, "verbose", False):
+            traceback.print_exc()
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,213 @@
+"""``config/sites.yaml``: the validated shape of what to crawl (contract §2).
+
+Pydantic does the validation; this module turns its errors into the one-line
+messages the contract asks for (``sites.x.departments[2].path_prefix: ...``),
+because a webmaster editing YAML at night needs the key path, not a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+
+class ConfigError(Exception):
+    """A configuration problem; ``str()`` is the one-line message for the user."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Department(_Strict):
+    """A department attribution rule; first matching rule wins."""
+
+    name: Annotated[str, Field(min_length=1)]
+    path_prefix: str | None = None
+    source: list[str] = Field(default_factory=list)
+
+    @field_validator("source", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("path_prefix")
+    @classmethod
+    def _slash(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("/"):
+            raise ValueError('must start with "/"')
+        return value
+
+    @model_validator(mode="after")
+    def _has_rule(self) -> Department:
+        if self.path_prefix is None and not self.source:
+            raise ValueError("needs path_prefix or source (or both)")
+        return self
+
+
+class ExternalLinks(_Strict):
+    check: bool = True
+    allow_private: bool = False
+    timeout: Annotated[float, Field(gt=0, le=120)] = 10
+    concurrency: Annotated[int, Field(ge=1, le=64)] = 2  # per external host
+    delay: Annotated[float, Field(ge=0, le=60)] = 0.2  # seconds between requests to one external host
+    retries: Annotated[int, Field(ge=0, le=5)] = 2  # on timeouts and connection resets
+
+
+class Interpretation(_Strict):
+    required_doc_numbers: list[str] = Field(default_factory=list)
+
+    @field_validator("required_doc_numbers")
+    @classmethod
+    def _regexes(cls, values: list[str]) -> list[str]:
+        for value in values:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"not a regular expression: {value!r} ({exc})") from None
+        return values
+
+
+class Limits(_Strict):
+    max_pages: Annotated[int, Field(ge=1)] = 100_000
+    max_depth: Annotated[int, Field(ge=1)] = 30
+    max_url_length: Annotated[int, Field(ge=64)] = 2083
+    # Bodies of attachments and images are never downloaded beyond this many bytes.
+    max_resource_bytes: Annotated[int, Field(ge=0)] = 65_536
+    # Pages larger than this are not downloaded (a trap or a data dump); recorded as an error.
+    max_page_bytes: Annotated[int, Field(ge=10_000)] = 10_000_000
+
+
+class Crawl(_Strict):
+    concurrency: Annotated[int, Field(ge=1, le=256)] = 4
+    delay: Annotated[float, Field(ge=0, le=60)] = 0.25
+    autothrottle: bool = True
+    obey_robots: bool = True
+    timeout: Annotated[float, Field(gt=0, le=300)] = 30
+    user_agent: str = "govcrawl/0.1 (+政务网站检查; https://github.com/govcrawl/govcrawl)"
+
+
+class Site(_Strict):
+    name: Annotated[str, Field(min_length=1)]
+    start_urls: Annotated[list[str], Field(min_length=1)]
+    allowed_hosts: list[str] = Field(default_factory=list)
+    owner: Annotated[str, Field(min_length=1)]
+    departments: list[Department] = Field(default_factory=list)
+    external_links: ExternalLinks = ExternalLinks()
+    interpretation: Interpretation = Interpretation()
+    limits: Limits = Limits()
+    crawl: Crawl = Crawl()
+    # Hosts that are intranet-only even though their names look public (intranet-link).
+    intranet_hosts: list[str] = Field(default_factory=list)
+
+    @field_validator("start_urls")
+    @classmethod
+    def _absolute(cls, values: list[str]) -> list[str]:
+        for value in values:
+            parts = urlsplit(value)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError(f"not an absolute http(s) URL: {value!r}")
+        return values
+
+    @field_validator("allowed_hosts", "intranet_hosts")
+    @classmethod
+    def _hosts(cls, values: list[str]) -> list[str]:
+        out = []
+        for value in values:
+            if not value or "/" in value or " " in value:
+                raise ValueError(f"not a host name: {value!r}")
+            out.append(value.lower())
+        return out
+
+    def hosts(self) -> list[str]:
+        """Hosts that count as this site (with port where start_urls name one)."""
+        if self.allowed_hosts:
+            return list(self.allowed_hosts)
+        seen: list[str] = []
+        for url in self.start_urls:
+            host = urlsplit(url).hostname or ""
+            if host not in seen:
+                seen.append(host)
+        return seen
+
+
+class Config(_Strict):
+    sites: dict[str, Site]
+    # Where run stores (one SQLite file per site) live; relative to the config file.
+    data_dir: str = "../data"
+
+    @field_validator("sites")
+    @classmethod
+    def _ids(cls, sites: dict[str, Site]) -> dict[str, Site]:
+        for site_id in sites:
+            if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_-]*", site_id):
+                raise ValueError(f"site id {site_id!r}: only letters, digits, _ and -")
+        return sites
+
+
+def _key_path(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _message(error: dict) -> str:
+    kind = error.get("type", "")
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "missing":
+        return "required key is missing"
+    msg = str(error.get("msg", "invalid value"))
+    return msg.removeprefix("Value error, ")
+
+
+def parse_config(data: Any) -> Config:
+    """Validate already-loaded YAML; raise ConfigError with the key path."""
+    if not isinstance(data, dict):
+        raise ConfigError("config: the file must be a mapping with a 'sites' key")
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        raise ConfigError(f"{_key_path(loc) or 'config'}: {_message(first)}") from None
+
+
+def load_config(path: str | Path) -> tuple[Config, Path]:
+    """Read and validate a config file; return it with its resolved path."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config ({exc})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"{path}:{where} is not valid YAML") from None
+    return parse_config(data), path.resolve()
+
+
+def get_site(config: Config, site_id: str) -> Site:
+    try:
+        return config.sites[site_id]
+    except KeyError:
+        known = ", ".join(sorted(config.sites)) or "none"
+        raise ConfigError(f"sites.{site_id}: no such site in the config (known: {known})") from None
+
+
+def data_dir(config: Config, config_path: Path) -> Path:
+    """The data directory, resolved relative to the config file (cron starts in /)."""
+    return (config_path.parent / config.data_dir).resolve()

@@ -1,0 +1,83 @@
+"""Department attribution (contract §2 ``departments``): the one place that decides
+who must fix a page.
+
+Rules are tried in order and the first match wins. A rule matches on the URL
+path prefix, on the page's publishing body (发布机构 / 来源 / ContentSource
+meta), or on both, in which case both must match. Pages no rule matches, and
+the shared template, belong to the site ``owner``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from govcrawl.model import PageFacts
+
+_SPACE = re.compile(r"[\s\u3000\u00a0]+")
+
+
+def normalise_source(value: str) -> str:
+    """Compare publishing bodies without whitespace or a leading label."""
+    value = _SPACE.sub("", value)
+    return re.sub(r"^(来源|信息来源|发布机构|发文机关)[:：]", "", value)
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentRule:
+    name: str
+    path_prefix: str | None = None
+    sources: tuple[str, ...] = ()
+
+    def matches(self, path: str, sources: set[str]) -> bool:
+        if self.path_prefix is not None and not path.startswith(self.path_prefix):
+            return False
+        if self.sources and not sources.intersection(self.sources):
+            return False
+        return True
+
+
+def page_sources(page: PageFacts | None) -> set[str]:
+    """The publishing bodies a page names, normalised."""
+    if page is None:
+        return set()
+    found = []
+    if page.doc is not None:
+        found += [page.doc.publisher, page.doc.source]
+    for key, value in page.meta.items():
+        if key.lower() == "contentsource":
+            found.append(value)
+    return {normalise_source(v) for v in found if v and normalise_source(v)}
+
+
+class DepartmentRules:
+    """The ordered rules of one site plus its owner."""
+
+    def __init__(self, owner: str, rules: Iterable[DepartmentRule] = ()):
+        self.owner = owner
+        self.rules = tuple(
+            DepartmentRule(r.name, r.path_prefix, tuple(normalise_source(s) for s in r.sources)) for r in rules
+        )
+
+    @classmethod
+    def from_config(cls, owner: str, departments: Iterable) -> DepartmentRules:
+        """Build from config ``Department`` objects (anything with name/path_prefix/source)."""
+        return cls(owner, [DepartmentRule(d.name, d.path_prefix, tuple(d.source)) for d in departments])
+
+    def names(self) -> list[str]:
+        """Every department name, owner first, in config order, without repeats."""
+        out = [self.owner]
+        for rule in self.rules:
+            if rule.name not in out:
+                out.append(rule.name)
+        return out
+
+    def for_page(self, url: str, page: PageFacts | None = None) -> str:
+        path = urlsplit(url).path or "/"
+        sources = page_sources(page)
+        for rule in self.rules:
+            if rule.matches(path, sources):
+                return rule.name
+        return self.owner

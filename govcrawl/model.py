@@ -1,0 +1,204 @@
+"""The shared vocabulary: facts the crawler records and findings the checks make.
+
+Everything here is a plain dataclass so that checks can be tested on facts built
+in a few lines, and so that the store can serialise them without knowing who
+made them. Dates are ``datetime.date`` from the extraction layer on; nothing
+past it parses strings.
+
+This module imports nothing of the project (enforced by import-linter).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date
+
+
+class Severity(enum.StrEnum):
+    """How urgent a finding is; ``critical`` items fail an inspection outright."""
+
+    CRITICAL = "critical"
+    MAJOR = "major"
+    MINOR = "minor"
+
+
+class LinkState(enum.StrEnum):
+    """The closed set of outcomes of checking one URL (after lychee's model)."""
+
+    OK = "ok"  # 2xx, possibly after redirects
+    BROKEN = "broken"  # 404/410/>=500, network failure, timeout, redirect loop
+    UNVERIFIED = "unverified"  # 401/403/429 from an external host: probably a bot block
+    EXCLUDED = "excluded"  # deliberately not fetched (intranet, private address, scheme, robots)
+    UNCHECKED = "unchecked"  # never reached (page limit, depth limit, run aborted)
+
+
+class Region(enum.StrEnum):
+    """Where on the page a link sits; template regions are owned by the site owner."""
+
+    BODY = "body"
+    HEADER = "header"
+    NAV = "nav"
+    FOOTER = "footer"
+
+    @property
+    def is_template(self) -> bool:
+        return self is not Region.BODY
+
+
+@dataclass(slots=True)
+class LinkFacts:
+    """One link found on a page.
+
+    ``url`` is absolute and normalised *without* its fragment; the fragment is
+    kept apart because only ``broken-anchor`` cares about it.
+    """
+
+    url: str
+    tag: str  # a, img, link, script, iframe, object, embed, video, audio, source
+    attr: str  # href, src, data
+    text: str = ""  # anchor text, alt or title; trimmed
+    region: Region = Region.BODY
+    fragment: str | None = None
+    hidden: bool = False  # inline style hides it (display:none, visibility:hidden, ...)
+
+
+@dataclass(slots=True)
+class ListItem:
+    """One row of a column list page: a link with the date shown beside it."""
+
+    url: str
+    title: str
+    published_on: date | None = None
+
+
+@dataclass(slots=True)
+class DocInfo:
+    """The government-information header (信息公开 / 索引 block) of a document page.
+
+    Every field is optional: real portals show any subset. ``raw`` keeps the
+    label -> value pairs as read, for evidence and for fields added later.
+    """
+
+    index_no: str | None = None  # 索引号
+    topic: str | None = None  # 主题分类
+    publisher: str | None = None  # 发布机构 / 发文机关
+    source: str | None = None  # 来源 / 信息来源
+    written_on: date | None = None  # 成文日期
+    published_on: date | None = None  # 发布日期
+    doc_number: str | None = None  # 文号 / 发文字号
+    validity: str | None = None  # 有效性 / 时效性 value as written
+    normative_field: str | None = None  # 是否规范性文件 value as written
+    valid_until: date | None = None  # 有效期 / 有效期至
+    raw: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class PageFacts:
+    """What the crawler learnt about one fetched URL of the site.
+
+    A page that failed (HTTP error, timeout, undecodable bytes) is still a
+    ``PageFacts`` with ``status``/``error`` set, so that links to it can be
+    judged and the report can say the page was not readable.
+    """
+
+    url: str  # the URL as requested (normalised)
+    status: int | None  # final HTTP status; None when no response (see error)
+    final_url: str | None = None
+    redirects: list[str] = field(default_factory=list)  # intermediate URLs, in order
+    content_type: str | None = None
+    encoding: str | None = None
+    title: str | None = None
+    lang: str | None = None
+    meta: dict[str, str] = field(default_factory=dict)  # meta name (as written) -> content
+    breadcrumb: list[str] = field(default_factory=list)  # 当前位置：首页 > 政务公开 > X
+    column: str | None = None  # column name from ColumnName meta, breadcrumb or heading
+    heading: str | None = None  # the page's main heading (h1 or the list heading)
+    doc: DocInfo | None = None
+    published_on: date | None = None  # contract "dates of a page"
+    text: str = ""  # visible body text (no script/style), whitespace collapsed
+    links: list[LinkFacts] = field(default_factory=list)
+    anchors: set[str] = field(default_factory=set)  # element ids and a[name] values
+    list_items: list[ListItem] = field(default_factory=list)
+    pagination: list[str] = field(default_factory=list)  # other list pages of the same column
+    depth: int = 0
+    referer: str | None = None
+    response_ms: int | None = None
+    error: str | None = None  # network failure or parse failure, human readable
+
+    @property
+    def is_html(self) -> bool:
+        return bool(self.content_type and "html" in self.content_type)
+
+
+@dataclass(slots=True)
+class LinkOutcome:
+    """The result of checking one URL once in a run."""
+
+    url: str
+    state: LinkState
+    http_status: int | None = None
+    reason: str = ""  # human readable, e.g. "HTTP 404", "连接被拒绝", "重定向循环"
+    final_url: str | None = None
+    internal: bool = False
+    method: str | None = None  # HEAD, GET or PAGE (fetched as a page by the spider)
+
+
+@dataclass(slots=True)
+class Finding:
+    """One problem for one department, in the shape of contract §3."""
+
+    id: str
+    check: str
+    severity: Severity
+    department: str
+    url: str
+    target: str | None
+    title: str | None
+    message: str
+    evidence: dict = field(default_factory=dict)
+    occurrences: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "id": self.id,
+            "check": self.check,
+            "severity": str(self.severity),
+            "department": self.department,
+            "url": self.url,
+            "target": self.target,
+            "title": self.title,
+            "message": self.message,
+            "evidence": self.evidence,
+            "occurrences": list(self.occurrences),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Finding:
+        return cls(
+            id=data["id"],
+            check=data["check"],
+            severity=Severity(data["severity"]),
+            department=data["department"],
+            url=data["url"],
+            target=data.get("target"),
+            title=data.get("title"),
+            message=data["message"],
+            evidence=dict(data.get("evidence") or {}),
+            occurrences=list(data.get("occurrences") or []),
+        )
+
+
+@dataclass(slots=True)
+class RunInfo:
+    """One crawl of one site; ``today`` is the evaluation date of every date rule."""
+
+    id: str
+    site: str
+    started: str  # ISO-8601 with offset
+    today: date
+    finished: str | None = None
+    pages_crawled: int = 0
+    tool_version: str = ""
+    status: str = "running"  # running | crawled | completed | failed
+    stats: dict = field(default_factory=dict)

@@ -1,0 +1,299 @@
+"""The facts store: the only module that speaks SQL.
+
+One SQLite file per site (WAL mode) holds every run, its pages, links, link
+outcomes and findings. The crawler writes, the checks read, the reports read;
+nothing else touches the database, so a stored run can be re-checked with new
+rules or another ``--today`` and re-reported without crawling.
+
+Pages are stored as a few queryable columns plus a zlib-compressed JSON blob of
+the rest: the blob keeps the schema stable while extraction grows new fields.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+
+from govcrawl.model import (
+    DocInfo,
+    Finding,
+    LinkFacts,
+    LinkOutcome,
+    LinkState,
+    ListItem,
+    PageFacts,
+    Region,
+    RunInfo,
+)
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+    id TEXT PRIMARY KEY, site TEXT NOT NULL, started TEXT NOT NULL, finished TEXT,
+    today TEXT NOT NULL, pages_crawled INTEGER NOT NULL DEFAULT 0,
+    tool_version TEXT NOT NULL DEFAULT '', status TEXT NOT NULL, stats TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE IF NOT EXISTS pages (
+    id INTEGER PRIMARY KEY, run_id TEXT NOT NULL, url TEXT NOT NULL, status INTEGER,
+    final_url TEXT, content_type TEXT, title TEXT, column_name TEXT, published_on TEXT,
+    depth INTEGER NOT NULL DEFAULT 0, error TEXT, facts BLOB NOT NULL,
+    UNIQUE (run_id, url)
+);
+CREATE TABLE IF NOT EXISTS links (
+    page_id INTEGER NOT NULL, url TEXT NOT NULL, tag TEXT NOT NULL, attr TEXT NOT NULL,
+    text TEXT NOT NULL, region TEXT NOT NULL, fragment TEXT, hidden INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS links_page ON links (page_id);
+CREATE TABLE IF NOT EXISTS link_status (
+    run_id TEXT NOT NULL, url TEXT NOT NULL, state TEXT NOT NULL, http_status INTEGER,
+    reason TEXT NOT NULL, final_url TEXT, internal INTEGER NOT NULL, method TEXT,
+    PRIMARY KEY (run_id, url)
+);
+CREATE TABLE IF NOT EXISTS findings (
+    run_id TEXT NOT NULL, id TEXT NOT NULL, check_id TEXT NOT NULL, department TEXT NOT NULL,
+    body TEXT NOT NULL, PRIMARY KEY (run_id, id)
+);
+"""
+
+
+class StoreError(Exception):
+    """The store file is missing, foreign or from an incompatible version."""
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _page_blob(page: PageFacts) -> bytes:
+    doc = None
+    if page.doc is not None:
+        doc = asdict(page.doc)
+        for key in ("written_on", "published_on", "valid_until"):
+            doc[key] = doc[key].isoformat() if doc[key] else None
+    body = {
+        "redirects": page.redirects,
+        "encoding": page.encoding,
+        "lang": page.lang,
+        "meta": page.meta,
+        "breadcrumb": page.breadcrumb,
+        "heading": page.heading,
+        "doc": doc,
+        "text": page.text,
+        "anchors": sorted(page.anchors),
+        "list_items": [
+            [i.url, i.title, i.published_on.isoformat() if i.published_on else None] for i in page.list_items
+        ],
+        "pagination": page.pagination,
+        "referer": page.referer,
+        "response_ms": page.response_ms,
+    }
+    return zlib.compress(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(), 3)
+
+
+def _page_from_row(row: sqlite3.Row, links: list[LinkFacts]) -> PageFacts:
+    body = json.loads(zlib.decompress(row["facts"]))
+    doc = None
+    if body.get("doc") is not None:
+        raw = body["doc"]
+        for key in ("written_on", "published_on", "valid_until"):
+            raw[key] = _date(raw.get(key))
+        doc = DocInfo(**raw)
+    return PageFacts(
+        url=row["url"],
+        status=row["status"],
+        final_url=row["final_url"],
+        redirects=body.get("redirects") or [],
+        content_type=row["content_type"],
+        encoding=body.get("encoding"),
+        title=row["title"],
+        lang=body.get("lang"),
+        meta=body.get("meta") or {},
+        breadcrumb=body.get("breadcrumb") or [],
+        column=row["column_name"],
+        heading=body.get("heading"),
+        doc=doc,
+        published_on=_date(row["published_on"]),
+        text=body.get("text") or "",
+        links=links,
+        anchors=set(body.get("anchors") or ()),
+        list_items=[ListItem(u, t, _date(d)) for u, t, d in body.get("list_items") or ()],
+        pagination=body.get("pagination") or [],
+        depth=row["depth"],
+        referer=body.get("referer"),
+        response_ms=body.get("response_ms"),
+        error=row["error"],
+    )
+
+
+class Store:
+    """A site's store file. Use as a context manager or call ``close()``."""
+
+    def __init__(self, path: str | Path, *, create: bool = True):
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise StoreError(f"{self.path}: no store here (has this site been crawled?)")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(_SCHEMA)
+        row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        if row is None:
+            self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        elif int(row[0]) != SCHEMA_VERSION:
+            raise StoreError(f"{self.path}: store schema {row[0]}, this version reads {SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- runs -------------------------------------------------------------
+    def begin_run(self, run: RunInfo) -> None:
+        self.db.execute(
+            "INSERT INTO runs (id, site, started, today, tool_version, status, stats) VALUES (?,?,?,?,?,?,?)",
+            (run.id, run.site, run.started, run.today.isoformat(), run.tool_version, run.status, "{}"),
+        )
+
+    def update_run(self, run: RunInfo) -> None:
+        self.db.execute(
+            "UPDATE runs SET finished=?, today=?, pages_crawled=?, status=?, stats=? WHERE id=?",
+            (
+                run.finished,
+                run.today.isoformat(),
+                run.pages_crawled,
+                run.status,
+                json.dumps(run.stats, ensure_ascii=False),
+                run.id,
+            ),
+        )
+
+    def get_run(self, run_id: str) -> RunInfo:
+        row = self.db.execute("SELECT * FROM runs WHERE id=?", (run_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"run {run_id}: not in {self.path}")
+        return RunInfo(
+            id=row["id"],
+            site=row["site"],
+            started=row["started"],
+            finished=row["finished"],
+            today=date.fromisoformat(row["today"]),
+            pages_crawled=row["pages_crawled"],
+            tool_version=row["tool_version"],
+            status=row["status"],
+            stats=json.loads(row["stats"]),
+        )
+
+    def runs(self) -> list[RunInfo]:
+        ids = [r[0] for r in self.db.execute("SELECT id FROM runs ORDER BY started")]
+        return [self.get_run(i) for i in ids]
+
+    # -- pages and links ---------------------------------------------------
+    def add_pages(self, run_id: str, pages: Iterable[PageFacts]) -> None:
+        """Write a batch of pages and their links in one transaction."""
+        cur = self.db.cursor()
+        cur.execute("BEGIN")
+        try:
+            for page in pages:
+                cur.execute(
+                    "INSERT OR REPLACE INTO pages (run_id, url, status, final_url, content_type, title,"
+                    " column_name, published_on, depth, error, facts) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (
+                        run_id,
+                        page.url,
+                        page.status,
+                        page.final_url,
+                        page.content_type,
+                        page.title,
+                        page.column,
+                        page.published_on.isoformat() if page.published_on else None,
+                        page.depth,
+                        page.error,
+                        _page_blob(page),
+                    ),
+                )
+                page_id = cur.lastrowid
+                if page.links:
+                    cur.executemany(
+                        "INSERT INTO links VALUES (?,?,?,?,?,?,?,?)",
+                        [
+                            (page_id, ln.url, ln.tag, ln.attr, ln.text, str(ln.region), ln.fragment, int(ln.hidden))
+                            for ln in page.links
+                        ],
+                    )
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+
+    def pages(self, run_id: str) -> Iterator[PageFacts]:
+        """Every page of a run with its links, in crawl order."""
+        links: dict[int, list[LinkFacts]] = {}
+        for row in self.db.execute(
+            "SELECT l.* FROM links l JOIN pages p ON p.id = l.page_id WHERE p.run_id=? ORDER BY l.rowid",
+            (run_id,),
+        ):
+            links.setdefault(row[0], []).append(
+                LinkFacts(row[1], row[2], row[3], row[4], Region(row[5]), row[6], bool(row[7]))
+            )
+        for row in self.db.execute("SELECT * FROM pages WHERE run_id=? ORDER BY id", (run_id,)):
+            yield _page_from_row(row, links.get(row["id"], []))
+
+    def add_outcomes(self, run_id: str, outcomes: Iterable[LinkOutcome]) -> None:
+        cur = self.db.cursor()
+        cur.execute("BEGIN")
+        try:
+            cur.executemany(
+                "INSERT OR REPLACE INTO link_status VALUES (?,?,?,?,?,?,?,?)",
+                [
+                    (run_id, o.url, str(o.state), o.http_status, o.reason, o.final_url, int(o.internal), o.method)
+                    for o in outcomes
+                ],
+            )
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+
+    def outcomes(self, run_id: str) -> dict[str, LinkOutcome]:
+        return {
+            row[1]: LinkOutcome(row[1], LinkState(row[2]), row[3], row[4], row[5], bool(row[6]), row[7])
+            for row in self.db.execute("SELECT * FROM link_status WHERE run_id=?", (run_id,))
+        }
+
+    # -- findings ----------------------------------------------------------
+    def replace_findings(self, run_id: str, findings: Iterable[Finding]) -> None:
+        """Store a run's findings, replacing those of an earlier check of the same run."""
+        cur = self.db.cursor()
+        cur.execute("BEGIN")
+        try:
+            cur.execute("DELETE FROM findings WHERE run_id=?", (run_id,))
+            cur.executemany(
+                "INSERT INTO findings VALUES (?,?,?,?,?)",
+                [
+                    (run_id, f.id, f.check, f.department, json.dumps(f.as_json(), ensure_ascii=False))
+                    for f in findings
+                ],
+            )
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+
+    def findings(self, run_id: str) -> list[Finding]:
+        return [
+            Finding.from_json(json.loads(row[0]))
+            for row in self.db.execute("SELECT body FROM findings WHERE run_id=? ORDER BY rowid", (run_id,))
+        ]

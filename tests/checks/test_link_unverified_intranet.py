@@ -1,0 +1,38 @@
+from checks import intranet_link, link_unverified
+from govcrawl.model import LinkState
+from tests.checks.conftest import link, outcome, page
+
+
+def test_unverified_flags_bot_blocks_only(run_check):
+    pages = [page("/sfj/a.html", link("http://e.cn/403"), link("http://e.cn/429"), link("http://e.cn/404"),
+                  link("http://e.cn/ok"))]
+    outcomes = [
+        outcome("http://e.cn/403", LinkState.UNVERIFIED, 403),
+        outcome("http://e.cn/429", LinkState.UNVERIFIED, 429),
+        outcome("http://e.cn/404", LinkState.BROKEN, 404),
+        outcome("http://e.cn/ok", LinkState.OK, 200),
+    ]
+    found = run_check(link_unverified.CHECK, pages, outcomes)
+    assert sorted(f.target for f in found) == ["http://e.cn/403", "http://e.cn/429"]
+    assert all(f.department == "司法局" and f.severity == "minor" for f in found)
+
+
+def test_intranet_links_flagged(run_check):
+    targets = ["http://10.1.1.1/oa", "http://192.168.10.2/", "http://oa/login", "http://xxgk.xq.local/",
+               "http://[fd00::5]/", "http://oa.xq.gov.cn/"]
+    pages = [page("/sfj/a.html", *[link(t) for t in targets])]
+    found = run_check(intranet_link.CHECK, pages, settings={"intranet_hosts": ["oa.xq.gov.cn"]})
+    assert sorted(f.target for f in found) == sorted(targets)
+    assert all(f.department == "司法局" for f in found)
+
+
+def test_intranet_look_alikes(run_check):
+    targets = ["http://www.xq.gov.cn/oa/", "http://www.gov.cn/", "http://172.32.1.1/", "http://local.example.cn/",
+               "http://127.0.0.2:8081/ext.html"]
+    pages = [page("/a.html", *[link(t) for t in targets])]
+    assert run_check(intranet_link.CHECK, pages, settings={"external_links": {"allow_private": True}}) == []
+
+
+def test_loopback_is_intranet_unless_allowed(run_check):
+    pages = [page("/a.html", link("http://127.0.0.1:8080/admin"))]
+    assert len(run_check(intranet_link.CHECK, pages)) == 1
