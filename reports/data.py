@@ -1,0 +1,176 @@
+"""What every writer is given, and the one place that groups and counts it.
+
+The writers present findings; they decide nothing a check should. Grouping
+by department and check and counting are presentation, and they live here
+once so that the HTML page, the workbook and ``findings.json`` can never
+disagree about a number.
+
+This module imports neither ``checks`` nor ``crawler``: the catalogue reaches
+the writers as plain :class:`CheckMeta` values (``CheckMeta.from_check`` reads
+a ``checks.registry.Check`` by duck typing), so a stored run can be reported
+without loading any check code.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from govcrawl.model import Finding, RunInfo, Severity
+
+SEVERITY_ORDER: tuple[Severity, ...] = (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
+
+# The words an inspection uses in Chinese; 一般 rather than 轻微 because the
+# national indicators call non-veto items 一般问题.
+SEVERITY_LABELS: dict[Severity, str] = {
+    Severity.CRITICAL: "严重",
+    Severity.MAJOR: "重要",
+    Severity.MINOR: "一般",
+}
+
+# Metrics fixed by contract §4 get Chinese names; any other metric shows its key.
+METRIC_LABELS: dict[str, str] = {
+    "interpretation_coverage": "政策解读覆盖率",
+    "interpretation_video_share": "视频/动画解读占比",
+}
+
+
+def severity_of(finding: Finding) -> Severity:
+    """The finding's severity as the enum, even if a caller passed the plain string."""
+    return Severity(finding.severity)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckMeta:
+    """The catalogue entry of one check, as the reports need it (no evaluation code)."""
+
+    id: str
+    title: str  # Chinese, shown to webmasters
+    severity: Severity
+    basis: str = ""
+    fix: str = ""
+    summary: str = ""
+
+    @classmethod
+    def from_check(cls, check: Any) -> CheckMeta:
+        """Copy the metadata of a registry ``Check`` (duck-typed: reports must not import checks)."""
+        return cls(
+            id=check.id,
+            title=check.title,
+            severity=Severity(check.severity),
+            basis=getattr(check, "basis", "") or "",
+            fix=getattr(check, "fix", "") or "",
+            summary=getattr(check, "summary", "") or "",
+        )
+
+    @classmethod
+    def unknown(cls, check_id: str, severity: Severity) -> CheckMeta:
+        """Stand-in for a check that made findings but is not in the catalogue (e.g. an older run)."""
+        return cls(id=check_id, title=check_id, severity=severity)
+
+    def as_json(self) -> dict[str, str]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "severity": str(self.severity),
+            "basis": self.basis,
+            "fix": self.fix,
+            "summary": self.summary,
+        }
+
+
+@dataclass
+class ReportInput:
+    """Everything one run's reports show; the caller has already sorted ``findings``."""
+
+    site_id: str
+    site_name: str
+    run: RunInfo
+    findings: list[Finding]
+    catalogue: list[CheckMeta]  # the checks that ran, in catalogue order
+    departments: list[str]  # every configured department, owner first
+    metrics: dict[str, float | None] = field(default_factory=dict)
+
+
+@dataclass
+class CheckGroup:
+    """The findings of one department for one check, in the caller's order."""
+
+    check: CheckMeta
+    findings: list[Finding]
+
+
+@dataclass
+class DepartmentSection:
+    """One department's part of the report; ``groups`` is empty when nothing was found."""
+
+    name: str
+    groups: list[CheckGroup]
+
+    @property
+    def total(self) -> int:
+        return sum(len(g.findings) for g in self.groups)
+
+    def count(self, check_id: str) -> int:
+        return next((len(g.findings) for g in self.groups if g.check.id == check_id), 0)
+
+
+@dataclass
+class Summary:
+    """The grouped and counted view of a :class:`ReportInput`, shared by every writer."""
+
+    checks: list[CheckMeta]  # catalogue order, then checks only the findings name
+    sections: list[DepartmentSection]  # configured order, then departments only findings name
+    by_check: dict[str, int]
+    by_department: dict[str, int]
+    by_severity: dict[Severity, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_check.values())
+
+
+def summarise(data: ReportInput) -> Summary:
+    """Group and count the findings without dropping any.
+
+    A finding whose department is not configured (a renamed department in a
+    re-checked run) or whose check is not in the catalogue still appears: it
+    gets a section or column of its own after the configured ones, because a
+    report that silently loses findings is worse than one with an odd column.
+    """
+    checks = list(data.catalogue)
+    known_checks = {c.id for c in checks}
+    departments = list(dict.fromkeys(data.departments))
+    known_departments = set(departments)
+    for finding in data.findings:
+        if finding.check not in known_checks:
+            checks.append(CheckMeta.unknown(finding.check, severity_of(finding)))
+            known_checks.add(finding.check)
+        if finding.department not in known_departments:
+            departments.append(finding.department)
+            known_departments.add(finding.department)
+
+    grouped: dict[tuple[str, str], list[Finding]] = {}
+    for finding in data.findings:
+        grouped.setdefault((finding.department, finding.check), []).append(finding)
+
+    sections = [
+        DepartmentSection(
+            name=dept,
+            groups=[
+                CheckGroup(check, grouped[dept, check.id]) for check in checks if (dept, check.id) in grouped
+            ],
+        )
+        for dept in departments
+    ]
+    check_counts = Counter(f.check for f in data.findings)
+    dept_counts = Counter(f.department for f in data.findings)
+    severity_counts = Counter(severity_of(f) for f in data.findings)
+    return Summary(
+        checks=checks,
+        sections=sections,
+        by_check={c.id: check_counts[c.id] for c in checks},
+        by_department={d: dept_counts[d] for d in departments},
+        by_severity={s: severity_counts[s] for s in SEVERITY_ORDER},
+    )

@@ -1,0 +1,181 @@
+"""``report.html``: the per-department findings report, one self-contained file.
+
+It is opened from disk, offline, often on a phone, by webmasters who did not
+run the tool, and most of its text comes from crawled pages, some possibly
+tampered with. Hence:
+
+* Jinja2 autoescape is on for every template (``autoescape=True``, not
+  ``select_autoescape``, which would leave ``*.html.j2`` unescaped) and the
+  template never marks page data ``|safe``.
+* Only http(s) URLs become links (``reports.evidence.web_href``).
+* CSS and JS are inlined from package files. A Content-Security-Policy meta
+  tag allows exactly those two blocks (by SHA-256 hash) and nothing else:
+  no network request of any kind, and no inline event handler even if some
+  future template change let markup through. The filter data travel only in
+  ``data-*`` attributes, which autoescape covers.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from govcrawl.model import Finding
+
+from .data import METRIC_LABELS, SEVERITY_LABELS, SEVERITY_ORDER, ReportInput, severity_of, summarise
+from .evidence import EvidenceNode, evidence_tree, web_href
+from .files import write_text_atomic
+
+TEMPLATE = "report.html.j2"
+STYLESHEET = "report.css.j2"
+SCRIPT = "report.js.j2"
+
+
+@cache
+def environment() -> Environment:
+    """The Jinja environment: autoescape always on, undefined names are errors."""
+    return Environment(
+        loader=PackageLoader("reports", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+@dataclass(frozen=True)
+class Asset:
+    """An inline stylesheet or script: our own package file, never page data."""
+
+    text: Markup  # Markup because it is static code the template must not escape
+    csp_hash: str
+
+
+def _asset(name: str) -> Asset:
+    """Read a static file raw (not rendered, so braces in JS/CSS mean nothing to Jinja)."""
+    env = environment()
+    assert env.loader is not None
+    source, _, _ = env.loader.get_source(env, name)
+    digest = base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii")
+    return Asset(Markup(source), f"'sha256-{digest}'")
+
+
+def content_security_policy(style: Asset, script: Asset) -> str:
+    """Nothing may load and nothing may run except our own two inline blocks."""
+    return (
+        "default-src 'none'; "
+        f"style-src {style.csp_hash}; "
+        f"script-src {script.csp_hash}; "
+        "img-src data:; base-uri 'none'; form-action 'none'"
+    )
+
+
+@dataclass
+class FindingView:
+    """One finding, prepared so the template only prints."""
+
+    id: str
+    check: str
+    severity: str
+    severity_label: str
+    title: str | None
+    url: str
+    href: str | None
+    target: str | None
+    target_href: str | None
+    message: str
+    evidence: list[EvidenceNode]
+    occurrences: list[tuple[str, str | None]]  # (text, href or None)
+
+
+def _finding_view(finding: Finding) -> FindingView:
+    severity = severity_of(finding)
+    return FindingView(
+        id=finding.id,
+        check=finding.check,
+        severity=str(severity),
+        severity_label=SEVERITY_LABELS[severity],
+        title=finding.title,
+        url=finding.url,
+        href=web_href(finding.url),
+        target=finding.target,
+        target_href=web_href(finding.target),
+        message=finding.message,
+        evidence=evidence_tree(finding.evidence),
+        occurrences=[(url, web_href(url)) for url in finding.occurrences],
+    )
+
+
+def _timestamp(value: str | None) -> str:
+    """An ISO-8601 timestamp as 2023-11-01 02:00:13 (its own offset kept implicit)."""
+    if not value:
+        return "—"
+    try:
+        return datetime.fromisoformat(value).strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return value
+
+
+def _metric_text(key: str, value: float | None) -> str:
+    if value is None:
+        return "无可计算数据"
+    return f"{value:.1%}" if key in METRIC_LABELS else f"{value:g}"
+
+
+def context(data: ReportInput) -> dict[str, Any]:
+    """Everything the template shows, computed once here rather than in Jinja."""
+    summary = summarise(data)
+    run = data.run
+    style, script = _asset(STYLESHEET), _asset(SCRIPT)
+    sections = [
+        {
+            "index": i,
+            "name": section.name,
+            "total": section.total,
+            "counts": [section.count(check.id) for check in summary.checks],
+            "groups": [
+                {"check": group.check, "findings": [_finding_view(f) for f in group.findings]}
+                for group in section.groups
+            ],
+        }
+        for i, section in enumerate(summary.sections, start=1)
+    ]
+    return {
+        "site_id": data.site_id,
+        "site_name": data.site_name,
+        "run": run,
+        "today": run.today.isoformat() if isinstance(run.today, date) else str(run.today),
+        "started": _timestamp(run.started),
+        "finished": _timestamp(run.finished),
+        "checks": summary.checks,
+        "check_index": {check.id: i for i, check in enumerate(summary.checks)},
+        "sections": sections,
+        "by_check": summary.by_check,
+        "by_severity": [(str(s), SEVERITY_LABELS[s], summary.by_severity[s]) for s in SEVERITY_ORDER],
+        "severity_labels": {str(s): SEVERITY_LABELS[s] for s in SEVERITY_ORDER},
+        "total": summary.total,
+        "metrics": [(METRIC_LABELS.get(k, k), _metric_text(k, v)) for k, v in data.metrics.items()],
+        "stats": evidence_tree(run.stats),
+        "style": style.text,
+        "script": script.text,
+        "csp": content_security_policy(style, script),
+    }
+
+
+def render(data: ReportInput) -> str:
+    """The report page as text."""
+    return environment().get_template(TEMPLATE).render(context(data))
+
+
+def write(data: ReportInput, path: Path) -> Path:
+    """Write ``report.html`` atomically."""
+    return write_text_atomic(path, render(data))

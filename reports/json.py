@@ -1,0 +1,73 @@
+"""``findings.json``: the machine-readable result of a run (contract §3).
+
+Other programs diff this file night after night, so its required keys are
+exactly the contract's. Additions are allowed and made where they save a
+reader a second source: ``run.stats``, ``run.status``, ``summary.by_severity``,
+``summary.total``, the ``catalogue`` of checks that ran and the configured
+``departments``. ``by_check`` and ``by_department`` list every check that ran
+and every department, zeros included, so "nothing found" and "not checked"
+can be told apart.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from .data import ReportInput, summarise
+from .files import write_text_atomic
+
+SCHEMA = "govcrawl.findings/1"
+
+
+def _jsonable(value: Any) -> Any:
+    """Fallback for values ``json`` cannot encode (dates in evidence or stats)."""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=str)
+    return str(value)
+
+
+def findings_document(data: ReportInput) -> dict[str, Any]:
+    """The contract §3 document as plain data."""
+    summary = summarise(data)
+    run = data.run
+    today = run.today.isoformat() if isinstance(run.today, date) else str(run.today)
+    return {
+        "schema": SCHEMA,
+        "site": data.site_id,
+        "site_name": data.site_name,
+        "run": {
+            "id": run.id,
+            "started": run.started,
+            "finished": run.finished,
+            "today": today,
+            "pages_crawled": run.pages_crawled,
+            "tool_version": run.tool_version,
+            "status": run.status,
+            "stats": dict(run.stats),
+        },
+        "summary": {
+            "by_check": summary.by_check,
+            "by_department": summary.by_department,
+            "by_severity": {str(s): n for s, n in summary.by_severity.items()},
+            "total": summary.total,
+            "metrics": dict(data.metrics),
+        },
+        "catalogue": [check.as_json() for check in summary.checks],
+        "departments": [section.name for section in summary.sections],
+        "findings": [finding.as_json() for finding in data.findings],
+    }
+
+
+def dumps(data: ReportInput) -> str:
+    """The document as UTF-8-ready text: Chinese left readable, two-space indent."""
+    return json.dumps(findings_document(data), ensure_ascii=False, indent=2, default=_jsonable) + "\n"
+
+
+def write(data: ReportInput, path: Path) -> Path:
+    """Write ``findings.json`` atomically."""
+    return write_text_atomic(path, dumps(data))
