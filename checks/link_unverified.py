@@ -32,7 +32,7 @@ def run(site: SiteFacts, ctx: CheckContext) -> Iterator[Finding]:
             target=group.target,
             department=group.department,
             identity=(group.department, group.target),
-            message=f"外部链接未能自动核验（{outcome.reason}），请人工确认是否可以打开。",
+            message=f"外部网站拒绝了自动检查（{outcome.reason}，多为访问拦截），请人工确认链接能否打开。",
             evidence=link_evidence(group, http_status=outcome.http_status, reason=outcome.reason),
             occurrences=group.pages,
             site=site,

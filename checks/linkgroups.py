@@ -9,7 +9,7 @@ pages (and from at least ``TEMPLATE_MIN_PAGES``) is treated as template too.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -55,12 +55,10 @@ def group_links(
     if not hits:
         return
     html_pages = sum(1 for _ in site.html_pages())
-    spread = Counter()
-    for page, link in {(p.url, key(ln)): (p, ln) for p, ln in hits}.values():
-        spread[key(link)] += 1
+    # On how many distinct pages each target appears.
+    spread = Counter(target for _, target in {(page.url, key(link)) for page, link in hits})
     threshold = max(TEMPLATE_MIN_PAGES, html_pages * TEMPLATE_SHARE)
     groups: dict[tuple[str, str], LinkGroup] = {}
-    order: defaultdict[tuple[str, str], int] = defaultdict(int)
     for page, link in hits:
         target = key(link)
         template = link.region.is_template or spread[target] >= threshold
@@ -68,7 +66,6 @@ def group_links(
         group = groups.get((target, department))
         if group is None:
             group = groups[(target, department)] = LinkGroup(target, department, template)
-            order[(target, department)] = len(order)
         group.template = group.template or template
         group.places.append((page, link))
     yield from groups.values()

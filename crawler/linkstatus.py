@@ -41,7 +41,7 @@ def classify(status: int | None, *, internal: bool, error: str | None = None) ->
     if internal:
         return LinkState.BROKEN, f"HTTP {status}"
     if status in UNVERIFIED_STATUSES:
-        return LinkState.UNVERIFIED, f"HTTP {status}（可能是网站拦截了自动访问）"
+        return LinkState.UNVERIFIED, f"HTTP {status}"
     if status in BROKEN_STATUSES or status >= 500:
         return LinkState.BROKEN, f"HTTP {status}"
     # Other 4xx from an external host (400, 405, 406, 451...) after the GET retry:
@@ -182,7 +182,7 @@ class _Checker:
     @staticmethod
     async def _fetch(session, method: str, url: str, timeout) -> tuple[int, str]:
         async with session.request(
-            method, url, allow_redirects=True, max_redirects=MAX_REDIRECTS, timeout=timeout
+            method, url, allow_redirects=True, max_redirects=MAX_REDIRECTS + 1, timeout=timeout
         ) as resp:
             # The body is never read: leaving the context closes the connection
             # for a GET, which costs a reconnect but no download.

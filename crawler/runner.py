@@ -22,7 +22,7 @@ def build_settings(site: Site, *, log_level: str = "WARNING", progress: str | No
     # half of the request rate, so both lanes together stay within the config.
     page_concurrency = max(1, crawl.concurrency - crawl.concurrency // 2)
     slots = {
-        host: {"concurrency": page_concurrency, "delay": crawl.delay * 2, "randomize_delay": False}
+        host: {"concurrency": page_concurrency, "delay": crawl.delay * 2}
         for host in site.hosts()
     }
     values = {
@@ -37,6 +37,8 @@ def build_settings(site: Site, *, log_level: str = "WARNING", progress: str | No
         "USER_AGENT": crawl.user_agent,
         "DOWNLOAD_MAXSIZE": site.limits.max_page_bytes,
         "LOG_LEVEL": log_level,
+        "LOG_FORMAT": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+        "LOG_DATEFORMAT": "%H:%M:%S",
     }
     if progress:
         values["EXTENSIONS"] = {**settings.getdict("EXTENSIONS"), "crawler.progress.Progress": 500}
@@ -54,7 +56,7 @@ def run_crawl(
     """
     from crawler.spiders.portal import PortalSpider
 
-    process = CrawlerProcess(build_settings(site, log_level=log_level, progress=progress), install_root_handler=True)
+    process = CrawlerProcess(build_settings(site, log_level=log_level, progress=progress))
     crawler = process.create_crawler(PortalSpider)
     process.crawl(crawler, site=site, site_id=site_id, run_id=run_id, store_path=store_path)
     process.start()

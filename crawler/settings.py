@@ -17,7 +17,7 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 64
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.25
-RANDOMIZE_DOWNLOAD_DELAY = False
+DOWNLOAD_DELAY_JITTER = 0  # exact spacing: the config's delay is a promise to the site
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.25
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
@@ -31,6 +31,8 @@ DUPEFILTER_CLASS = "scrapy.dupefilters.BaseDupeFilter"
 HTTPERROR_ALLOW_ALL = True
 REDIRECT_MAX_TIMES = 10  # contract: more than 10 redirects is broken
 RETRY_TIMES = 2
+# A 500 from a CMS is almost always persistent: retrying it only triples the load.
+RETRY_HTTP_CODES = [502, 503, 504, 522, 524, 408, 429]
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10_000_000
 DOWNLOAD_WARNSIZE = 0
@@ -50,9 +52,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
 }
 SPIDER_MIDDLEWARES = {
-    "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
     "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
-    "scrapy.spidermiddlewares.offsite.OffsiteMiddleware": None,
 }
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,

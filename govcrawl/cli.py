@@ -15,7 +15,6 @@ anything else.
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 import traceback
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -342,7 +341,6 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         return args.func(args)
     except (ConfigError, UsageError) as exc:

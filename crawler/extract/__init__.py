@@ -1,0 +1,173 @@
+"""Pure extraction: response bytes -> the HTML-derived fields of ``PageFacts``.
+
+Nothing here fetches, judges or imports Scrapy: the crawler hands over bytes and
+the checks later read facts. The page is decoded once (``encoding``), parsed
+once with lxml and walked once (``scan``); every other module reads what that
+walk collected:
+
+- ``links``      links checked by the contract, normalised by ``crawler.urls``
+- ``regions``    header / nav / footer / body of each link (template ownership)
+- ``docinfo``    the 信息公开 header fields (DocInfo), the date next to the title
+- ``dates``      Chinese and ISO dates -> ``datetime.date`` (reused by the checks)
+- ``columns``    breadcrumb, column name, heading, dated list rows
+- ``pagination`` createPageHTML / countPage scripts and 下一页 links
+
+``extract_html`` never raises: bytes that are not HTML, or a parser failure, end
+as a short ``page.error`` and empty facts, because one broken page must not stop
+a 100k-page crawl.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from urllib.parse import urljoin
+
+from lxml import etree
+
+from crawler.extract.columns import choose_column, choose_heading, find_breadcrumb, list_items
+from crawler.extract.dates import find_dates, parse_date
+from crawler.extract.docinfo import clean_cells, date_near_title, read_docinfo, title_above_info_bar
+from crawler.extract.encoding import decode_html, looks_binary
+from crawler.extract.links import build_links
+from crawler.extract.pagination import pagination
+from crawler.extract.scan import BLOCK, EMPTY, INLINE, RawLink, Scan, scan_tree
+from crawler.urls import normalise
+from govcrawl.model import PageFacts, Region
+
+__all__ = ["MAX_TEXT_CHARS", "extract_html", "find_dates", "parse_date"]
+
+MAX_TEXT_CHARS = 200_000  # page.text cap: enough for any 公文, bounded for the store
+
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
+_local = threading.local()
+
+
+def _parser() -> etree.HTMLParser:
+    """One lxml parser per thread (parsers are not thread-safe, and cheap to keep)."""
+    parser = getattr(_local, "parser", None)
+    if parser is None:
+        parser = etree.HTMLParser(recover=True, no_network=True, collect_ids=False, default_doctype=False)
+        _local.parser = parser
+    return parser
+
+
+def _parse(text: str) -> etree._Element | None:
+    """Parse decoded HTML; lxml refuses str input that still declares an encoding."""
+    if text.lstrip().startswith("<?xml"):
+        text = _XML_DECLARATION.sub("", text, count=1)
+    if not text.strip():
+        return None
+    return etree.fromstring(text, _parser())
+
+
+def _meta_value(meta: dict[str, str], *names: str) -> str | None:
+    """A meta tag's content by name, case-insensitive (ColumnName, columnname …)."""
+    for name in names:
+        value = meta.get(name)
+        if value:
+            return value
+    wanted = {name.lower() for name in names}
+    for key, value in meta.items():
+        if key.lower() in wanted and value:
+            return value
+    return None
+
+
+def _base_url(page: PageFacts, base_href: str | None) -> str:
+    """The URL relative links resolve against: <base href> if usable, else the final URL."""
+    base = page.final_url or page.url
+    if base_href:
+        candidate = urljoin(base, base_href)
+        if candidate.lower().startswith(("http://", "https://")):
+            return candidate
+    return base
+
+
+def _page_text(scan: Scan) -> str:
+    text = "".join(scan.pieces).replace(INLINE, "").replace(BLOCK, " ").replace(EMPTY, "")
+    return " ".join(text.split())[:MAX_TEXT_CHARS]
+
+
+def _datastore_links(scan: Scan) -> list[RawLink]:
+    """Links of Hanweb (大汉) JCMS lists, which ship their rows as CDATA records inside a
+    ``<script type="text/xml"><datastore>`` and draw them with JavaScript."""
+    records = [record for script in scan.datastores for record in _RECORD.findall(script)]
+    if not records:
+        return []
+    fragment = _parse("<html><body>" + "".join(records) + "</body></html>")
+    if fragment is None:
+        return []
+    links = scan_tree(fragment).links
+    for link in links:
+        link.region = Region.BODY
+    return links
+
+
+def extract_html(page: PageFacts, body: bytes, header_content_type: str | None) -> None:
+    """Fill page's HTML-derived fields in place: encoding, title, lang, meta, breadcrumb, column,
+    heading, doc, published_on, text, links, anchors, list_items, pagination.
+
+    ``page.url``/``final_url``/``status``/``content_type`` are set by the caller.
+    Never raises: on bytes that are not HTML or a parser failure ``page.error`` says
+    why and the fields stay empty. An empty body is not an error; it has no facts.
+    """
+    try:
+        _extract(page, body or b"", header_content_type)
+    except Exception as exc:  # noqa: BLE001 - garbage input must never stop the crawl
+        page.error = f"解析失败：{exc.__class__.__name__}: {exc}"[:300]
+
+
+def _extract(page: PageFacts, body: bytes, header_content_type: str | None) -> None:
+    if not body.strip():
+        return
+    if looks_binary(body):
+        page.error = "解析失败：内容是二进制数据，不是 HTML"
+        return
+    decoded = decode_html(body, header_content_type)
+    page.encoding = decoded.encoding
+    root = _parse(decoded.text)
+    if root is None:
+        return
+    scan = scan_tree(root)
+
+    page.title = scan.title
+    page.lang = scan.lang
+    page.meta = scan.meta
+    page.anchors = scan.anchors
+
+    base = _base_url(page, scan.base_href)
+    own = normalise(page.final_url or page.url, decoded.codec)
+    own_url = own[0] if own else (page.final_url or page.url)
+    raw_links = scan.links + _datastore_links(scan)
+    page.links, anchors = build_links(raw_links, base, decoded.codec)
+
+    raw_cells = scan.cells()
+    cells = clean_cells(raw_cells, scan.cell_flags)
+    doc = read_docinfo(cells)
+    page.doc = doc
+    doc_title = (doc.raw.get("标题") or doc.raw.get("名称") or doc.raw.get("文件名称")) if doc else None
+    article_title = _meta_value(scan.meta, "ArticleTitle")
+    page.heading = choose_heading(scan.h1s, doc_title, article_title) or title_above_info_bar(cells)
+
+    published = doc.published_on if doc else None
+    if published is None:
+        published = parse_date(_meta_value(scan.meta, "PubDate", "publishdate"))
+    if published is None:
+        published = date_near_title(cells, page.heading)
+    page.published_on = published
+
+    page.text = _page_text(scan)
+    page.breadcrumb = find_breadcrumb(raw_cells, scan.cell_flags)
+    page.list_items = list_items(anchors, own_url)
+    page.pagination = pagination(scan.scripts, anchors, own_url, base, decoded.codec)
+    # An article page: its breadcrumb may end with its own title, which is no column.
+    is_article = (
+        bool(article_title)
+        or (doc is not None and bool(doc.index_no or doc.doc_number or doc.written_on))
+        or not page.list_items
+    )
+    page.column = choose_column(
+        _meta_value(scan.meta, "ColumnName"), page.breadcrumb, page.heading, is_article
+    )

@@ -1,7 +1,18 @@
 from datetime import date
 
 from govcrawl.departments import DepartmentRule, DepartmentRules
-from govcrawl.model import DocInfo, Finding, LinkFacts, LinkOutcome, LinkState, ListItem, PageFacts, Region, RunInfo, Severity
+from govcrawl.model import (
+    DocInfo,
+    Finding,
+    LinkFacts,
+    LinkOutcome,
+    LinkState,
+    ListItem,
+    PageFacts,
+    Region,
+    RunInfo,
+    Severity,
+)
 from govcrawl.store import Store, StoreError
 
 RULES = DepartmentRules(

@@ -1,0 +1,268 @@
+"""A real HTTP server for the demo portal: the main site and the "external world".
+
+Two ``ThreadingHTTPServer`` instances on loopback — the portal on 127.0.0.1,
+the outside world on 127.0.0.2 — because a crawler must be tested against
+real sockets (keep-alive, HEAD, redirects, refused connections, slow answers),
+as Scrapy tests against its mockserver, never against the internet. A third
+address, ``refused``, is a port on 127.0.0.2 that is bound but never listens,
+so connecting to it is refused and no other process can take the port while
+the demo runs.
+
+Everything is built once in memory by ``build_portal`` and served from there.
+
+    python -m crawler.demo.server [--port-main N] [--port-ext M] [--night 1|2] [--write-config FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from crawler.demo.files import config_text
+from crawler.demo.portal import Resource, build_portal, lookup
+
+MAIN_HOST = "127.0.0.1"
+EXT_HOST = "127.0.0.2"
+
+_NOT_FOUND = (
+    '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>404 页面不存在</title></head>'
+    "<body><h1>404</h1><p>抱歉，您访问的页面不存在或已被删除。</p></body></html>"
+).encode()
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRecord:
+    """One request the demo answered: which host, method and target (path with query)."""
+
+    host: str  # "main" or "ext"
+    method: str
+    target: str
+    status: int
+
+
+class _PortalHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+    request_queue_size = 128
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], owner: DemoServer, label: str):
+        self.owner = owner
+        self.label = label
+        super().__init__(address, _Handler)
+
+    def handle_error(self, request, client_address) -> None:  # noqa: ANN001 - stdlib signature
+        """Clients that hang up (a crawler's timeout, a HEAD on a slow page) are not errors."""
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError, OSError)):
+            return
+        super().handle_error(request, client_address)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive; every answer carries Content-Length
+    server_version = "TRS-WCM-Demo/7.0"
+    sys_version = ""
+    timeout = 30  # close idle keep-alive connections so threads do not pile up
+    server: _PortalHTTPServer
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
+        """Quiet: a crawl makes thousands of requests; the request log is kept in memory instead."""
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+        self._answer(head=False)
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._answer(head=True)
+
+    def do_POST(self) -> None:  # noqa: N802
+        self._send(
+            405, {"Allow": "GET, HEAD", "Content-Type": "text/plain; charset=utf-8"}, b"405\n", head=False
+        )
+
+    def _resolve(self) -> tuple[int, dict[str, str], bytes, Resource | None]:
+        owner = self.server.owner
+        base = owner.main if self.server.label == "main" else owner.ext
+        target = self.path if self.path.startswith("/") else "/"
+        if self.server.label == "main" and owner.homepage_down and target in ("/", "/index.html"):
+            return 503, {"Content-Type": "text/html; charset=utf-8", "Retry-After": "60"}, b"503\n", None
+        found = lookup(owner.resources, base, target)
+        if found is None:
+            # Real servers add the slash to a directory URL with a 301.
+            path = target.split("?", 1)[0]
+            if not path.endswith("/") and lookup(owner.resources, base, path + "/") is not None:
+                query = target[len(path) :]
+                return (
+                    301,
+                    {"Location": base + path + "/" + query, "Content-Type": "text/html; charset=utf-8"},
+                    b"",
+                    None,
+                )
+            return 404, {"Content-Type": "text/html; charset=utf-8"}, _NOT_FOUND, None
+        resource = found[1]
+        headers = dict(resource.headers)
+        if resource.redirect:
+            headers["Location"] = resource.redirect
+        return resource.status, headers, resource.body, resource
+
+    def _answer(self, *, head: bool) -> None:
+        status, headers, body, resource = self._resolve()
+        if resource is not None and resource.delay:
+            time.sleep(resource.delay)
+        if head and resource is not None and resource.head_not_allowed:
+            status, headers, body = 405, {"Allow": "GET", "Content-Type": "text/html; charset=utf-8"}, b""
+        self.server.owner._record(RequestRecord(self.server.label, self.command, self.path, status))
+        self._send(status, headers, body, head=head)
+
+    def _send(self, status: int, headers: dict[str, str], body: bytes, *, head: bool) -> None:
+        try:
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if not head and body:
+                self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+
+class DemoServer:
+    """The demo portal on loopback: ``.main``, ``.ext`` and ``.refused`` base URLs.
+
+    Use as a context manager (``with DemoServer() as demo: ...``) or call
+    ``start()`` / ``stop()``. Ports default to free ones (bind port 0).
+    ``night`` selects the 2023-10-31 (1) or 2023-11-01 (2, default) version;
+    ``set_night`` switches a running server so a test can crawl both nights.
+    ``homepage_down`` makes the homepage answer 503 (for site-unavailable probes).
+    ``requests`` is the in-memory log of answered requests (bounded).
+    """
+
+    def __init__(
+        self,
+        port_main: int = 0,
+        port_ext: int = 0,
+        *,
+        night: int = 2,
+        host_main: str = MAIN_HOST,
+        host_ext: str = EXT_HOST,
+    ):
+        self._ports = (port_main, port_ext)
+        self._hosts = (host_main, host_ext)
+        self.night = night
+        self.main = ""
+        self.ext = ""
+        self.refused = ""
+        self.resources: dict[str, Resource] = {}
+        self.homepage_down = False
+        self.requests: deque[RequestRecord] = deque(maxlen=200_000)
+        self._servers: list[_PortalHTTPServer] = []
+        self._threads: list[threading.Thread] = []
+        self._refused_socket: socket.socket | None = None
+        self._lock = threading.Lock()
+
+    def _record(self, record: RequestRecord) -> None:
+        self.requests.append(record)  # deque.append is atomic
+
+    def start(self) -> DemoServer:
+        if self._servers:
+            return self
+        main_srv = _PortalHTTPServer((self._hosts[0], self._ports[0]), self, "main")
+        try:
+            ext_srv = _PortalHTTPServer((self._hosts[1], self._ports[1]), self, "ext")
+        except OSError:
+            main_srv.server_close()
+            raise
+        self._servers = [main_srv, ext_srv]
+        self.main = f"http://{self._hosts[0]}:{main_srv.server_address[1]}"
+        self.ext = f"http://{self._hosts[1]}:{ext_srv.server_address[1]}"
+        # Bound but never listening: connections are refused, and the port stays ours.
+        refused = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        refused.bind((self._hosts[1], 0))
+        self._refused_socket = refused
+        self.refused = f"http://{self._hosts[1]}:{refused.getsockname()[1]}"
+        self.resources = build_portal(self.main, self.ext, self.refused, night=self.night)
+        for server in self._servers:
+            thread = threading.Thread(
+                target=server.serve_forever,
+                kwargs={"poll_interval": 0.1},
+                name=f"demo-{server.label}",
+                daemon=True,
+            )
+            thread.start()
+            self._threads.append(thread)
+        return self
+
+    def set_night(self, night: int) -> None:
+        """Serve the portal as it looks on another night (the swap is atomic for readers)."""
+        resources = build_portal(self.main, self.ext, self.refused, night=night)
+        with self._lock:
+            self.night = night
+            self.resources = resources
+
+    def stop(self) -> None:
+        for server in self._servers:
+            server.shutdown()
+            server.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        if self._refused_socket is not None:
+            self._refused_socket.close()
+        self._servers, self._threads, self._refused_socket = [], [], None
+
+    def __enter__(self) -> DemoServer:
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m crawler.demo.server", description="Serve the govcrawl demo portal on loopback."
+    )
+    parser.add_argument(
+        "--port-main", type=int, default=0, help="port of the portal on 127.0.0.1 (default: free)"
+    )
+    parser.add_argument("--port-ext", type=int, default=0, help="port of the external world on 127.0.0.2")
+    parser.add_argument(
+        "--night",
+        type=int,
+        choices=(1, 2),
+        default=2,
+        help="1 = the site on 2023-10-31, 2 = on 2023-11-01 (default)",
+    )
+    parser.add_argument(
+        "--write-config", metavar="FILE", help="also write the demo config (placeholders filled in) to FILE"
+    )
+    args = parser.parse_args(argv)
+    with DemoServer(args.port_main, args.port_ext, night=args.night) as demo:
+        if args.write_config:
+            with open(args.write_config, "w", encoding="utf-8") as out:
+                out.write(config_text(demo.main, demo.ext, demo.refused))
+            print(f"配置已写入 / config written: {args.write_config}")
+        pages = sum(1 for url in demo.resources if url.startswith(demo.main))
+        print(
+            f"演示门户已启动：主站 {demo.main}/ ，外部站点 {demo.ext}/ ，拒绝连接地址 {demo.refused}/ （共 {pages} 个地址，按 Ctrl+C 停止）"
+        )
+        print(
+            f"Demo portal running: main {demo.main}/  external {demo.ext}/  refused {demo.refused}/  "
+            f"({pages} URLs; Ctrl+C to stop)",
+            flush=True,
+        )
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            print("已停止 / stopped")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

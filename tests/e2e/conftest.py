@@ -1,0 +1,71 @@
+"""One real crawl of the embedded demo portal per test session.
+
+The demo portal is served by a real HTTP server on 127.0.0.1 (site) and
+127.0.0.2 (the "outside world"); the crawl runs the installed ``govcrawl``
+command in a subprocess, because a Twisted reactor starts once per process.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+from crawler.demo import DEMO_CONFIG
+from crawler.demo.server import DemoServer
+
+ROOT = Path(__file__).resolve().parents[2]
+GOVCRAWL = Path(sys.executable).with_name("govcrawl")
+DEMO_TODAY = "2023-11-01"
+
+
+@dataclass
+class DemoRun:
+    server: DemoServer
+    config: Path
+    out: Path
+    data: Path
+    findings: dict
+    stderr: str
+
+    def fill(self, text: str | None) -> str | None:
+        if text is None:
+            return None
+        return text.replace("{main}", self.server.main).replace("{ext}", self.server.ext).replace(
+            "{refused}", self.server.refused
+        )
+
+
+def write_demo_config(server: DemoServer, path: Path, data_dir: Path) -> Path:
+    text = DEMO_CONFIG.read_text(encoding="utf-8")
+    text = text.replace("{main}", server.main).replace("{ext}", server.ext).replace("{refused}", server.refused)
+    config = yaml.safe_load(text)
+    config["data_dir"] = str(data_dir)
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_server():
+    with DemoServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def demo_run(demo_server, tmp_path_factory) -> DemoRun:
+    base = tmp_path_factory.mktemp("demo")
+    config = write_demo_config(demo_server, base / "sites.yaml", base / "data")
+    out = base / "out"
+    result = subprocess.run(
+        [str(GOVCRAWL), "run", "demo", "-c", str(config), "--out", str(out), "--today", DEMO_TODAY,
+         "--no-browser", "--progress", "log"],
+        capture_output=True, text=True, timeout=600, cwd=base,
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    findings = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    return DemoRun(demo_server, config, out, base / "data", findings, result.stderr)
