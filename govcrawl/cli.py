@@ -250,20 +250,18 @@ def cmd_checks(args: argparse.Namespace) -> int:
 
 def demo_config(main: str, ext: str, refused: str) -> Config:
     """The demo site's config with the server's actual loopback addresses filled in."""
-    import yaml
+    from crawler.demo.files import config_data
 
-    from crawler.demo import DEMO_CONFIG
-
-    text = DEMO_CONFIG.read_text(encoding="utf-8")
-    text = text.replace("{main}", main).replace("{ext}", ext).replace("{refused}", refused)
-    return parse_config(yaml.safe_load(text))
+    return parse_config(config_data(main, ext, refused))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from crawler.demo.server import DemoServer
 
     today = _today(args.today) if args.today else DEMO_TODAY
-    with DemoServer() as server:
+    # --serve uses the fixed ports that config/sites.yaml names, so `govcrawl run demo` can follow.
+    ports = (8480, 8481) if args.serve else (0, 0)
+    with DemoServer(*ports) as server:
         print(f"演示门户已启动 / demo portal: {server.main}/  （外部世界 / external: {server.ext}/）", file=sys.stderr)
         if args.serve:
             print("按 Ctrl+C 停止 / press Ctrl+C to stop", file=sys.stderr)

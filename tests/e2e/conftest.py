@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from crawler.demo import DEMO_CONFIG
+from crawler.demo.files import config_data, fill
 from crawler.demo.server import DemoServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,17 +34,11 @@ class DemoRun:
     stderr: str
 
     def fill(self, text: str | None) -> str | None:
-        if text is None:
-            return None
-        return text.replace("{main}", self.server.main).replace("{ext}", self.server.ext).replace(
-            "{refused}", self.server.refused
-        )
+        return None if text is None else fill(text, self.server.main, self.server.ext, self.server.refused)
 
 
 def write_demo_config(server: DemoServer, path: Path, data_dir: Path) -> Path:
-    text = DEMO_CONFIG.read_text(encoding="utf-8")
-    text = text.replace("{main}", server.main).replace("{ext}", server.ext).replace("{refused}", server.refused)
-    config = yaml.safe_load(text)
+    config = config_data(server.main, server.ext, server.refused)
     config["data_dir"] = str(data_dir)
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return path
