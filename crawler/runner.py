@@ -7,6 +7,8 @@ and the site's ``crawl`` keys applied on top at ``cmdline`` priority.
 
 from __future__ import annotations
 
+from datetime import date
+
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
@@ -48,7 +50,14 @@ def build_settings(site: Site, *, log_level: str = "WARNING", progress: str | No
 
 
 def run_crawl(
-    site: Site, *, site_id: str, run_id: str, store_path: str, progress: str | None = "auto", log_level: str = "WARNING"
+    site: Site,
+    *,
+    site_id: str,
+    run_id: str,
+    store_path: str,
+    today: date | None = None,
+    progress: str | None = "auto",
+    log_level: str = "WARNING",
 ) -> dict:
     """Crawl one site into the store; return Scrapy's final stats.
 
@@ -58,7 +67,7 @@ def run_crawl(
 
     process = CrawlerProcess(build_settings(site, log_level=log_level, progress=progress))
     crawler = process.create_crawler(PortalSpider)
-    process.crawl(crawler, site=site, site_id=site_id, run_id=run_id, store_path=store_path)
+    process.crawl(crawler, site=site, site_id=site_id, run_id=run_id, store_path=store_path, today=today)
     process.start()
     stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
     spider = crawler.spider

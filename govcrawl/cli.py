@@ -130,7 +130,7 @@ def crawl_check_report(
     print(f"开始检查 {site.name}（{site_id}），运行编号 {run.id}", file=sys.stderr)
     try:
         stats = run_crawl(
-            site, site_id=site_id, run_id=run.id, store_path=str(store_path), progress=progress,
+            site, site_id=site_id, run_id=run.id, store_path=str(store_path), today=today, progress=progress,
             log_level="INFO" if verbose else "WARNING",
         )
     except BaseException:
