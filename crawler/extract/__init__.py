@@ -31,7 +31,7 @@ from crawler.extract.docinfo import clean_cells, date_near_title, read_docinfo, 
 from crawler.extract.encoding import decode_html, looks_binary
 from crawler.extract.links import build_links
 from crawler.extract.pagination import pagination
-from crawler.extract.scan import BLOCK, EMPTY, INLINE, RawLink, Scan, scan_tree
+from crawler.extract.scan import RawLink, Scan, scan_tree
 from crawler.urls import normalise
 from govcrawl.model import PageFacts, Region
 
@@ -83,11 +83,6 @@ def _base_url(page: PageFacts, base_href: str | None) -> str:
         if candidate.lower().startswith(("http://", "https://")):
             return candidate
     return base
-
-
-def _page_text(scan: Scan) -> str:
-    text = "".join(scan.pieces).replace(INLINE, "").replace(BLOCK, " ").replace(EMPTY, "")
-    return " ".join(text.split())[:MAX_TEXT_CHARS]
 
 
 def _datastore_links(scan: Scan) -> list[RawLink]:
@@ -158,7 +153,7 @@ def _extract(page: PageFacts, body: bytes, header_content_type: str | None) -> N
         published = date_near_title(cells, page.heading)
     page.published_on = published
 
-    page.text = _page_text(scan)
+    page.text = scan.text(MAX_TEXT_CHARS)
     page.breadcrumb = find_breadcrumb(raw_cells, scan.cell_flags)
     page.list_items = list_items(anchors, own_url)
     page.pagination = pagination(scan.scripts, anchors, own_url, base, decoded.codec)

@@ -14,7 +14,7 @@ from functools import lru_cache
 from lxml import etree
 
 from crawler.extract.dates import find_date_spans
-from crawler.extract.scan import F_CRUMB, F_PAGER, INLINE
+from crawler.extract.scan import F_ARTICLE, F_CRUMB, F_PAGER, INLINE
 from govcrawl.model import ListItem, Region
 
 __all__ = ["choose_column", "choose_heading", "find_breadcrumb", "list_items", "site_domain", "split_crumb"]
@@ -30,26 +30,11 @@ _MAX_CRUMB_ITEM = 40
 _MAX_COLUMN_NAME = 16  # longer breadcrumb items read like an article title
 # Trailing breadcrumb items that name the article view, not a column.
 _NOT_A_COLUMN = frozenset(
-    {
-        "正文",
-        "详情",
-        "详细信息",
-        "内容",
-        "文章",
-        "正文内容",
-        "阅读",
-        "浏览",
-        "查看",
-        "详细内容",
-        "信息详情",
-        "文章详情",
-        "内容详情",
-        "首页",
-        "网站首页",
-        "主页",
-    }
+    "正文 详情 详细信息 内容 文章 正文内容 阅读 浏览 查看 详细内容 信息详情 文章详情 内容详情 首页 网站首页 主页".split()
 )
 
+# Pagers are no rows; links inside the article text (详见《…》（2019年印发）) are citations.
+_NOT_ROW_FLAGS = F_PAGER | F_ARTICLE
 # Navigation bars and footers hold no dated lists; skipping them saves most row lookups.
 _NOT_LIST_REGIONS = frozenset({Region.NAV, Region.FOOTER})
 _ROW_TAGS = frozenset({"li", "tr", "dd", "dt"})
@@ -181,7 +166,7 @@ def _host(url: str) -> str:
 
 
 def _row_of(element):
-    """The list row that holds a link: the nearest li/tr/dd/dt within four levels, else its parent."""
+    """The list row that holds a link: the nearest li/tr/dd/dt within four levels, or None."""
     node = element.getparent()
     depth = 0
     while node is not None and depth < 4:
@@ -189,13 +174,26 @@ def _row_of(element):
         if tag in _ROW_TAGS:
             return node
         if tag in _STOP_TAGS:
-            break
+            return None
         node = node.getparent()
         depth += 1
-    parent = element.getparent()
-    if parent is not None and parent.tag not in _STOP_TAGS:
-        return parent
     return None
+
+
+def _inline_row_text(element) -> str:
+    """For links listed without row elements (``<a>…</a><span>date</span><br>``): the link
+    and what follows it up to the next link or line break."""
+    parts = [str(_STRING(element)), element.tail or ""]
+    for sibling in element.itersiblings():
+        tag = sibling.tag
+        if tag in ("a", "br", "p", "div", "li", "tr") or (
+            isinstance(tag, str) and sibling.find(".//a") is not None
+        ):
+            break
+        if isinstance(tag, str):
+            parts.append(str(_STRING(sibling)))
+        parts.append(sibling.tail or "")
+    return " ".join(" ".join(parts).split())
 
 
 _STRING = etree.XPath("string()")
@@ -209,12 +207,13 @@ def list_items(anchors, page_url: str) -> list[ListItem]:
     """Rows that pair a link to a page of the same site with a date.
 
     ``anchors`` are (raw link, resolved url) for every ``<a>`` in document order.
-    A row is the link's nearest li/tr/dd/dt (else its parent element). The date is
+    A row is the link's nearest li/tr/dd/dt (else the link and what follows it up to
+    the next link or line break). The date is
     looked for in the row outside the link text first (a date column or span), then
     in the link text; the title is the link's ``title`` attribute or its text with
     the date taken out. Several links in one row ([部门] + title) give one item, the
-    one with the longest title. Rows in a pager, a navigation bar or a footer are not
-    items.
+    one with the longest title. Rows in a pager, a navigation bar, a footer or the
+    article text are not items.
     """
     own_site = site_domain(_host(page_url))
     own_url = page_url
@@ -222,16 +221,23 @@ def list_items(anchors, page_url: str) -> list[ListItem]:
     order: list[int] = []
     row_cache: dict[int, object] = {}
     for raw, url in anchors:
-        if raw.flags & F_PAGER or url == own_url or raw.element is None or raw.region in _NOT_LIST_REGIONS:
+        if (
+            raw.flags & _NOT_ROW_FLAGS
+            or url == own_url
+            or raw.element is None
+            or raw.region in _NOT_LIST_REGIONS
+        ):
             continue
         if site_domain(_host(url)) != own_site:
             continue
         row = _row_of(raw.element)
         if row is None:
-            continue
+            row = raw.element
+            text = _inline_row_text(row)
+        else:
+            text = _row_text(row)
         key = id(row)
         row_cache[key] = row  # keep the proxy alive so that id() stays unique
-        text = _row_text(row)
         if not text or len(text) > _MAX_ROW_TEXT:
             continue
         link_text = raw.text or ""

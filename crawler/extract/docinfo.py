@@ -239,14 +239,15 @@ def _field_value(field: str, value: str) -> str | date | None:
 
 
 def read_docinfo(cells: list[Cell]) -> DocInfo | None:
-    """DocInfo from the labelled fields of the page, or None when it has none.
+    """DocInfo from the labelled fields of the page, or None when it has none (a page
+    whose only labels are 作者 / 浏览次数 / 字体 has none either).
 
     ``raw`` keeps every label -> value as read (labels without their spaces). A
     ``发布时间`` field fills ``published_on`` only when no 发布日期-type field exists.
     """
     raw = read_labels(cells)
-    if not raw:
-        return None
+    if not any(_LABELS.get(label) or label in _POSTED_TIME for label in raw):
+        return None  # only 作者 / 浏览次数 / 字体 …: a page furniture line, not a header
     doc = DocInfo(raw=raw)
     for label, value in raw.items():
         field = _LABELS.get(label)
@@ -254,7 +255,7 @@ def read_docinfo(cells: list[Cell]) -> DocInfo | None:
             continue
         setattr(doc, field, _field_value(field, value))
     if doc.published_on is None:
-        for label in ("发布时间", "发稿时间", "发表时间"):
+        for label in _POSTED_TIME:
             if label in raw:
                 doc.published_on = parse_date(raw[label])
                 if doc.published_on:
@@ -262,6 +263,7 @@ def read_docinfo(cells: list[Cell]) -> DocInfo | None:
     return doc
 
 
+_POSTED_TIME = ("发布时间", "发稿时间", "发表时间")
 _INFO_BAR_LABELS = frozenset("发布日期 发布时间 发稿时间 来源 信息来源 文章来源".split())
 
 
@@ -287,14 +289,15 @@ def title_above_info_bar(cells: list[Cell]) -> str | None:
 def date_near_title(cells: list[Cell], title: str | None, window: int = 8) -> date | None:
     """A date printed just below the page's title (发布时间：2023-10-09, or a bare date).
 
-    The title is the first ``h1`` cell, else the cell equal to ``title`` (the
-    ArticleTitle meta or the 标题 field). Only the next few short cells before the
-    article text are read, so a date inside the body never counts; cells that start
-    with another dated label (成文日期, 有效期, 施行日期 …) are passed over.
+    The title is the first ``h1`` cell outside the template, else the cell equal to
+    ``title`` (the page heading). Only the next few short cells before the article
+    text are read, so a date inside the body never counts; template cells (a header
+    showing today's date) and cells that start with another dated label (成文日期,
+    有效期, 施行日期 …) are passed over.
     """
     start = -1
     for position, (text, flag) in enumerate(cells):
-        if flag & F_H1 or (title and text == title):
+        if (flag & F_H1 and not flag & F_TEMPLATE) or (title and text == title):
             start = position
             break
     if start < 0:
@@ -302,7 +305,7 @@ def date_near_title(cells: list[Cell], title: str | None, window: int = 8) -> da
     for text, flag in cells[start + 1 : start + 1 + window]:
         if flag & F_ARTICLE or len(text) > _MAX_PAIR_CELL:
             break
-        if flag & F_H1 or not text:
+        if flag & (F_H1 | F_TEMPLATE) or not text:
             continue
         match = _AT_START.match(text)
         if match and _norm_label(match.group(1)) in _OTHER_DATES:

@@ -15,7 +15,7 @@ from functools import lru_cache
 from crawler.urls import absolute
 from govcrawl.model import LinkFacts
 
-__all__ = ["LINK_ATTRS", "LINK_RELS", "build_links", "hidden_by_style", "resolve"]
+__all__ = ["HIDDEN_CACHE", "LINK_ATTRS", "LINK_RELS", "build_links", "hidden_by_style", "resolve"]
 
 # tag -> attributes that fetch something: contract §4 "Links checked", plus video[poster],
 # area[href] (image maps of districts on old portals) and frame[src] (frameset sites,
@@ -52,7 +52,7 @@ _HIDDEN_STYLE = re.compile(
 )
 
 
-_HIDDEN_CACHE: dict[str, bool] = {}
+HIDDEN_CACHE: dict[str, bool] = {}
 
 
 def hidden_by_style(style: str) -> bool:
@@ -61,12 +61,12 @@ def hidden_by_style(style: str) -> bool:
     Templates repeat the same few style strings thousands of times, so answers are
     cached (bounded: the cache is dropped when it grows past 4096 entries).
     """
-    found = _HIDDEN_CACHE.get(style)
+    found = HIDDEN_CACHE.get(style)
     if found is None:
         found = _HIDDEN_STYLE.search(style) is not None
-        if len(_HIDDEN_CACHE) > 4096:
-            _HIDDEN_CACHE.clear()
-        _HIDDEN_CACHE[style] = found
+        if len(HIDDEN_CACHE) > 4096:
+            HIDDEN_CACHE.clear()
+        HIDDEN_CACHE[style] = found
     return found
 
 

@@ -52,28 +52,13 @@ _TRS_SUFFIX = (
 )
 _FILE = re.compile(r"^(.*?)(?:_(\d+))?\.(\w+)$")
 
+# Link texts that name another page of the list wherever they appear ...
 _NEXT_WORDS = frozenset(
-    {
-        "下一页",
-        "下页",
-        "尾页",
-        "末页",
-        "最后一页",
-        "最末页",
-        "上一页",
-        "上页",
-        "前一页",
-        "后一页",
-        "前页",
-        "后页",
-        "next",
-        "last",
-        "prev",
-        "previous",
-    }
+    "下一页 下页 尾页 末页 最后一页 最末页 上一页 上页 前一页 后一页 前页 后页 next last prev previous".split()
 )
-_PAGER_WORDS = frozenset({"首页", "第一页", "最前页", "first", ">", ">>", "<", "<<", "»", "«", "›", "‹"})
-_STRIP = "[]【】<>«»《》()（） \u3000\xa0"
+# ... and texts that do so only inside a pager container (besides page numbers).
+_PAGER_WORDS = frozenset("首页 第一页 最前页 first > >> < << » « › ‹".split())
+_BRACKETS = "[]【】()（）《》 \u3000\xa0"
 
 
 def _strip_comments(script: str) -> str:
@@ -166,7 +151,10 @@ def script_pages(scripts: list[str], page_url: str) -> list[str]:
 
 
 def _pager_text(text: str) -> str:
-    return text.strip(_STRIP).lower()
+    """``[下一页]`` -> 下一页, ``下一页>`` -> 下一页, ``>>`` stays ``>>``."""
+    text = text.strip(_BRACKETS)
+    bare = text.strip("<>«»‹›")
+    return (bare or text).strip().lower()
 
 
 def pagination(scripts: list[str], anchors, page_url: str, base: str, encoding: str) -> list[str]:

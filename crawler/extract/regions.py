@@ -57,7 +57,7 @@ _WEAK = {token: region for region, tokens in _WEAK_TOKENS.items() for token in t
 # Words that make a weak token describe part of the content, not the template.
 _NEGATORS = frozenset(
     "news list lists item items title tit article text txt pic img date time info detail details more "
-    "tab tabs hot new rank scroll con cont content main zw nr li ul box1 wz zx xw tz gg".split()
+    "tab tabs hot new rank scroll con cont content main zw nr li ul wz zx xw tz gg".split()
 )
 _CONTENT_TOKENS = frozenset(
     "content contents main detail details con cont zw nr zhengwen neirong wznr".split()

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from crawler.extract.links import LINK_ATTRS, LINK_RELS, hidden_by_style
+from crawler.extract.links import HIDDEN_CACHE, LINK_ATTRS, LINK_RELS, hidden_by_style
 from crawler.extract.regions import ARTICLE, CONTENT, NO_MARKER, classify
 from govcrawl.model import Region
 
@@ -128,11 +128,22 @@ class Scan:
     datastores: list[str] = field(default_factory=list)
     pieces: list[str] = field(default_factory=list)
     cell_flags: list[int] = field(default_factory=list)
+    _joined: str | None = None
+
+    def joined(self) -> str:
+        """All pieces as one string, marks included (computed once)."""
+        if self._joined is None:
+            self._joined = "".join(self.pieces)
+        return self._joined
 
     def cells(self) -> list[str]:
         """Raw cells (with INLINE/EMPTY marks); ``cell_flags[i]`` belongs to ``cells()[i]``."""
-        cells = "".join(self.pieces).split(BLOCK)
-        return cells[: len(self.cell_flags)]
+        return self.joined().split(BLOCK)[: len(self.cell_flags)]
+
+    def text(self, limit: int) -> str:
+        """The visible text: marks dropped, block boundaries as spaces, whitespace collapsed."""
+        text = self.joined().replace(INLINE, "").replace(BLOCK, " ").replace(EMPTY, "")
+        return " ".join(text.split())[:limit]
 
 
 def _captured_text(pieces: list[str], start: int) -> str:
@@ -211,6 +222,7 @@ def scan_tree(root: etree._Element) -> Scan:  # noqa: C901 - one loop on purpose
     kinds = _KINDS
     classify_ = classify
     hidden_by_style_ = hidden_by_style
+    hidden_cache = HIDDEN_CACHE
     special = _special
     body = Region.BODY
     header = Region.HEADER
@@ -239,34 +251,37 @@ def scan_tree(root: etree._Element) -> Scan:  # noqa: C901 - one loop on purpose
             # the last field is where this element's own text starts
             push((region, level, hidden, flags, quiet, len(pieces)))
             parent_flags = flags
-            cls = el.get("class")
             eid = el.get("id")
-            if cls is not None or eid is not None or kind & K_SEMANTIC:
-                marker = classify_(tag, eid, cls)
-                if marker is not NO_MARKER and level < ARTICLE:
-                    if marker.content == ARTICLE:
-                        level = ARTICLE
-                        region = body
-                        flags = (flags | F_ARTICLE) & ~F_TEMPLATE
-                    else:
-                        if marker.strong is not None:
-                            region = marker.strong
-                        elif marker.weak is not None and level == 0:
-                            region = marker.weak
-                        if marker.content == CONTENT:
-                            level = CONTENT
-                        if marker.crumb:
-                            flags |= F_CRUMB
-                        if region is not body:
-                            flags |= F_TEMPLATE
-                if marker.pager:
-                    flags |= F_PAGER
-                if eid:
-                    anchors.add(eid)
+            if eid:
+                anchors.add(eid)
+            if level < ARTICLE:  # inside the article text names no longer matter
+                cls = el.get("class")
+                if cls is not None or eid is not None or kind & K_SEMANTIC:
+                    marker = classify_(tag, eid, cls)
+                    if marker is not NO_MARKER:
+                        if marker.content == ARTICLE:
+                            level = ARTICLE
+                            region = body
+                            flags = (flags | F_ARTICLE) & ~F_TEMPLATE
+                        else:
+                            if marker.strong is not None:
+                                region = marker.strong
+                            elif marker.weak is not None and level == 0:
+                                region = marker.weak
+                            if marker.content == CONTENT:
+                                level = CONTENT
+                            if marker.crumb:
+                                flags |= F_CRUMB
+                            if region is not body:
+                                flags |= F_TEMPLATE
+                        if marker.pager:
+                            flags |= F_PAGER
             if not hidden:
                 style = el.get("style")
                 if style is not None:
-                    hidden = hidden_by_style_(style)
+                    hidden = hidden_cache.get(style)
+                    if hidden is None:
+                        hidden = hidden_by_style_(style)
             if kind & K_SPECIAL:
                 if tag == "head":
                     region = header
