@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import yaml
 
 from crawler.traps import QuerySpaceGuard, repetitive_path
-
-GOVCRAWL = Path(sys.executable).with_name("govcrawl")
+from tests.sites import crawl, serve
 
 
 @pytest.mark.parametrize(
@@ -81,33 +75,12 @@ class _TrapHandler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def trap_site():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _TrapHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with serve(_TrapHandler) as base:
+        yield base
 
 
 def _crawl(base: str, tmp: Path, **limits) -> tuple[dict, list[str]]:
-    config = {
-        "data_dir": str(tmp / "data"),
-        "sites": {"traps": {
-            "name": "陷阱站", "start_urls": [base + "/"], "owner": "办公室",
-            "external_links": {"check": False},
-            "crawl": {"concurrency": 4, "delay": 0, "autothrottle": False},
-            "limits": limits,
-        }},
-    }
-    path = tmp / "sites.yaml"
-    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    result = subprocess.run([str(GOVCRAWL), "run", "traps", "-c", str(path), "--out", str(tmp / "out"),
-                             "--today", "2023-11-01", "--progress", "off"],
-                            capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr[-3000:]
-    import sqlite3
-
-    urls = [r[0] for r in sqlite3.connect(tmp / "data" / "traps.sqlite").execute("SELECT url FROM pages")]
-    return json.loads((tmp / "out" / "findings.json").read_text(encoding="utf-8")), urls
+    return crawl(base, tmp, "traps", limits=limits)
 
 
 def test_trap_site_crawl_ends_and_stays_bounded(trap_site, tmp_path):

@@ -1,0 +1,83 @@
+"""Small real sites for crawl tests: a loopback HTTP server and a govcrawl run against it."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import yaml
+
+GOVCRAWL = Path(sys.executable).with_name("govcrawl")
+
+
+@contextmanager
+def serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Serve ``handler`` on a free 127.0.0.1 port; yield the base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def static_handler(pages: dict[str, tuple[int, str]]) -> type[BaseHTTPRequestHandler]:
+    """A handler serving ``{path: (status, html)}``; anything else is 404."""
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args):
+            pass
+
+        def do_HEAD(self):
+            self._answer(head=True)
+
+        def do_GET(self):
+            self._answer(head=False)
+
+        def _answer(self, head: bool):
+            status, body = pages.get(self.path, (404, "<html><title>404</title></html>"))
+            data = body.encode("utf-8")
+            self.send_response(status)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            if not head:
+                self.wfile.write(data)
+
+    return Handler
+
+
+def crawl(base: str, tmp: Path, site_id: str = "t", **site) -> tuple[dict, list[str]]:
+    """Run ``govcrawl run`` on ``base``; return findings.json and the stored page URLs."""
+    config = {
+        "data_dir": str(tmp / "data"),
+        "sites": {site_id: {
+            "name": "测试站", "start_urls": [base + "/"], "owner": "办公室",
+            "external_links": {"check": False},
+            "crawl": {"concurrency": 4, "delay": 0, "autothrottle": False},
+            **site,
+        }},
+    }
+    path = tmp / "sites.yaml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    result = subprocess.run(
+        [str(GOVCRAWL), "run", site_id, "-c", str(path), "--out", str(tmp / "out"), "--today", "2023-11-01",
+         "--progress", "off"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    db = sqlite3.connect(tmp / "data" / f"{site_id}.sqlite")
+    urls = [row[0] for row in db.execute("SELECT url FROM pages ORDER BY id")]
+    db.close()
+    return json.loads((tmp / "out" / "findings.json").read_text(encoding="utf-8")), urls
