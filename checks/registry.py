@@ -20,6 +20,24 @@ from govcrawl.model import Finding, Severity
 
 RuleFunc = Callable[["SiteFacts", "CheckContext"], Iterable[Finding]]
 
+# Chinese labels of evidence keys that several checks use; a check adds its own
+# in ``evidence_labels``. findings.json keeps the keys, the reports show the labels.
+COMMON_EVIDENCE_LABELS: dict[str, str] = {
+    "link_text": "链接文字",
+    "tag": "HTML 标签",
+    "in_template": "位于公共模板",
+    "linking_pages": "引用页面数",
+    "kind": "类型",
+    "http_status": "HTTP 状态码",
+    "reason": "原因",
+    "final_url": "最终地址",
+    "checked_with": "检查方式",
+    "host": "主机",
+    "fragment": "锚点",
+    "target_page": "目标页面",
+    "target_ids_sample": "目标页面现有的部分 id",
+}
+
 
 @dataclass
 class Check:
@@ -31,7 +49,13 @@ class Check:
     basis: str  # the plan item or national rule it enforces
     fix: str  # a concrete fix hint in Chinese
     summary: str = ""  # one sentence: exactly what is flagged (catalogue)
+    evidence_labels: dict[str, str] = field(default_factory=dict)  # this check's own evidence keys
     func: RuleFunc | None = field(default=None, repr=False)
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Chinese labels of every evidence key this check may write."""
+        return {**COMMON_EVIDENCE_LABELS, **self.evidence_labels}
 
     def rule(self, func: RuleFunc) -> RuleFunc:
         """Decorator: register the evaluation function of this check."""

@@ -36,8 +36,7 @@ class Progress:
     def snapshot(self) -> str:
         spider = self.crawler.spider
         counters = spider.counters
-        engine = self.crawler.engine
-        queued = len(engine._slot.scheduler) if engine and engine._slot and engine._slot.scheduler else 0
+        queued = self._queued()
         lane = spider.lane
         checked = lane.done.value if lane else 0
         pending = lane.pending if lane else 0
@@ -48,6 +47,13 @@ class Progress:
             f"页面 {counters['pages']} | 待抓 {queued} | 资源已查 {checked} (待查 {pending}) | "
             f"错误 {counters['errors']} | 疑似失效 {broken} | {rate:.1f} 页/秒"
         )
+
+    def _queued(self) -> int:
+        """Requests waiting in the scheduler (Scrapy exposes no public counter for it)."""
+        try:
+            return len(self.crawler.engine._slot.scheduler)
+        except (AttributeError, TypeError):
+            return 0
 
     def opened(self, spider) -> None:
         if self.mode == "live":
@@ -60,7 +66,10 @@ class Progress:
         self.loop.start(0.5 if self.mode == "live" else 10.0, now=False)
 
     def tick(self) -> None:
-        line = self.snapshot()
+        try:
+            line = self.snapshot()
+        except Exception as exc:  # a display problem must never stop the crawl
+            line = f"（进度显示出错：{exc}）"
         if self.live is not None:
             self.live.update(line)
         else:

@@ -28,7 +28,8 @@ from govcrawl.model import RunInfo
 from govcrawl.store import Store, StoreError
 
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
-DEMO_TODAY = date(2023, 11, 1)  # the demo portal's content is dated around 2023
+DEMO_TODAY = date(2023, 11, 1)
+FINISH_REASONS = {"finished": "正常完成", "shutdown": "被中断", "cancelled": "被取消"}  # the demo portal's content is dated around 2023
 
 
 class UsageError(Exception):
@@ -104,7 +105,7 @@ def write_reports(store: Store, run: RunInfo, site_id: str, site: Site, out: Pat
     from checks import ALL_CHECKS
     from reports import CheckMeta, ReportInput, write_all
 
-    catalogue = [CheckMeta(c.id, c.title, str(c.severity), c.basis, c.fix, c.summary) for c in ALL_CHECKS]
+    catalogue = [CheckMeta.from_check(c) for c in ALL_CHECKS]
     data = ReportInput(
         site_id=site_id,
         site_name=site.name,
@@ -146,7 +147,7 @@ def crawl_check_report(
             "page_errors": int(counters.get("errors", 0)),
             "resources_checked": int(stats.get("govcrawl/resources_checked", 0)),
             "excluded": int(counters.get("excluded", 0)),
-            "finish_reason": str(stats.get("finish_reason", "")),
+            "finish_reason": FINISH_REASONS.get(str(stats.get("finish_reason")), str(stats.get("finish_reason"))),
             "elapsed_seconds": round(float(stats.get("elapsed_time_seconds", 0.0)), 1),
         }
         run.status = "crawled"

@@ -14,6 +14,7 @@ without loading any check code.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +31,16 @@ SEVERITY_LABELS: dict[Severity, str] = {
 }
 
 # Metrics fixed by contract §4 get Chinese names; any other metric shows its key.
+# The run summary's keys (written by the CLI) as the report shows them.
+RUN_STATS_LABELS: dict[str, str] = {
+    "pages": "抓取页面数",
+    "page_errors": "页面读取错误",
+    "resources_checked": "已核验附件/图片/外链",
+    "excluded": "未访问的地址（内网、robots.txt、超出范围）",
+    "finish_reason": "抓取结束原因",
+    "elapsed_seconds": "抓取用时（秒）",
+}
+
 METRIC_LABELS: dict[str, str] = {
     "interpretation_coverage": "政策解读覆盖率",
     "interpretation_video_share": "视频/动画解读占比",
@@ -51,6 +62,7 @@ class CheckMeta:
     basis: str = ""
     fix: str = ""
     summary: str = ""
+    evidence_labels: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)  # key -> 中文
 
     @classmethod
     def from_check(cls, check: Any) -> CheckMeta:
@@ -62,6 +74,7 @@ class CheckMeta:
             basis=getattr(check, "basis", "") or "",
             fix=getattr(check, "fix", "") or "",
             summary=getattr(check, "summary", "") or "",
+            evidence_labels=dict(getattr(check, "labels", {}) or {}),
         )
 
     @classmethod

@@ -65,19 +65,25 @@ class EvidenceNode:
         return self.kind == "list" and all(c.kind == "text" for c in self.children)
 
 
-def _node(key: str | None, value: Any) -> EvidenceNode:
+def _node(key: str | None, value: Any, labels: Mapping[str, str]) -> EvidenceNode:
+    shown = labels.get(key, key) if key is not None else None
     if isinstance(value, Mapping):
-        return EvidenceNode("map", key, children=[_node(str(k), v) for k, v in value.items()])
+        return EvidenceNode("map", shown, children=[_node(str(k), v, labels) for k, v in value.items()])
     if isinstance(value, list | tuple | set | frozenset):
         items = sorted(value, key=str) if isinstance(value, set | frozenset) else value
-        return EvidenceNode("list", key, children=[_node(None, v) for v in items])
+        return EvidenceNode("list", shown, children=[_node(None, v, labels) for v in items])
     text = scalar_text(value)
-    return EvidenceNode("text", key, text=text, href=web_href(text))
+    return EvidenceNode("text", shown, text=text, href=web_href(text))
 
 
-def evidence_tree(evidence: Mapping[str, Any] | None) -> list[EvidenceNode]:
-    """The evidence dict as nodes in its own key order."""
-    return [_node(str(k), v) for k, v in (evidence or {}).items()]
+def evidence_tree(evidence: Mapping[str, Any] | None, labels: Mapping[str, str] | None = None) -> list[EvidenceNode]:
+    """The evidence dict as nodes in its own key order; keys shown by their Chinese ``labels``.
+
+    The labels are declared by the checks beside their code (the JSON keeps the
+    machine keys); a key without a label is shown as it is.
+    """
+    labels = labels or {}
+    return [_node(str(k), v, labels) for k, v in (evidence or {}).items()]
 
 
 def _lines(node: EvidenceNode, depth: int) -> list[str]:
@@ -93,6 +99,6 @@ def _lines(node: EvidenceNode, depth: int) -> list[str]:
     return [head] + [line for child in node.children for line in _lines(child, depth + 1)]
 
 
-def evidence_text(evidence: Mapping[str, Any] | None) -> str:
+def evidence_text(evidence: Mapping[str, Any] | None, labels: Mapping[str, str] | None = None) -> str:
     """Evidence as indented ``key: value`` lines, for one spreadsheet cell."""
-    return "\n".join(line for node in evidence_tree(evidence) for line in _lines(node, 0))
+    return "\n".join(line for node in evidence_tree(evidence, labels) for line in _lines(node, 0))

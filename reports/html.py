@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -30,7 +31,15 @@ from markupsafe import Markup
 
 from govcrawl.model import Finding
 
-from .data import METRIC_LABELS, SEVERITY_LABELS, SEVERITY_ORDER, ReportInput, severity_of, summarise
+from .data import (
+    METRIC_LABELS,
+    RUN_STATS_LABELS,
+    SEVERITY_LABELS,
+    SEVERITY_ORDER,
+    ReportInput,
+    severity_of,
+    summarise,
+)
 from .evidence import EvidenceNode, evidence_tree, web_href
 from .files import write_text_atomic
 
@@ -97,7 +106,7 @@ class FindingView:
     occurrences: list[tuple[str, str | None]]  # (text, href or None)
 
 
-def _finding_view(finding: Finding) -> FindingView:
+def _finding_view(finding: Finding, labels: Mapping[str, str]) -> FindingView:
     severity = severity_of(finding)
     return FindingView(
         id=finding.id,
@@ -110,7 +119,7 @@ def _finding_view(finding: Finding) -> FindingView:
         target=finding.target,
         target_href=web_href(finding.target),
         message=finding.message,
-        evidence=evidence_tree(finding.evidence),
+        evidence=evidence_tree(finding.evidence, labels),
         occurrences=[(url, web_href(url)) for url in finding.occurrences],
     )
 
@@ -143,7 +152,10 @@ def context(data: ReportInput) -> dict[str, Any]:
             "total": section.total,
             "counts": [section.count(check.id) for check in summary.checks],
             "groups": [
-                {"check": group.check, "findings": [_finding_view(f) for f in group.findings]}
+                {
+                    "check": group.check,
+                    "findings": [_finding_view(f, group.check.evidence_labels) for f in group.findings],
+                }
                 for group in section.groups
             ],
         }
@@ -164,7 +176,7 @@ def context(data: ReportInput) -> dict[str, Any]:
         "severity_labels": {str(s): SEVERITY_LABELS[s] for s in SEVERITY_ORDER},
         "total": summary.total,
         "metrics": [(METRIC_LABELS.get(k, k), _metric_text(k, v)) for k, v in data.metrics.items()],
-        "stats": evidence_tree(run.stats),
+        "stats": evidence_tree(run.stats, RUN_STATS_LABELS),
         "style": style.text,
         "script": script.text,
         "csp": content_security_policy(style, script),

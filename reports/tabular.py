@@ -79,7 +79,7 @@ def finding_row(finding: Finding, check: CheckMeta) -> list[str | int]:
         finding.title or "",
         finding.url,
         finding.target or "",
-        evidence_text(finding.evidence),
+        evidence_text(finding.evidence, check.evidence_labels),
         check.fix,
         len(finding.occurrences),
         finding.id,

@@ -86,3 +86,17 @@ def test_intranet_hosts_never_fetched(demo_run):
     rows = db.execute("SELECT url, state FROM link_status WHERE url LIKE 'http://10.%' OR url LIKE 'http://192.168.%'"
                       " OR url LIKE 'http://oa/%'").fetchall()
     assert rows and all(state == "excluded" for _, state in rows)
+
+
+def test_every_evidence_key_has_a_chinese_label(demo_run):
+    """Webmasters read the evidence: each key a check writes is declared with a Chinese label."""
+    from checks import ALL_CHECKS
+
+    labels = {check.id: check.labels for check in ALL_CHECKS}
+    unlabelled = {
+        (f["check"], key)
+        for f in demo_run.findings["findings"]
+        for key in f["evidence"]
+        if key not in labels[f["check"]]
+    }
+    assert not unlabelled

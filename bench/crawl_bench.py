@@ -1,0 +1,915 @@
+"""Crawl benchmark: ``govcrawl run --no-browser`` next to a plain Scrapy CrawlSpider, same site, same run.
+
+Why: the nightly crawl must finish a 20,000-page portal in minutes on a
+2-core machine, and "fast" needs a reference. Both crawlers crawl the same
+generated portal (bench/genportal.py) served by nginx on loopback, one after
+the other, and the harness measures for each:
+
+* wall seconds and pages crawled (govcrawl: ``run.pages_crawled`` of
+  findings.json; plain: the number of items), hence pages/s;
+* CPU seconds (user+sys) of the whole process tree, from
+  ``getrusage(RUSAGE_CHILDREN)`` deltas. That counts govcrawl's link-checking
+  helper process too: the harness makes itself a child subreaper
+  (``PR_SET_CHILD_SUBREAPER``), so every descendant is reaped by its parent or
+  by the harness, and a reaped process's CPU lands in RUSAGE_CHILDREN;
+* peak RSS of the whole process tree: /proc/<pid>/status of every descendant
+  polled every 0.2 s, the maximum over time of the SUM of VmRSS;
+* nginx's own CPU during the run (to show the server is not the bottleneck);
+* for govcrawl also resources checked (run.stats) and broken-link findings
+  against the links the generator planted.
+
+Usage (``make bench`` runs the first)::
+
+    .venv/bin/python bench/crawl_bench.py [--pages 20000] [--only govcrawl|plain] [--keep]
+                                         [--timeout 1800] [--profile]
+
+Writes bench/work/result.json and prints a Markdown table. Every server
+listens on 127.0.0.1 only; nginx and every crawler are stopped at the end,
+also on error or Ctrl+C (``--keep`` leaves nginx running on purpose).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import ctypes
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+WORK = BENCH / "work"
+TODAY = "2023-11-01"
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+POLL_SECONDS = 0.2
+PR_SET_CHILD_SUBREAPER = 36
+
+sys.path.insert(0, str(BENCH))
+import genportal  # noqa: E402  (a sibling script, not a package)
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+class BenchError(Exception):
+    """A problem of the benchmark's environment, reported as one line."""
+
+
+# -- /proc ----------------------------------------------------------------------------
+
+
+def _proc_stat(pid: int) -> tuple[int, int, int] | None:
+    """(ppid, utime+stime in ticks, rss pages) of a live process, or None if it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return None
+    fields = data[data.rfind(b")") + 2:].split()
+    # fields[0] is field 3 (state): ppid is field 4, utime 14, stime 15, rss 24.
+    return int(fields[1]), int(fields[11]) + int(fields[12]), int(fields[21])
+
+
+def _system_busy_seconds() -> float:
+    """CPU seconds all processes on the machine have used since boot (/proc/stat, all but idle and iowait)."""
+    with open("/proc/stat") as fh:
+        values = [int(v) for v in fh.readline().split()[1:]]
+    # user nice system idle iowait irq softirq steal (guest time is already inside user)
+    return (sum(values[:8]) - values[3] - values[4]) / CLK_TCK
+
+
+def _all_pids() -> list[int]:
+    return [int(name) for name in os.listdir("/proc") if name.isdigit()]
+
+
+def _children(pid: int) -> list[int] | None:
+    """Direct children from /proc/PID/task/*/children (cheap), or None where the kernel lacks the file."""
+    out: list[int] = []
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return []
+    for tid in tids:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/children") as fh:
+                out.extend(int(c) for c in fh.read().split())
+        except FileNotFoundError:
+            if not os.path.exists(f"/proc/{pid}/task/{tid}"):
+                continue  # the thread just ended
+            return None
+        except OSError:
+            continue
+    return out
+
+
+def _descendants(root: int, exclude: set[int]) -> dict[int, tuple[int, int, int]]:
+    """Every live descendant of ``root`` (not root itself), minus ``exclude`` and their subtrees.
+
+    Walks /proc/PID/task/*/children from the root, so the cost follows the
+    size of our tree, not of the machine (a browser test suite next door has
+    hundreds of processes); falls back to scanning all of /proc.
+    """
+    out: dict[int, tuple[int, int, int]] = {}
+    stack = [root]
+    while stack:
+        kids = _children(stack.pop())
+        if kids is None:
+            return _descendants_by_scan(root, exclude)
+        for pid in kids:
+            if pid in exclude or pid in out:
+                continue
+            info = _proc_stat(pid)
+            if info is not None:
+                out[pid] = info
+                stack.append(pid)
+    return out
+
+
+def _descendants_by_scan(root: int, exclude: set[int]) -> dict[int, tuple[int, int, int]]:
+    table = {}
+    for pid in _all_pids():
+        info = _proc_stat(pid)
+        if info is not None:
+            table[pid] = info
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _, _) in table.items():
+        children.setdefault(ppid, []).append(pid)
+    out = {}
+    stack = [p for p in children.get(root, []) if p not in exclude]
+    while stack:
+        pid = stack.pop()
+        out[pid] = table[pid]
+        stack.extend(p for p in children.get(pid, []) if p not in exclude)
+    return out
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return "?"
+    return raw.replace(b"\0", b" ").decode("utf-8", "replace").strip()[:160]
+
+
+class TreeSampler(threading.Thread):
+    """Polls the harness's descendants (nginx excluded) every 0.2 s: peak of the summed RSS, CPU per process."""
+
+    def __init__(self, exclude: set[int]):
+        super().__init__(daemon=True, name="tree-sampler")
+        self.exclude = exclude
+        self.stop_event = threading.Event()
+        self.peak_rss = 0
+        self.peak_processes = 0
+        self.cpu_ticks: dict[int, int] = {}
+        self.peak_rss_by_pid: dict[int, int] = {}
+        self.names: dict[int, str] = {}
+        self.samples = 0
+
+    def run(self) -> None:
+        me = os.getpid()
+        while not self.stop_event.is_set():
+            tree = _descendants(me, self.exclude)
+            total = 0
+            for pid, (_, ticks, rss) in tree.items():
+                total += rss * PAGE_SIZE
+                self.cpu_ticks[pid] = ticks
+                self.peak_rss_by_pid[pid] = max(self.peak_rss_by_pid.get(pid, 0), rss * PAGE_SIZE)
+                if pid not in self.names:
+                    self.names[pid] = _cmdline(pid)
+            self.peak_rss = max(self.peak_rss, total)
+            self.peak_processes = max(self.peak_processes, len(tree))
+            self.samples += 1
+            self.stop_event.wait(POLL_SECONDS)
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        self.join(5)
+
+
+# -- processes ------------------------------------------------------------------------
+
+
+def _become_subreaper() -> bool:
+    """Orphaned descendants are re-parented to us, so we reap them and their CPU is counted."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _kill_group(pgid: int, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, sig)
+
+
+def _reap_leftovers(exclude: set[int], grace: float = 5.0) -> list[str]:
+    """Wait for (then kill) descendants still alive after a run's main process ended; reap them all."""
+    me = os.getpid()
+    deadline = time.monotonic() + grace
+    killed: list[str] = []
+    while True:
+        left = _descendants(me, exclude)
+        for pid in list(left):
+            try:
+                done, _ = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:  # not ours (yet): its own parent is still alive and will reap it
+                continue
+            if done:
+                left.pop(pid)
+        if not left:
+            return killed
+        if time.monotonic() > deadline:
+            for pid in left:
+                killed.append(_cmdline(pid))
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            deadline = time.monotonic() + grace
+        time.sleep(0.1)
+
+
+@dataclass
+class Measurement:
+    name: str
+    command: list[str]
+    exit_code: int | None = None
+    timed_out: bool = False
+    wall_seconds: float = 0.0
+    cpu_user: float = 0.0
+    cpu_sys: float = 0.0
+    peak_rss_bytes: int = 0
+    peak_processes: int = 0
+    cpu_by_process: list[dict] = field(default_factory=list)
+    nginx_cpu_seconds: float = 0.0
+    other_cpu_seconds: float = 0.0  # everything else on the machine during the run: should be ~0
+    load_before: float = 0.0  # cores used by other processes just before the run
+    log: str = ""
+    leftovers_killed: list[str] = field(default_factory=list)
+
+    @property
+    def cpu_seconds(self) -> float:
+        return self.cpu_user + self.cpu_sys
+
+
+def wait_for_quiet(max_wait: float = 300.0, busy_limit: float = 0.15) -> float:
+    """Wait (bounded) until the rest of the machine uses less than ``busy_limit`` cores; return that load.
+
+    Why: on a 2-core machine, a test suite running beside the benchmark would
+    take CPU from whichever crawler runs at that moment and skew the ratio.
+    """
+    deadline = time.monotonic() + max_wait
+    warned = False
+    while True:
+        before, t0 = _system_busy_seconds(), time.monotonic()
+        time.sleep(2.0)
+        busy = (_system_busy_seconds() - before) / (time.monotonic() - t0)
+        if busy < busy_limit or time.monotonic() > deadline:
+            if busy >= busy_limit:
+                log(f"warning: the machine stayed busy ({busy:.2f} cores used by others); measuring anyway")
+            return busy
+        if not warned:
+            log(f"the machine is busy ({busy:.2f} cores used by other processes); waiting up to {max_wait:.0f} s …")
+            warned = True
+
+
+def run_measured(name: str, command: list[str], *, cwd: Path, env: dict, log_path: Path, timeout: float,
+                 nginx: Nginx) -> Measurement:
+    """Run one crawler to completion (or the time bound) and measure its whole process tree."""
+    m = Measurement(name, command, log=str(log_path))
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    m.load_before = round(wait_for_quiet(), 2)
+    exclude = set(nginx.pids())
+    nginx_before = nginx.cpu_seconds()
+    system_before = _system_busy_seconds()
+    self_before = resource.getrusage(resource.RUSAGE_SELF)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    sampler = TreeSampler(exclude)
+    with open(log_path, "wb") as out:
+        started = time.monotonic()
+        proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+        sampler.start()
+        try:
+            m.exit_code = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            m.timed_out = True
+            log(f"{name}: time bound of {timeout:.0f} s reached, stopping it")
+            _kill_group(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                _kill_group(proc.pid, signal.SIGKILL)
+                proc.wait()
+            m.exit_code = proc.returncode
+        except BaseException:
+            _kill_group(proc.pid, signal.SIGKILL)
+            proc.wait()
+            sampler.stop()
+            _reap_leftovers(exclude, grace=0.5)
+            raise
+        m.wall_seconds = time.monotonic() - started
+    m.leftovers_killed = _reap_leftovers(exclude)
+    sampler.stop()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    m.cpu_user = after.ru_utime - before.ru_utime
+    m.cpu_sys = after.ru_stime - before.ru_stime
+    m.peak_rss_bytes = sampler.peak_rss
+    m.peak_processes = sampler.peak_processes
+    m.nginx_cpu_seconds = nginx.cpu_seconds() - nginx_before
+    self_after = resource.getrusage(resource.RUSAGE_SELF)
+    harness = (self_after.ru_utime - self_before.ru_utime) + (self_after.ru_stime - self_before.ru_stime)
+    m.other_cpu_seconds = max(
+        0.0, _system_busy_seconds() - system_before - m.cpu_seconds - m.nginx_cpu_seconds - harness
+    )
+    if m.other_cpu_seconds > 0.05 * m.wall_seconds:
+        log(f"warning: other processes used {m.other_cpu_seconds:.1f} CPU seconds during the {name} run "
+            f"({m.wall_seconds:.0f} s): the machine was not idle, the numbers are disturbed")
+    m.cpu_by_process = sorted(
+        ({"pid": pid, "cmd": sampler.names.get(pid, "?"), "cpu_seconds_seen": round(t / CLK_TCK, 1),
+          "peak_rss_mib_seen": round(sampler.peak_rss_by_pid.get(pid, 0) / 2**20, 1)}
+         for pid, t in sampler.cpu_ticks.items()),
+        key=lambda d: -d["cpu_seconds_seen"],
+    )
+    return m
+
+
+# -- nginx ----------------------------------------------------------------------------
+
+
+def find_nginx() -> str:
+    """Locate nginx; on Debian/Ubuntu as root install nginx-light without starting its service."""
+    for candidate in (shutil.which("nginx"), "/usr/sbin/nginx"):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        raise BenchError("nginx not found; install it first: sudo apt-get install -y nginx-light")
+    log("nginx not found; installing nginx-light (apt-get) with service start-up disabled …")
+    # policy-rc.d exit 101 keeps the package from starting the system nginx on port 80.
+    policy = Path("/usr/sbin/policy-rc.d")
+    created = False
+    if not policy.exists():
+        policy.write_text("#!/bin/sh\nexit 101\n")
+        policy.chmod(0o755)
+        created = True
+    try:
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        install = ["apt-get", "install", "-y", "-qq", "nginx-light"]
+        if subprocess.run(install, env=env, stdin=subprocess.DEVNULL).returncode != 0:
+            subprocess.run(["apt-get", "update", "-qq"], env=env, stdin=subprocess.DEVNULL, check=False)
+            if subprocess.run(install, env=env, stdin=subprocess.DEVNULL).returncode != 0:
+                raise BenchError("apt-get install nginx-light failed; install nginx by hand and retry")
+    finally:
+        if created:
+            policy.unlink(missing_ok=True)
+    if os.access("/usr/sbin/nginx", os.X_OK):
+        return "/usr/sbin/nginx"
+    raise BenchError("nginx-light installed but /usr/sbin/nginx is missing")
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Nginx:
+    """nginx in the foreground (``daemon off``) as our child, everything under bench/work/nginx."""
+
+    def __init__(self, binary: str, root: Path, state: Path):
+        self.binary = binary
+        self.root = root
+        self.state = state
+        self.proc: subprocess.Popen | None = None
+        self.port = 0
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def _kill_stale(self) -> None:
+        """An nginx left by a killed earlier run (same pid file, our prefix in its command line)."""
+        pid_file = self.state / "nginx.pid"
+        try:
+            pid = int(pid_file.read_text().strip())
+        except (OSError, ValueError):
+            return
+        if str(self.state) in _cmdline(pid):
+            log(f"stopping a stale benchmark nginx (pid {pid})")
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGQUIT)
+            time.sleep(1)
+        pid_file.unlink(missing_ok=True)
+
+    def start(self) -> None:
+        self.state.mkdir(parents=True, exist_ok=True)
+        self._kill_stale()
+        for _attempt in range(3):
+            self.port = free_port()
+            conf = genportal.write_nginx_conf(self.state / "nginx.conf", root=self.root, port=self.port,
+                                              state=self.state)
+            err = self.state / "error.log"
+            err.unlink(missing_ok=True)  # only this run's complaints
+            self.proc = subprocess.Popen(
+                [self.binary, "-p", str(self.state), "-c", str(conf), "-e", str(err)],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=open(self.state / "stderr.log", "wb"),
+                start_new_session=True,
+            )
+            if self._wait_ready(10.0):
+                return
+            self.stop()
+        tail = (self.state / "stderr.log").read_text(errors="replace")[-500:]
+        raise BenchError(f"nginx did not start on 127.0.0.1 (see {self.state}/error.log): {tail.strip()}")
+
+    def _wait_ready(self, seconds: float) -> bool:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.proc is None or self.proc.poll() is not None:
+                return False
+            try:
+                with urllib.request.urlopen(self.base, timeout=2) as resp:
+                    if resp.status == 200:
+                        return True
+            except urllib.error.HTTPError as exc:
+                raise BenchError(f"nginx answers {exc.code} for / (file permissions under {self.root}?)") from None
+            except OSError:
+                pass
+            time.sleep(0.1)
+        return False
+
+    def pids(self) -> list[int]:
+        if self.proc is None:
+            return []
+        return [self.proc.pid, *_descendants(self.proc.pid, set())]
+
+    def cpu_seconds(self) -> float:
+        """CPU of master and workers so far (live processes: /proc)."""
+        total = 0
+        for pid in self.pids():
+            info = _proc_stat(pid)
+            if info:
+                total += info[1]
+        return total / CLK_TCK
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            _kill_group(self.proc.pid, signal.SIGQUIT)  # graceful: workers finish and exit
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                _kill_group(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self.proc = None
+
+
+# -- configuration and runs -----------------------------------------------------------
+
+
+def write_sites_yaml(path: Path, base: str, manifest: dict, data_dir: Path) -> None:
+    """The govcrawl config for the bench site (contract §2 keys, loopback benchmark crawl settings)."""
+    import yaml
+
+    departments = [{"name": d["name"], "path_prefix": d["path_prefix"]} for d in manifest["departments"][:6]]
+    config = {
+        "data_dir": os.path.relpath(data_dir, path.parent),
+        "sites": {
+            "bench": {
+                "name": "云岭市青溪区人民政府（基准测试门户）",
+                "start_urls": [base],
+                "owner": "政府办",
+                "departments": departments,
+                "crawl": {"concurrency": 32, "delay": 0, "autothrottle": False, "obey_robots": False},
+                "external_links": {"check": False},
+                "limits": {"max_pages": 100000},
+            }
+        },
+    }
+    path.write_text("# generated by bench/crawl_bench.py\n" + yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
+                    encoding="utf-8")
+
+
+def _child_env() -> dict:
+    """The environment for the crawlers: ours minus SCRAPY_* (no project settings may leak in)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SCRAPY_")}
+    env["PYTHONUNBUFFERED"] = "1"
+    # A project name that no scrapy.cfg defines: get_project_settings() then loads no settings module.
+    env["SCRAPY_PROJECT"] = "govcrawl_bench_plain_baseline"
+    return env
+
+
+def _venv_bin(name: str) -> Path | None:
+    for folder in (REPO / ".venv" / "bin", Path(sys.executable).parent):
+        if (folder / name).exists():
+            return folder / name
+    return None
+
+
+def govcrawl_command(config: Path, out: Path) -> list[str]:
+    exe = _venv_bin("govcrawl")
+    head = [str(exe)] if exe else [sys.executable, "-m", "govcrawl.cli"]
+    return [*head, "run", "bench", "-c", str(config.relative_to(REPO)), "--no-browser", "--progress", "off",
+            "--today", TODAY, "--out", str(out.relative_to(REPO))]
+
+
+def plain_command(base: str, items: Path) -> list[str]:
+    exe = _venv_bin("scrapy")
+    head = [str(exe)] if exe else [sys.executable, "-m", "scrapy"]
+    return [*head, "runspider", str(BENCH / "plain_spider.py"), "-a", f"start_url={base}", "-o", f"{items}:jsonl"]
+
+
+def _with_profiler(command: list[str], out: Path) -> list[str]:
+    spy = shutil.which("py-spy") or _venv_bin("py-spy") or (WORK / "tools" / "bin" / "py-spy")
+    if not Path(spy).exists():
+        raise BenchError("--profile needs py-spy: pip install py-spy (e.g. into bench/work/tools)")
+    return [str(spy), "record", "--format", "raw", "--rate", "100", "--nonblocking", "--full-filenames",
+            "-o", str(out), "--", *command]
+
+
+_FRAME = re.compile(r"^(?P<func>.*) \((?P<file>[^()]*?)(?::(?P<line>\d+))?\)$")
+
+
+def _frame_owner(path: str) -> str:
+    """Which code a frame belongs to: a package of site-packages, a module of ours, or the stdlib."""
+    if "site-packages/" in path:
+        return path.split("site-packages/", 1)[1].split("/", 1)[0].removesuffix(".py")
+    if path.startswith(str(REPO)):
+        rel = Path(path).relative_to(REPO).with_suffix("")
+        return ".".join(rel.parts[:3])
+    if path.startswith("<"):
+        return "stdlib (frozen)"
+    return "stdlib " + Path(path).with_suffix("").name
+
+
+def summarize_profile(folded: Path, top: int = 20) -> str:
+    """Self and inclusive time per function and self time per package, from py-spy's folded stacks."""
+    self_time: Counter[str] = Counter()
+    incl_time: Counter[str] = Counter()
+    by_owner: Counter[str] = Counter()
+    total = 0
+    for line in folded.read_text(encoding="utf-8", errors="replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        n = int(count)
+        total += n
+        frames = []
+        for raw in stack.split(";"):
+            m = _FRAME.match(raw)
+            frames.append((m["func"], m["file"]) if m else (raw, ""))
+        func, path = frames[-1]
+        self_time[f"{func} ({_frame_owner(path)})"] += n
+        by_owner[_frame_owner(path)] += n
+        for key in {f"{f} ({_frame_owner(p)})" for f, p in frames}:
+            incl_time[key] += n
+    if not total:
+        return "(no samples)"
+
+    def pct(n: int) -> str:
+        return f"{100 * n / total:5.1f}%"
+
+    out = [f"samples: {total} (100 Hz, main process only, idle excluded)", "", "self time by package/module:"]
+    out += [f"  {pct(n)}  {k}" for k, n in by_owner.most_common(top)]
+    out += ["", "self time by function:"]
+    out += [f"  {pct(n)}  {k}" for k, n in self_time.most_common(top)]
+    out += ["", "inclusive time by function:"]
+    out += [f"  {pct(n)}  {k}" for k, n in incl_time.most_common(top)]
+    return "\n".join(out)
+
+
+def run_govcrawl(nginx: Nginx, manifest: dict, timeout: float, profile: Path | None) -> dict:
+    config = WORK / "sites.yaml"
+    data = WORK / "data"
+    out = WORK / "out"
+    for stale in (data, out):  # a fresh store: the run is "the first night" every time
+        shutil.rmtree(stale, ignore_errors=True)
+    write_sites_yaml(config, nginx.base, manifest, data)
+    command = govcrawl_command(config, out)
+    if profile:
+        command = _with_profiler(command, profile)
+    log("running: " + " ".join(command))
+    m = run_measured("govcrawl", command, cwd=REPO, env=_child_env(), log_path=WORK / "logs" / "govcrawl.log",
+                     timeout=timeout, nginx=nginx)
+    result: dict = {"measurement": m, "pages": None, "findings_file": None}
+    if m.timed_out:
+        result["error"] = f"time bound of {timeout:.0f} s reached"
+    findings_path = out / "findings.json"
+    if m.exit_code != 0 or not findings_path.exists():
+        result["error"] = _tail(Path(m.log), 40)
+        log(f"govcrawl failed (exit {m.exit_code}); last lines of {m.log}:\n{result['error']}")
+        return result
+    findings = json.loads(findings_path.read_text(encoding="utf-8"))
+    run = findings.get("run", {})
+    stats = run.get("stats") or {}
+    if not run.get("pages_crawled"):
+        # Exit 0 with nothing crawled: the crawl died inside Scrapy (an error in a Deferred is only logged).
+        result["error"] = _error_lines(Path(m.log)) or _tail(Path(m.log), 40)
+        log(f"govcrawl crawled no page (finish_reason {stats.get('finish_reason')!r}); from {m.log}:\n{result['error']}")
+    result.update(
+        pages=int(run.get("pages_crawled") or 0),
+        findings_file=str(findings_path),
+        run_stats=stats,
+        crawl_seconds=stats.get("elapsed_seconds"),
+        resources_checked=stats.get("resources_checked"),
+        by_check=findings.get("summary", {}).get("by_check", {}),
+        broken=_score_broken(findings, manifest, nginx.base),
+    )
+    return result
+
+
+def _score_broken(findings: dict, manifest: dict, base: str) -> dict:
+    """Planted broken links found (by target URL path) and broken-link findings that were not planted."""
+    planted = manifest["planted_broken"]
+    planted_paths = set(planted["missing_attachments"]) | set(planted["missing_pages"])
+    targets = set()
+    for f in findings.get("findings", []):
+        if f.get("check") == "broken-link" and f.get("target"):
+            targets.add(f["target"])
+    prefix = base.rstrip("/")
+    target_paths = {t[len(prefix):] if t.startswith(prefix) else t for t in targets}
+    found = planted_paths & target_paths
+    extra = sorted(target_paths - planted_paths)
+    return {
+        "planted": len(planted_paths),
+        "planted_attachments": len(planted["missing_attachments"]),
+        "planted_pages": len(planted["missing_pages"]),
+        "found": len(found),
+        "found_attachments": len(found & set(planted["missing_attachments"])),
+        "found_pages": len(found & set(planted["missing_pages"])),
+        "missed": sorted(planted_paths - found)[:20],
+        "not_planted": len(extra),
+        "not_planted_examples": extra[:10],
+        "broken_link_findings": sum(1 for f in findings.get("findings", []) if f.get("check") == "broken-link"),
+    }
+
+
+def run_plain(nginx: Nginx, timeout: float) -> dict:
+    items = WORK / "plain" / "items.jsonl"
+    cwd = WORK / "plain"
+    shutil.rmtree(cwd, ignore_errors=True)
+    cwd.mkdir(parents=True)
+    command = plain_command(nginx.base, items)
+    log("running: " + " ".join(command))
+    m = run_measured("plain", command, cwd=cwd, env=_child_env(), log_path=WORK / "logs" / "plain.log",
+                     timeout=timeout, nginx=nginx)
+    result: dict = {"measurement": m, "pages": None}
+    if m.timed_out:
+        result["error"] = f"time bound of {timeout:.0f} s reached; the numbers are of a partial crawl"
+    text = Path(m.log).read_text(encoding="utf-8", errors="replace")
+    if m.exit_code != 0 or not items.exists():
+        result["error"] = _tail(Path(m.log), 40)
+        log(f"plain spider failed (exit {m.exit_code}); last lines of {m.log}:\n{result['error']}")
+        return result
+    statuses: Counter[int] = Counter()
+    with open(items, encoding="utf-8") as fh:
+        for line in fh:
+            statuses[json.loads(line)["status"]] += 1
+    result.update(
+        pages=sum(statuses.values()),
+        statuses=dict(statuses),
+        crawl_seconds=_stat(text, "elapsed_time_seconds", float),
+        requests=_stat(text, "downloader/request_count", int),
+        responses=_stat(text, "response_received_count", int),
+        overridden_settings=_overridden(text),
+    )
+    return result
+
+
+def _stat(text: str, key: str, kind):
+    match = re.search(rf"'{re.escape(key)}': ([0-9.]+)", text)
+    return kind(match.group(1)) if match else None
+
+
+def _overridden(text: str) -> str | None:
+    match = re.search(r"Overridden settings:\n(\{.*?\})", text, re.S)
+    return " ".join(match.group(1).split()) if match else None
+
+
+def _error_lines(path: Path, limit: int = 12) -> str:
+    """The distinct error lines of a crawler log (tracebacks' last lines, CRITICAL/ERROR records)."""
+    seen: list[str] = []
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    for line in text.splitlines():
+        if re.search(r"(Error|Exception)\b.*:|CRITICAL|\bERROR\b", line) and line.strip() not in seen:
+            seen.append(line.strip())
+    return "\n".join(seen[:limit])
+
+
+def _tail(path: Path, lines: int) -> str:
+    try:
+        return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+def warm_page_cache(site: Path) -> None:
+    """Read every file once so that neither crawler pays for a cold disk cache the other did not."""
+    for folder, _, files in os.walk(site):
+        for name in files:
+            with open(os.path.join(folder, name), "rb") as fh:
+                while fh.read(1 << 20):
+                    pass
+
+
+# -- report ---------------------------------------------------------------------------
+
+
+def machine_info(nginx_binary: str) -> dict:
+    model = "?"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    mem = "?"
+    with contextlib.suppress(OSError):
+        kib = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        mem = f"{kib / 1024 / 1024:.1f} GiB"
+    versions = {"python": platform.python_version()}
+    for mod in ("scrapy", "twisted", "lxml", "aiohttp"):
+        with contextlib.suppress(Exception):
+            versions[mod] = __import__(mod).__version__
+    with contextlib.suppress(Exception):
+        import govcrawl
+
+        versions["govcrawl"] = govcrawl.__version__
+    with contextlib.suppress(Exception):
+        out = subprocess.run([nginx_binary, "-v"], capture_output=True, text=True, timeout=10)
+        versions["nginx"] = out.stderr.strip().split("/")[-1]
+    with contextlib.suppress(Exception):
+        rev = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
+                             text=True, timeout=10)
+        versions["git"] = rev.stdout.strip() or "no commit yet"
+    return {
+        "nproc": os.cpu_count(),
+        "cpus_usable": len(os.sched_getaffinity(0)),
+        "cpu_model": model,
+        "memory": mem,
+        "kernel": platform.release(),
+        "versions": versions,
+    }
+
+
+def _fmt(value, spec: str = "") -> str:
+    if value is None:
+        return "—"
+    return format(value, spec) if spec else str(value)
+
+
+def markdown_table(results: dict) -> str:
+    gov, plain = results.get("govcrawl"), results.get("plain")
+    cols = [(n, r) for n, r in (("`govcrawl run --no-browser`", gov), ("plain Scrapy CrawlSpider", plain)) if r]
+
+    def row(label: str, fn) -> str:
+        return f"| {label} | " + " | ".join(fn(r) for _, r in cols) + " |"
+
+    def rate(r: dict, seconds) -> str:
+        return _fmt(r["pages"] / seconds, ".1f") if r.get("pages") and seconds else "—"
+
+    lines = ["| | " + " | ".join(n for n, _ in cols) + " |", "|---|" + "---:|" * len(cols)]
+    lines += [
+        row("pages crawled", lambda r: _fmt(r.get("pages"))),
+        row("wall seconds (whole command)", lambda r: _fmt(r["measurement"]["wall_seconds"], ".1f")),
+        row("**pages/s (whole command)**", lambda r: "**" + rate(r, r["measurement"]["wall_seconds"]) + "**"),
+        row("crawl phase seconds (Scrapy stats)", lambda r: _fmt(r.get("crawl_seconds"), ".1f")),
+        row("pages/s (crawl phase)", lambda r: rate(r, r.get("crawl_seconds"))),
+        row("CPU seconds, user+sys, process tree", lambda r: _fmt(r["measurement"]["cpu_seconds"], ".1f")),
+        row("CPU ms per page", lambda r: _fmt(1000 * r["measurement"]["cpu_seconds"] / r["pages"], ".1f")
+            if r.get("pages") else "—"),
+        row("cores busy (CPU ÷ wall)", lambda r: _fmt(r["measurement"]["cpu_seconds"]
+                                                    / max(r["measurement"]["wall_seconds"], 1e-9), ".2f")),
+        row("peak RSS, process tree (MiB)", lambda r: _fmt(r["measurement"]["peak_rss_bytes"] / 2**20, ".0f")),
+        row("processes in the tree (max)", lambda r: _fmt(r["measurement"]["peak_processes"])),
+        row("attachments/images checked", lambda r: _fmt(r.get("resources_checked", 0))),
+        row("nginx CPU seconds during the run", lambda r: _fmt(r["measurement"]["nginx_cpu_seconds"], ".1f")),
+        row("other processes' CPU seconds (should be ~0)",
+            lambda r: _fmt(r["measurement"]["other_cpu_seconds"], ".1f")),
+        row("broken links found / planted", lambda r: f"{r['broken']['found']} / {r['broken']['planted']}"
+            if r.get("broken") else "not checked"),
+        row("exit status", lambda r: _fmt(r["measurement"]["exit_code"])
+            + (" (timed out)" if r["measurement"]["timed_out"] else "")),
+    ]
+    return "\n".join(lines)
+
+
+def _plain(obj):
+    if isinstance(obj, Measurement):
+        d = asdict(obj)
+        d["cpu_seconds"] = round(obj.cpu_seconds, 2)
+        d["wall_seconds"] = round(obj.wall_seconds, 2)
+        return d
+    raise TypeError(type(obj))
+
+
+def _interrupt(signum: int, frame) -> None:
+    """SIGTERM behaves like Ctrl+C, so the same clean-up (crawler group, nginx) runs."""
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, default=genportal.DEFAULT_PAGES, help="portal size (default %(default)s)")
+    parser.add_argument("--only", choices=["govcrawl", "plain"], help="run one crawler only")
+    parser.add_argument("--keep", action="store_true", help="leave nginx running at the end")
+    parser.add_argument("--timeout", type=float, default=1800, help="time bound per crawler run, seconds")
+    parser.add_argument("--profile", action="store_true",
+                        help="run govcrawl under py-spy (numbers then include the profiler; not for RESULTS.md)")
+    args = parser.parse_args(argv)
+
+    # Explicit for SIGINT too: a shell starts background jobs with SIGINT ignored, and Python keeps that.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
+    if not Path("/proc/self/stat").exists():
+        raise BenchError("this benchmark reads /proc (Linux only)")
+    subreaper = _become_subreaper()
+    if not subreaper:
+        log("warning: PR_SET_CHILD_SUBREAPER unavailable; CPU of orphaned helper processes would be missed")
+    WORK.mkdir(parents=True, exist_ok=True)
+    nginx_binary = find_nginx()
+    portal_dir, manifest = genportal.ensure_portal(WORK, args.pages, log=log)
+    site = (portal_dir / "site").resolve()
+    log(f"portal: {manifest['pages']['total']} pages ({manifest['pages']['gbk']} GBK), {manifest['columns']} columns, "
+        f"{manifest['resources']['unique_files_linked_by_articles']} attachments/images, "
+        f"{manifest['planted_broken']['total']} planted broken links")
+    warm_page_cache(site)
+    nginx = Nginx(nginx_binary, site, (WORK / "nginx").resolve())
+    results: dict = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "command": " ".join([".venv/bin/python", "bench/crawl_bench.py", *(argv if argv is not None else sys.argv[1:])]),
+        "machine": machine_info(nginx_binary),
+        "portal": {k: v for k, v in manifest.items() if k != "planted_broken"}
+        | {"planted_broken": manifest["planted_broken"]["total"], "dir": str(portal_dir)},
+        "subreaper": subreaper,
+    }
+    try:
+        nginx.start()
+        log(f"nginx (pid {nginx.proc.pid}) serves {site} on {nginx.base}")
+        if args.only in (None, "govcrawl"):
+            profile = WORK / "profile" / "govcrawl.folded" if args.profile else None
+            if profile:
+                profile.parent.mkdir(parents=True, exist_ok=True)
+                results["profiled"] = True
+            results["govcrawl"] = run_govcrawl(nginx, manifest, args.timeout, profile)
+        if args.only in (None, "plain") and not args.profile:
+            results["plain"] = run_plain(nginx, args.timeout)
+    except KeyboardInterrupt:
+        log("interrupted; stopping everything")
+        return 130
+    finally:
+        if args.keep and nginx.proc is not None:
+            log(f"--keep: nginx (pid {nginx.proc.pid}) keeps serving {nginx.base}; stop it with: kill -QUIT {nginx.proc.pid}")
+        else:
+            nginx.stop()
+
+    data = json.loads(json.dumps(results, default=_plain, ensure_ascii=False))
+    gov, plain = data.get("govcrawl"), data.get("plain")
+    if gov and plain and gov.get("pages") and plain.get("pages") and not gov.get("error") and not plain.get("error"):
+        g = gov["pages"] / gov["measurement"]["wall_seconds"]
+        p = plain["pages"] / plain["measurement"]["wall_seconds"]
+        data["ratio_pages_per_s"] = round(g / p, 2)
+    (WORK / "result.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(markdown_table(data))
+    if "ratio_pages_per_s" in data:
+        print(f"\nratio govcrawl pages/s ÷ plain pages/s (whole command): **{data['ratio_pages_per_s']:.2f}x**")
+    if gov and gov.get("broken"):
+        b = gov["broken"]
+        print(f"broken links: govcrawl found {b['found']} of {b['planted']} planted "
+              f"({b['found_attachments']}/{b['planted_attachments']} attachments, {b['found_pages']}/{b['planted_pages']} pages); "
+              f"{b['not_planted']} broken-link targets not planted")
+    profile = WORK / "profile" / "govcrawl.folded"
+    if args.profile and profile.exists():
+        summary = summarize_profile(profile)
+        (WORK / "profile" / "summary.txt").write_text(summary + "\n", encoding="utf-8")
+        print("\n" + summary)
+    print(f"result: {WORK / 'result.json'}")
+    failed = any(r and r.get("error") for r in (gov, plain))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except BenchError as exc:
+        print(f"crawl_bench: {exc}", file=sys.stderr)
+        sys.exit(2)
