@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import posixpath
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -25,8 +25,8 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, StopDownload
 from twisted.python.failure import Failure
 
-from crawler.extract import extract_html
 from crawler.linkstatus import HostPolicy, LanePlan, ResourceLane, classify
+from crawler.pageworker import PageWorkers
 from crawler.traps import QuerySpaceGuard, repetitive_path
 from crawler.urls import normalise
 from govcrawl.config import Site
@@ -74,6 +74,7 @@ class PortalSpider(scrapy.Spider):
         self.counters = {"pages": 0, "errors": 0, "broken": 0, "excluded": 0}
         self.started_at = time.monotonic()
         self.lane: ResourceLane | None = None
+        self.workers: PageWorkers | None = None
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -101,8 +102,11 @@ class PortalSpider(scrapy.Spider):
             user_agent=crawl.user_agent,
         )
         self.lane = ResourceLane(plan)
+        self.workers = PageWorkers(self.store_path, self.run_id)
 
     def closed(self, reason: str) -> None:
+        if self.workers is not None and not self.workers.close():
+            self.logger.error("页面解析进程异常退出，最后一批（至多 %d 个）页面的事实可能缺失", 200)
         if self.lane is not None:
             self.logger.info("等待附件与外部链接检查完成（%d 个待查）", self.lane.pending)
             if not self.lane.finish(timeout=max(600.0, self.site.external_links.timeout * 60)):
@@ -186,7 +190,7 @@ class PortalSpider(scrapy.Spider):
         return self._page_request(url, depth, referer)
 
     # -- responses ------------------------------------------------------------
-    def parse(self, response) -> Iterator:
+    async def parse(self, response) -> AsyncIterator:
         meta = response.meta
         url = meta["gc_url"]
         content_type_header = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
@@ -211,30 +215,29 @@ class PortalSpider(scrapy.Spider):
             LinkOutcome(url, state, response.status, reason,
                         page.final_url if page.final_url != url else None, True, "PAGE")
         )
-        requests = []
-        if 200 <= response.status < 300 and (page.content_type is None or page.is_html):
-            if page.content_type is None:
-                page.content_type = "text/html"
-            try:
-                extract_html(page, response.body, content_type_header)
-            except Exception as exc:  # one page's failure never stops the crawl
-                page.error = f"解析失败：{exc.__class__.__name__}: {exc}"[:300]
-                self.counters["errors"] += 1
-            depth = page.depth + 1
-            seen = self.seen
-            for link in page.links:
-                if link.url not in seen:
-                    request = self._route(link.url, link.tag, depth, url)
-                    if request is not None:
-                        requests.append(request)
-            for other in page.pagination:
-                if other not in seen:
-                    # Pagination keeps the list page's depth: page 40 of a column is not "deeper".
-                    request = self._route(other, "a", page.depth, url)
-                    if request is not None:
-                        requests.append(request)
-        yield page
-        yield from requests
+        if not (200 <= response.status < 300 and (page.content_type is None or page.is_html)):
+            yield page  # an error page or a file: stored by the pipeline as it is
+            return
+        if page.content_type is None:
+            page.content_type = "text/html"
+        routing, stored = await self.workers.extract(page, response.body, content_type_header)
+        if routing.error:
+            self.counters["errors"] += 1
+        if not stored:
+            yield page
+        depth = page.depth + 1
+        seen = self.seen
+        for link_url, tag in routing.links:
+            if link_url not in seen:
+                request = self._route(link_url, tag, depth, url)
+                if request is not None:
+                    yield request
+        for other in routing.pagination:
+            if other not in seen:
+                # Pagination keeps the list page's depth: page 40 of a column is not "deeper".
+                request = self._route(other, "a", page.depth, url)
+                if request is not None:
+                    yield request
 
     def failed(self, failure: Failure) -> Iterator:
         request = failure.request
