@@ -44,9 +44,9 @@ def classify(status: int | None, *, internal: bool, error: str | None = None) ->
         return LinkState.UNVERIFIED, f"HTTP {status}"
     if status in BROKEN_STATUSES or status >= 500:
         return LinkState.BROKEN, f"HTTP {status}"
-    # Other 4xx from an external host (400, 405, 406, 451...) after the GET retry:
-    # the server refused our request but the resource may exist; do not call it broken.
-    return LinkState.UNVERIFIED, f"HTTP {status}"
+    # Other 4xx from an external host (400, 405, 406, 451...) after the GET retry: the
+    # contract calls them neither broken nor a bot block; recorded, not reported.
+    return LinkState.UNJUDGED, f"HTTP {status}"
 
 
 @dataclass(frozen=True)

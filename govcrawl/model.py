@@ -29,6 +29,7 @@ class LinkState(enum.StrEnum):
     OK = "ok"  # 2xx, possibly after redirects
     BROKEN = "broken"  # 404/410/>=500, network failure, timeout, redirect loop
     UNVERIFIED = "unverified"  # 401/403/429 from an external host: probably a bot block
+    UNJUDGED = "unjudged"  # another 4xx from an external host (400, 405, 451...): the rules call it neither
     EXCLUDED = "excluded"  # deliberately not fetched (intranet, private address, scheme, robots)
     UNCHECKED = "unchecked"  # never reached (page limit, depth limit, run aborted)
 

@@ -241,12 +241,18 @@ class Store:
     def pages(self, run_id: str) -> Iterator[PageFacts]:
         """Every page of a run with its links, in crawl order."""
         links: dict[int, list[LinkFacts]] = {}
-        for row in self.db.execute(
+        # Template links repeat on every page: intern their strings so 100k pages
+        # of the same navigation share one copy of each URL and anchor text.
+        strings: dict[str, str] = {}
+        share = strings.setdefault
+        regions = {r.value: r for r in Region}
+        for page_id, url, tag, attr, text, region, fragment, hidden in self.db.execute(
             "SELECT l.* FROM links l JOIN pages p ON p.id = l.page_id WHERE p.run_id=? ORDER BY l.rowid",
             (run_id,),
         ):
-            links.setdefault(row[0], []).append(
-                LinkFacts(row[1], row[2], row[3], row[4], Region(row[5]), row[6], bool(row[7]))
+            links.setdefault(page_id, []).append(
+                LinkFacts(share(url, url), share(tag, tag), share(attr, attr), share(text, text), regions[region],
+                          fragment, bool(hidden))
             )
         for row in self.db.execute("SELECT * FROM pages WHERE run_id=? ORDER BY id", (run_id,)):
             yield _page_from_row(row, links.get(row["id"], []))
