@@ -92,12 +92,13 @@ class PageWorkers:
 
     def __init__(self, store_path: str, run_id: str, workers: int | None = None):
         ctx = mp.get_context("spawn")  # never fork a process that runs a Twisted reactor
+        count = default_workers() if workers is None else workers
         self.executors = [
             ProcessPoolExecutor(1, mp_context=ctx, initializer=_init, initargs=(store_path, run_id))
-            for _ in range(workers or default_workers())
+            for _ in range(count)
         ]
         self.turn = 0
-        self.broken = False
+        self.broken = False  # a worker died: extract in the crawl process from now on
 
     async def extract(self, page: PageFacts, body: bytes, content_type: str | None) -> tuple[Routing, bool]:
         """Extract ``page``; return its routing and whether a worker stored it.
@@ -105,7 +106,7 @@ class PageWorkers:
         When the workers are gone the page is extracted here and the caller
         must store it (the spider yields it to the pipeline).
         """
-        if not self.broken:
+        if self.executors and not self.broken:
             executor = self.executors[self.turn % len(self.executors)]
             self.turn += 1
             try:

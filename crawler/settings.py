@@ -43,6 +43,13 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 # Breadth-first: list pages and recent documents come before deep archives, so a
 # run cut short by max_pages still covers what inspectors look at first.
 DEPTH_PRIORITY = 1
+# Scrapy starts this many asyncio tasks for the output of every response, however
+# little the callback yields; the default 100 cost ~40% of the main process's CPU
+# in the 20k-page benchmark (bench/RESULTS.md). The spider yields one item per page.
+CONCURRENT_ITEMS = 4
+# Page parsing and storing run in this many worker processes (None: one per spare
+# core, 0: in the crawl process itself). See crawler.pageworker.
+GOVCRAWL_PAGE_WORKERS = None
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 DEPTH_STATS_VERBOSE = False

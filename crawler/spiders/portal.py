@@ -102,7 +102,9 @@ class PortalSpider(scrapy.Spider):
             user_agent=crawl.user_agent,
         )
         self.lane = ResourceLane(plan)
-        self.workers = PageWorkers(self.store_path, self.run_id)
+        self.workers = PageWorkers(
+            self.store_path, self.run_id, self.crawler.settings.get("GOVCRAWL_PAGE_WORKERS")
+        )
 
     def closed(self, reason: str) -> None:
         if self.workers is not None and not self.workers.close():
