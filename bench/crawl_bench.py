@@ -12,9 +12,12 @@ the other, and the harness measures for each:
   helper process too: the harness makes itself a child subreaper
   (``PR_SET_CHILD_SUBREAPER``), so every descendant is reaped by its parent or
   by the harness, and a reaped process's CPU lands in RUSAGE_CHILDREN;
-* peak RSS of the whole process tree: /proc/<pid>/status of every descendant
-  polled every 0.2 s, the maximum over time of the SUM of VmRSS;
-* nginx's own CPU during the run (to show the server is not the bottleneck);
+* peak RSS of the whole process tree: the RSS of every descendant
+  (/proc/<pid>/stat) polled every 0.2 s, the maximum over time of the SUM;
+* nginx's own CPU during the run (to show the server is not the bottleneck),
+  and the CPU every other process used meanwhile (a test suite next door on
+  a 2-core machine skews the ratio; the harness waits, bounded, for a quiet
+  machine before each run and warns when it was not);
 * for govcrawl also resources checked (run.stats) and broken-link findings
   against the links the generator planted.
 
@@ -182,9 +185,11 @@ class TreeSampler(threading.Thread):
         self.peak_rss_by_pid: dict[int, int] = {}
         self.names: dict[int, str] = {}
         self.samples = 0
+        self.timeline: list[tuple[float, float, float]] = []  # (seconds, tree RSS MiB, tree CPU s so far), 1/s
 
     def run(self) -> None:
         me = os.getpid()
+        started = time.monotonic()
         while not self.stop_event.is_set():
             tree = _descendants(me, self.exclude)
             total = 0
@@ -195,6 +200,9 @@ class TreeSampler(threading.Thread):
                 if pid not in self.names:
                     self.names[pid] = _cmdline(pid)
             self.peak_rss = max(self.peak_rss, total)
+            if self.samples % 5 == 0:
+                cpu = sum(self.cpu_ticks.values()) / CLK_TCK  # live and already-ended processes, as last seen
+                self.timeline.append((round(time.monotonic() - started, 1), round(total / 2**20, 1), round(cpu, 1)))
             self.peak_processes = max(self.peak_processes, len(tree))
             self.samples += 1
             self.stop_event.wait(POLL_SECONDS)
@@ -258,6 +266,7 @@ class Measurement:
     peak_rss_bytes: int = 0
     peak_processes: int = 0
     cpu_by_process: list[dict] = field(default_factory=list)
+    timeline: list[tuple[float, float, float]] = field(default_factory=list)  # (s, RSS MiB, CPU s), once a second
     nginx_cpu_seconds: float = 0.0
     other_cpu_seconds: float = 0.0  # everything else on the machine during the run: should be ~0
     load_before: float = 0.0  # cores used by other processes just before the run
@@ -296,6 +305,7 @@ def run_measured(name: str, command: list[str], *, cwd: Path, env: dict, log_pat
     m = Measurement(name, command, log=str(log_path))
     log_path.parent.mkdir(parents=True, exist_ok=True)
     m.load_before = round(wait_for_quiet(), 2)
+    log("running: " + " ".join(command))
     exclude = set(nginx.pids())
     nginx_before = nginx.cpu_seconds()
     system_before = _system_busy_seconds()
@@ -333,6 +343,7 @@ def run_measured(name: str, command: list[str], *, cwd: Path, env: dict, log_pat
     m.cpu_sys = after.ru_stime - before.ru_stime
     m.peak_rss_bytes = sampler.peak_rss
     m.peak_processes = sampler.peak_processes
+    m.timeline = sampler.timeline
     m.nginx_cpu_seconds = nginx.cpu_seconds() - nginx_before
     self_after = resource.getrusage(resource.RUSAGE_SELF)
     harness = (self_after.ru_utime - self_before.ru_utime) + (self_after.ru_stime - self_before.ru_stime)
@@ -605,7 +616,6 @@ def run_govcrawl(nginx: Nginx, manifest: dict, timeout: float, profile: Path | N
     command = govcrawl_command(config, out)
     if profile:
         command = _with_profiler(command, profile)
-    log("running: " + " ".join(command))
     m = run_measured("govcrawl", command, cwd=REPO, env=_child_env(), log_path=WORK / "logs" / "govcrawl.log",
                      timeout=timeout, nginx=nginx)
     result: dict = {"measurement": m, "pages": None, "findings_file": None}
@@ -667,7 +677,6 @@ def run_plain(nginx: Nginx, timeout: float) -> dict:
     shutil.rmtree(cwd, ignore_errors=True)
     cwd.mkdir(parents=True)
     command = plain_command(nginx.base, items)
-    log("running: " + " ".join(command))
     m = run_measured("plain", command, cwd=cwd, env=_child_env(), log_path=WORK / "logs" / "plain.log",
                      timeout=timeout, nginx=nginx)
     result: dict = {"measurement": m, "pages": None}
@@ -761,6 +770,12 @@ def machine_info(nginx_binary: str) -> dict:
         rev = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
                              text=True, timeout=10)
         versions["git"] = rev.stdout.strip() or "no commit yet"
+        # The code under test may be edited while the benchmark runs: say whether it was committed code.
+        dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--", "crawler", "govcrawl",
+                                "checks", "reports", "pyproject.toml"], capture_output=True, text=True, timeout=10)
+        changed = [line[3:] for line in dirty.stdout.splitlines()]
+        if changed:
+            versions["git"] += f" + uncommitted changes in {len(changed)} file(s): " + ", ".join(changed[:8])
     return {
         "nproc": os.cpu_count(),
         "cpus_usable": len(os.sched_getaffinity(0)),

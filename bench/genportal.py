@@ -688,7 +688,7 @@ def ensure_portal(work: Path, pages: int = DEFAULT_PAGES, seed: int = SEED, *, l
     manifest_path = out / "manifest.json"
     if manifest_path.exists():
         return out, json.loads(manifest_path.read_text(encoding="utf-8"))
-    for stale in work.glob("portal-*"):  # an older generator's or size's copy: keep the disk tidy
+    for stale in work.glob(f"portal-p{pages}-s{seed}-*"):  # an older generator's copy: keep the disk tidy
         if stale.is_dir() and stale != out:
             shutil.rmtree(stale, ignore_errors=True)
     log(f"generating a {pages}-page portal into {out} …")
