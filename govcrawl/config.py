@@ -92,6 +92,20 @@ class Crawl(_Strict):
     user_agent: str = "govcrawl/0.1 (+政务网站检查; https://github.com/govcrawl/govcrawl)"
 
 
+class ColumnLimit(_Strict):
+    """Overrides the national staleness limit for columns under a path prefix."""
+
+    path_prefix: str
+    days: Annotated[int, Field(ge=1)] | None  # null: never stale (a static column)
+
+    @field_validator("path_prefix")
+    @classmethod
+    def _slash(cls, value: str) -> str:
+        if not value.startswith("/"):
+            raise ValueError('must start with "/"')
+        return value
+
+
 class Site(_Strict):
     name: Annotated[str, Field(min_length=1)]
     start_urls: Annotated[list[str], Field(min_length=1)]
@@ -104,6 +118,8 @@ class Site(_Strict):
     crawl: Crawl = Crawl()
     # Hosts that are intranet-only even though their names look public (intranet-link).
     intranet_hosts: list[str] = Field(default_factory=list)
+    # Column staleness limits by path prefix, overriding the national classes (stale-column).
+    column_limits: list[ColumnLimit] = Field(default_factory=list)
 
     @field_validator("start_urls")
     @classmethod
