@@ -63,3 +63,41 @@ def demo_run(demo_server, tmp_path_factory) -> DemoRun:
     assert result.returncode == 0, result.stderr[-4000:]
     findings = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     return DemoRun(demo_server, config, out, base / "data", findings, result.stderr)
+
+
+@pytest.fixture(scope="session")
+def demo_site(demo_run):
+    """The demo site's validated config, as the crawl used it."""
+    from govcrawl.config import load_config
+
+    return load_config(demo_run.config)[0].sites["demo"]
+
+
+@pytest.fixture(scope="session")
+def demo_facts(demo_run, demo_site):
+    """The demo crawl's stored facts, loaded once, for running single checks on them."""
+    from govcrawl.facts import SiteFacts
+    from govcrawl.store import Store
+
+    run_id = demo_run.findings["run"]["id"]
+    with Store(demo_run.data / "demo.sqlite", create=False) as store:
+        return SiteFacts.build(store.pages(run_id), store.outcomes(run_id).values(), homepage=demo_run.server.main + "/")
+
+
+@pytest.fixture(scope="session")
+def run_demo_check(demo_facts, demo_site):
+    """Run one check over the demo facts as `govcrawl run` would (today pinned to the demo's date)."""
+    from datetime import date
+
+    from checks.registry import run_checks
+    from govcrawl.departments import DepartmentRules
+
+    def run(check) -> list:
+        settings = demo_site.model_dump(mode="json")
+        settings["hosts"] = demo_site.hosts()
+        return list(run_checks(
+            [check], demo_facts, site_id="demo", today=date.fromisoformat(DEMO_TODAY),
+            departments=DepartmentRules.from_config(demo_site.owner, demo_site.departments), settings=settings,
+        ))
+
+    return run
