@@ -1,6 +1,17 @@
 """The checks: pure functions over stored facts. ``ALL_CHECKS`` is the catalogue, in order."""
 
-from checks import broken_anchor, broken_link, intranet_link, link_unverified
+from checks import (
+    broken_anchor,
+    broken_link,
+    empty_column,
+    expired_document,
+    intranet_link,
+    link_unverified,
+    missing_metadata,
+    missing_validity,
+    short_consultation,
+    stale_column,
+)
 from checks.registry import Check, CheckContext, run_checks
 
 ALL_CHECKS: list[Check] = [
@@ -8,6 +19,12 @@ ALL_CHECKS: list[Check] = [
     broken_anchor.CHECK,
     link_unverified.CHECK,
     intranet_link.CHECK,
+    missing_validity.CHECK,
+    expired_document.CHECK,
+    stale_column.CHECK,
+    empty_column.CHECK,
+    missing_metadata.CHECK,
+    short_consultation.CHECK,
 ]
 
 __all__ = ["ALL_CHECKS", "Check", "CheckContext", "run_checks"]

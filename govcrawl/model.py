@@ -90,8 +90,16 @@ class DocInfo:
     doc_number: str | None = None  # 文号 / 发文字号
     validity: str | None = None  # 有效性 / 时效性 value as written
     normative_field: str | None = None  # 是否规范性文件 value as written
-    valid_until: date | None = None  # 有效期 / 有效期至
+    valid_until: date | None = None  # 有效期 / 有效期至 (field, else read from the text)
     raw: dict[str, str] = field(default_factory=dict)
+    # Validity statements read from the body text and title (crawler.extract.statements),
+    # because most portals state the period in the text, not in a header field.
+    effective_from: date | None = None  # 自…起施行/实施/执行/试行
+    validity_years: int | None = None  # 有效期N年 / 试行期N年 / 暂行N年
+    status_label: str | None = None  # 【有效】【失效】【已废止】 … next to the title
+    validity_source: str | None = None  # where valid_until came from: 有效性字段 / 有效期至 / 施行日期+有效期
+    provisional: bool = False  # 暂行/试行 in the title
+    validity_statement: str | None = None  # the sentence the period was read from (evidence)
 
 
 @dataclass(slots=True)

@@ -75,7 +75,7 @@ def _page_blob(page: PageFacts) -> bytes:
     doc = None
     if page.doc is not None:
         doc = asdict(page.doc)
-        for key in ("written_on", "published_on", "valid_until"):
+        for key in ("written_on", "published_on", "valid_until", "effective_from"):
             doc[key] = doc[key].isoformat() if doc[key] else None
     body = {
         "redirects": page.redirects,
@@ -102,7 +102,7 @@ def _page_from_row(row: sqlite3.Row, links: list[LinkFacts]) -> PageFacts:
     doc = None
     if body.get("doc") is not None:
         raw = body["doc"]
-        for key in ("written_on", "published_on", "valid_until"):
+        for key in ("written_on", "published_on", "valid_until", "effective_from"):
             raw[key] = _date(raw.get(key))
         doc = DocInfo(**raw)
     return PageFacts(

@@ -32,6 +32,7 @@ from crawler.extract.encoding import decode_html, looks_binary
 from crawler.extract.links import build_links
 from crawler.extract.pagination import pagination
 from crawler.extract.scan import RawLink, Scan, scan_tree
+from crawler.extract.statements import apply_statements
 from crawler.urls import normalise
 from govcrawl.model import PageFacts, Region
 
@@ -166,3 +167,5 @@ def _extract(page: PageFacts, body: bytes, header_content_type: str | None) -> N
     page.column = choose_column(
         _meta_value(scan.meta, "ColumnName"), page.breadcrumb, page.heading, is_article
     )
+    # Validity statements (有效期至…, 自…起施行 + 有效期N年, 【已废止】): pages with a header only.
+    apply_statements(page)

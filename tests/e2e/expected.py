@@ -1,0 +1,49 @@
+"""Reading crawler/demo/expected.yaml: which planted findings a demo run must produce.
+
+An entry names the keys to compare in ``match`` (default: check, department,
+url, target); ``url_aliases`` lists other URLs of the same page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from crawler.demo import DEMO_EXPECTED
+
+DEFAULT_MATCH = ("check", "department", "url", "target")
+
+
+def entries(kind: str, checks: set[str]) -> list[dict]:
+    """``expected`` or ``not_expected`` entries of the given checks (one night only)."""
+    data = yaml.safe_load(Path(DEMO_EXPECTED).read_text(encoding="utf-8"))
+    return [e for e in data[kind] if e["check"] in checks and e.get("nights", 1) == 1]
+
+
+def matches(entry: dict, finding: dict, fill) -> bool:
+    """Does a finding (findings.json shape) satisfy an expected entry on its match keys?"""
+    if finding["check"] != entry["check"]:
+        return False
+    for key in entry.get("match") or DEFAULT_MATCH:
+        if key == "url":
+            urls = {fill(u) for u in [entry["url"], *(entry.get("url_aliases") or [])]}
+            if finding["url"] not in urls:
+                return False
+        elif key == "target":
+            if finding["target"] != fill(entry.get("target")):
+                return False
+        elif finding.get(key) != entry.get(key):
+            return False
+    return True
+
+
+def look_alike_hit(entry: dict, finding: dict, fill) -> bool:
+    """Does a finding flag what a ``not_expected`` entry says must not be flagged?"""
+    if finding["check"] != entry["check"]:
+        return False
+    target = fill(entry.get("target"))
+    if target is not None:
+        return finding["target"] == target
+    urls = {fill(u) for u in [entry["url"], *(entry.get("url_aliases") or [])]}
+    return finding["url"] in urls

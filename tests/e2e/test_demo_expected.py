@@ -1,0 +1,43 @@
+"""`govcrawl run demo` reports exactly the planted findings of every registered check."""
+
+from __future__ import annotations
+
+from checks import ALL_CHECKS
+from tests.e2e.expected import entries, look_alike_hit, matches
+
+REGISTERED = {check.id for check in ALL_CHECKS}
+
+
+def test_every_registered_check_has_planted_cases():
+    assert {e["check"] for e in entries("expected", REGISTERED)} == REGISTERED
+
+
+def test_exactly_the_planted_findings(demo_run):
+    findings = [f for f in demo_run.findings["findings"] if f["check"] in REGISTERED]
+    expected = entries("expected", REGISTERED)
+    missing = [e for e in expected if not any(matches(e, f, demo_run.fill) for f in findings)]
+    assert not missing, "planted problems not found:\n" + "\n".join(
+        f"{e['check']} {e.get('department')} {e['url']} {e.get('target')} — {e.get('note')}" for e in missing
+    )
+    extra = [f for f in findings if not any(matches(e, f, demo_run.fill) for e in expected)]
+    assert not extra, "unexpected findings:\n" + "\n".join(
+        f"{f['check']} {f['department']} {f['url']} {f['target']}" for f in extra
+    )
+    assert len(findings) == len(expected)
+
+
+def test_no_look_alike_is_flagged(demo_run):
+    findings = demo_run.findings["findings"]
+    wrong = [
+        f"{e['check']} {e['url']} {e.get('target')} — {e.get('note')}"
+        for e in entries("not_expected", REGISTERED)
+        if any(look_alike_hit(e, f, demo_run.fill) for f in findings)
+    ]
+    assert not wrong, "look-alikes flagged:\n" + "\n".join(wrong)
+
+
+def test_findings_have_departments_and_labelled_evidence(demo_run):
+    labels = {check.id: check.labels for check in ALL_CHECKS}
+    for f in demo_run.findings["findings"]:
+        assert f["department"]
+        assert set(f["evidence"]) <= set(labels[f["check"]]), (f["check"], set(f["evidence"]) - set(labels[f["check"]]))
