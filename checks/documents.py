@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from govcrawl.docnumber import is_normative_number
 from govcrawl.model import DocInfo, PageFacts
 
 __all__ = [
@@ -38,7 +39,6 @@ _POLICY_COLUMN = re.compile(r"文件|政策|规章|法规|公文|规范性|决�
 _NOT_POLICY = re.compile(r"解读|图解|问答")
 # 文号 with 规 right before its year bracket: 银兴政规发〔2023〕1号. The crawler has the same
 # parser (crawler.extract.statements); checks may not import the crawler (import-linter).
-_DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,20}?)\s*[〔\[（(【［]\s*(?:19|20)\d\d\s*[〕\]）)】］]\s*第?\s*\d{1,5}\s*号")
 _NO = ("否", "不是", "非")
 _INVALID = re.compile(r"失效|废止")
 _PLACEHOLDERS = frozenset("无 暂无 - — -- —— / 空 null none 未知".split()) | {""}
@@ -86,10 +86,7 @@ def is_document(page: PageFacts) -> bool:
 
 def normative_number(doc_number: str | None) -> bool:
     """Does the 文号 carry 规 before its year bracket (兴司规发〔2023〕1号)?"""
-    if not doc_number:
-        return False
-    match = _DOC_NUMBER.search(doc_number)
-    return match is not None and "规" in match.group(1)[-2:]
+    return is_normative_number(doc_number)
 
 
 def normative_reason(page: PageFacts) -> str | None:
