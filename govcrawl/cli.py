@@ -103,17 +103,20 @@ def _homepage(site: Site) -> str:
 
 def write_reports(store: Store, run: RunInfo, site_id: str, site: Site, out: Path) -> dict[str, Path]:
     from checks import ALL_CHECKS
+    from checks.veto import veto_risks
     from reports import CheckMeta, ReportInput, write_all
 
     catalogue = [CheckMeta.from_check(c) for c in ALL_CHECKS]
+    findings = store.findings(run.id)
     data = ReportInput(
         site_id=site_id,
         site_name=site.name,
         run=run,
-        findings=store.findings(run.id),
+        findings=findings,
         catalogue=catalogue,
         departments=DepartmentRules.from_config(site.owner, site.departments).names(),
         metrics={},
+        veto=[risk.as_json() for risk in veto_risks(findings)],
     )
     out.mkdir(parents=True, exist_ok=True)
     return write_all(data, out)

@@ -104,6 +104,8 @@ class ReportInput:
     catalogue: list[CheckMeta]  # the checks that ran, in catalogue order
     departments: list[str]  # every configured department, owner first
     metrics: dict[str, float | None] = field(default_factory=dict)
+    # Site-level veto indicators (单项否决): dicts with id, title, count, threshold, crossed, detail, basis.
+    veto: list[dict] = field(default_factory=list)
 
 
 @dataclass

@@ -177,6 +177,8 @@ def context(data: ReportInput) -> dict[str, Any]:
         "total": summary.total,
         "metrics": [(METRIC_LABELS.get(k, k), _metric_text(k, v)) for k, v in data.metrics.items()],
         "stats": evidence_tree(run.stats, RUN_STATS_LABELS),
+        "veto": list(data.veto),
+        "veto_crossed": sum(1 for risk in data.veto if risk.get("crossed")),
         "style": style.text,
         "script": script.text,
         "csp": content_security_policy(style, script),

@@ -56,6 +56,7 @@ def findings_document(data: ReportInput) -> dict[str, Any]:
             "by_severity": {str(s): n for s, n in summary.by_severity.items()},
             "total": summary.total,
             "metrics": dict(data.metrics),
+            "veto_risks": list(data.veto),
         },
         "catalogue": [check.as_json() for check in summary.checks],
         "departments": [section.name for section in summary.sections],

@@ -41,3 +41,18 @@ def test_findings_have_departments_and_labelled_evidence(demo_run):
     for f in demo_run.findings["findings"]:
         assert f["department"]
         assert set(f["evidence"]) <= set(labels[f["check"]]), (f["check"], set(f["evidence"]) - set(labels[f["check"]]))
+
+
+def test_veto_risks_on_the_first_screen(demo_run):
+    """The four column veto indicators are counted from the findings and shown first in the report."""
+    from tests.browser import chromium
+
+    summary = demo_run.findings["summary"]
+    risks = {r["id"]: r for r in summary["veto_risks"]}
+    assert set(risks) == {"homepage-not-updated", "columns-not-updated", "columns-long-stale", "empty-columns"}
+    assert risks["empty-columns"]["count"] == summary["by_check"]["empty-column"]
+    assert not any(r["crossed"] for r in risks.values())  # the demo plants problems, not a failed site
+    with chromium() as driver:
+        driver.get((demo_run.out / "report.html").as_uri())
+        first = driver.find_element("css selector", "main section")
+        assert "单项否决风险" in first.text and "空白栏目" in first.text

@@ -1,0 +1,60 @@
+"""Veto risks (单项否决): the site-level counts that fail a whole portal outright.
+
+国办秘函〔2019〕19号《政府网站与政务新媒体检查指标》 makes a site fail the
+inspection at once when: its homepage is not updated for 2 weeks; 5 or more
+news, notice or policy columns are not updated within their limits; 10 or more
+columns are left without updates for a long time (here: over a year); 5 or more
+columns are empty. These counts are derived from the findings of
+``stale-column`` and ``empty-column`` so that the report's first screen can
+show each one against its threshold — the one thing the office must never miss.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+
+from checks.columns import CLASSES, HOMEPAGE_CLASS
+from govcrawl.model import Finding
+
+BASIS = "国办秘函〔2019〕19号 政府网站与政务新媒体检查指标（单项否决）"
+LONG_STALE_DAYS = 365
+_UPDATE_CLASSES = {CLASSES[0].name, CLASSES[1].name}  # news; notices and policy files
+
+
+@dataclass(frozen=True, slots=True)
+class VetoRisk:
+    id: str
+    title: str  # Chinese, as the report shows it
+    count: int
+    threshold: int  # the indicator is crossed when count >= threshold
+    detail: str  # Chinese, e.g. "3 个栏目（阈值 5 个）"
+
+    @property
+    def crossed(self) -> bool:
+        return self.count >= self.threshold
+
+    def as_json(self) -> dict:
+        return {**asdict(self), "crossed": self.crossed, "basis": BASIS}
+
+
+def veto_risks(findings: Iterable[Finding]) -> list[VetoRisk]:
+    """The four column-related veto indicators, counted over one run's findings."""
+    findings = list(findings)
+    stale = [f for f in findings if f.check == "stale-column"]
+    empty = [f for f in findings if f.check == "empty-column"]
+    homepage = [f for f in stale if f.evidence.get("column_class") == HOMEPAGE_CLASS]
+    updates = sum(1 for f in stale if f.evidence.get("column_class") in _UPDATE_CLASSES)
+    long_stale = sum(1 for f in stale if int(f.evidence.get("age_days", 0)) > LONG_STALE_DAYS)
+    if homepage:
+        age = max(int(f.evidence.get("age_days", 0)) for f in homepage)
+        home_detail = f"首页最新信息距今 {age} 天（期限 14 天）"
+    else:
+        home_detail = "首页在 14 天内有更新"
+    return [
+        VetoRisk("homepage-not-updated", "首页超过2周未更新", len(homepage[:1]), 1, home_detail),
+        VetoRisk("columns-not-updated", "动态、通知公告、政策文件类栏目未按期更新", updates, 5,
+                 f"{updates} 个栏目（达到 5 个即否决）"),
+        VetoRisk("columns-long-stale", "栏目超过1年未更新", long_stale, 10, f"{long_stale} 个栏目（达到 10 个即否决）"),
+        VetoRisk("empty-columns", "空白栏目", len(empty), 5, f"{len(empty)} 个栏目（达到 5 个即否决）"),
+    ]

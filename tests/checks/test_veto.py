@@ -1,0 +1,32 @@
+from checks.veto import veto_risks
+from govcrawl.model import Finding, Severity
+
+
+def _f(check, **evidence):
+    return Finding(f"{check}:{len(evidence)}:{evidence}", check, Severity.MAJOR, "政府办", "http://x/", None, None,
+                   "m", evidence)
+
+
+def test_nothing_crossed_on_a_clean_run():
+    risks = {r.id: r for r in veto_risks([_f("broken-link")])}
+    assert not any(r.crossed for r in risks.values())
+    assert risks["homepage-not-updated"].detail == "首页在 14 天内有更新"
+
+
+def test_thresholds_cross_exactly_at_their_counts():
+    news = [_f("stale-column", column_class="动态类", age_days=20 + i) for i in range(4)]
+    policy = [_f("stale-column", column_class="通知公告、政策文件类", age_days=400 + i) for i in range(1)]
+    planning = [_f("stale-column", column_class="人事、规划计划类", age_days=500 + i) for i in range(9)]
+    empty = [_f("empty-column", column=str(i)) for i in range(4)]
+    risks = {r.id: r for r in veto_risks(news + policy + planning + empty)}
+    assert risks["columns-not-updated"].count == 5 and risks["columns-not-updated"].crossed
+    assert risks["columns-long-stale"].count == 10 and risks["columns-long-stale"].crossed
+    assert risks["empty-columns"].count == 4 and not risks["empty-columns"].crossed
+    assert not risks["homepage-not-updated"].crossed
+    # one more empty column crosses
+    assert {r.id: r for r in veto_risks(empty + [_f("empty-column", column="x")])}["empty-columns"].crossed
+
+
+def test_stale_homepage_is_a_veto():
+    risks = {r.id: r for r in veto_risks([_f("stale-column", column_class="首页", age_days=17)])}
+    assert risks["homepage-not-updated"].crossed and "17 天" in risks["homepage-not-updated"].detail
