@@ -91,7 +91,27 @@ def check_run(store: Store, run: RunInfo, site_id: str, site: Site) -> list:
         )
     )
     store.replace_findings(run.id, findings)
+    run.stats["column_warnings"] = _column_warnings(facts, run, site, departments)
     return findings
+
+
+def _column_warnings(facts: SiteFacts, run: RunInfo, site: Site, departments: DepartmentRules) -> list[dict]:
+    """Columns still in time but close to their limit, for the report's early-warning list."""
+    from checks.stale_column import early_warnings
+
+    if site.column_warning_days is None:
+        return []
+    return [
+        {
+            "column": "首页" if w.column.homepage else w.column.name,
+            "url": w.column.url,
+            "department": departments.for_page(w.column.url, w.column.pages[0]),
+            "limit_days": w.limit_days,
+            "age_days": w.age_days,
+            "days_left": w.days_left,
+        }
+        for w in early_warnings(facts, run.today, _check_settings(site), site.column_warning_days)
+    ]
 
 
 def _homepage(site: Site) -> str:
@@ -117,6 +137,7 @@ def write_reports(store: Store, run: RunInfo, site_id: str, site: Site, out: Pat
         departments=DepartmentRules.from_config(site.owner, site.departments).names(),
         metrics={},
         veto=[risk.as_json() for risk in veto_risks(findings)],
+        warnings=list(run.stats.get("column_warnings", [])),
     )
     out.mkdir(parents=True, exist_ok=True)
     return write_all(data, out)
@@ -204,6 +225,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             run.today = _today(args.today)
             store.update_run(run)
         findings = check_run(store, run, site_id, site)
+        store.update_run(run)
         paths = write_reports(store, run, site_id, site, args.out or _default_out(site_id, run.id))
     _summary(run, paths, findings)
     return 0

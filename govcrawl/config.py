@@ -120,6 +120,9 @@ class Site(_Strict):
     intranet_hosts: list[str] = Field(default_factory=list)
     # Column staleness limits by path prefix, overriding the national classes (stale-column).
     column_limits: list[ColumnLimit] = Field(default_factory=list)
+    # Early warning: the report lists columns within this many days of their limit
+    # (5 = after 10 days without an update for the homepage and news columns); null: off.
+    column_warning_days: Annotated[int, Field(ge=1, le=60)] | None = 5
 
     @field_validator("start_urls")
     @classmethod

@@ -106,6 +106,8 @@ class ReportInput:
     metrics: dict[str, float | None] = field(default_factory=dict)
     # Site-level veto indicators (单项否决): dicts with id, title, count, threshold, crossed, detail, basis.
     veto: list[dict] = field(default_factory=list)
+    # Early warnings: columns close to their limit (column, url, department, limit_days, age_days, days_left).
+    warnings: list[dict] = field(default_factory=list)
 
 
 @dataclass

@@ -57,6 +57,7 @@ def findings_document(data: ReportInput) -> dict[str, Any]:
             "total": summary.total,
             "metrics": dict(data.metrics),
             "veto_risks": list(data.veto),
+            "column_warnings": list(data.warnings),
         },
         "catalogue": [check.as_json() for check in summary.checks],
         "departments": [section.name for section in summary.sections],

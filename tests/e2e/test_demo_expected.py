@@ -56,3 +56,18 @@ def test_veto_risks_on_the_first_screen(demo_run):
         driver.get((demo_run.out / "report.html").as_uri())
         first = driver.find_element("css selector", "main section")
         assert "单项否决风险" in first.text and "空白栏目" in first.text
+
+
+def test_early_warning_lists_columns_close_to_their_limit(demo_run):
+    """Early warnings are no findings: the column exactly at its 14-day limit is warned, not flagged."""
+    from tests.browser import chromium
+
+    warnings = demo_run.findings["summary"]["column_warnings"]
+    assert warnings and all(0 <= w["days_left"] < 5 for w in warnings)
+    warned = {w["url"] for w in warnings}
+    stale = {f["url"] for f in demo_run.findings["findings"] if f["check"] == "stale-column"}
+    assert not warned & stale
+    with chromium() as driver:
+        driver.get((demo_run.out / "report.html").as_uri())
+        text = driver.find_element("tag name", "body").text
+    assert "栏目更新预警" in text and warnings[0]["column"] in text
