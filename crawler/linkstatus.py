@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import multiprocessing as mp
 import queue
 import socket
@@ -135,8 +136,6 @@ class _Checker:
         try:
             infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
             for info in infos:
-                import ipaddress
-
                 kind = address_kind(ipaddress.ip_address(info[4][0]))
                 if kind:
                     reason = f"解析到{kind} {info[4][0]}，未访问"
@@ -251,8 +250,6 @@ async def _lane(plan: LanePlan, inbox: mp.Queue, done: mp.Value, failed: mp.Valu
         flush()
     store.close()
 
-
-_EMPTY = object()
 
 
 def _get(inbox: mp.Queue, timeout: float):

@@ -17,7 +17,6 @@ import posixpath
 import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import date
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import scrapy
@@ -282,6 +281,3 @@ def _failure_reason(failure: Failure) -> str:
         return "页面过大，已放弃下载"
     return f"请求失败（{failure.type.__name__}）"
 
-
-def default_store_path(data_dir: str | Path, site_id: str) -> Path:
-    return Path(data_dir) / f"{site_id}.sqlite"
