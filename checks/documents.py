@@ -17,17 +17,20 @@ with the same rule and stores it in ``DocInfo.valid_until``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 
 from govcrawl.docnumber import is_normative_number
 from govcrawl.model import DocInfo, PageFacts
 
 __all__ = [
+    "document_evidence",
     "is_document",
     "is_normative",
     "marked_invalid",
     "normative_reason",
     "validity_end",
+    "validity_inventory",
     "validity_marking",
 ]
 
@@ -162,3 +165,31 @@ def marked_invalid(page: PageFacts) -> bool:
     if doc is None:
         return False
     return any(_INVALID.search(value or "") for value in (doc.validity, doc.status_label))
+
+
+def document_evidence(page: PageFacts) -> dict[str, str | None]:
+    """文号 and dates of a document page, the same keys in every document check's evidence.
+
+    The report's per-department table of documents to fix reads these keys, so a
+    webmaster sees which 文件 it is without opening each finding.
+    """
+    doc = page.doc or DocInfo()
+    published = doc.published_on or page.published_on
+    return {
+        "doc_number": doc.doc_number,
+        "written_on": doc.written_on.isoformat() if doc.written_on else None,
+        "published_on": published.isoformat() if published else None,
+    }
+
+
+def validity_inventory(pages: Iterable[PageFacts]) -> Iterator[tuple[PageFacts, bool, bool]]:
+    """Every document page with (is it normative, does it carry a validity marking).
+
+    The report's summary shows per department how many documents were read and
+    what share carries a marking: the figure plan item 9 is judged by, and a
+    check on whether the crawler saw the documents at all (0 documents for a
+    department that publishes them means the rules never ran on its pages).
+    """
+    for page in pages:
+        if is_document(page):
+            yield page, normative_reason(page) is not None, validity_marking(page) is not None

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from checks.documents import is_document, marked_invalid, validity_end
+from checks.documents import document_evidence, is_document, marked_invalid, validity_end
 from checks.registry import Check, CheckContext
 from govcrawl.facts import SiteFacts
 from govcrawl.model import Finding, Severity
@@ -23,11 +23,11 @@ CHECK = Check(
     severity=Severity.MAJOR,
     basis="2023年政务公开工作要点 第9条、第26条（定期清理过时、失效内容）",
     fix="核实文件是否已延期或重新发布；已到期的请将“有效性”改为“失效”并在标题旁标注【已失效】，或按清理结果标注废止。",
+    subject="document",
     summary="文件写明的有效期（有效期至某日，或施行日期加有效期年数）在检查日之前已届满，但有效性仍未标注失效或废止。",
     evidence_labels={
         "valid_until": "有效期截止日",
         "validity_source": "截止日来源",
-        "doc_number": "文号",
         "validity": "有效性字段",
         "effective_from": "施行日期",
         "validity_years": "有效期（年）",
@@ -53,7 +53,7 @@ def run(site: SiteFacts, ctx: CheckContext) -> Iterator[Finding]:
             evidence={
                 "valid_until": until.isoformat(),
                 "validity_source": source,
-                "doc_number": doc.doc_number,
+                **document_evidence(page),
                 "validity": doc.validity,
                 "effective_from": doc.effective_from.isoformat() if doc.effective_from else None,
                 "validity_years": doc.validity_years,

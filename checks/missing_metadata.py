@@ -11,7 +11,13 @@ Findings (contract §4: url = the page):
 
 * target null: required tags absent or empty; evidence lists which ones.
 * target ``SiteIDCode``: a SiteIDCode that is neither 10 digits nor ``bm`` + 8
-  digits, or that differs from the 网站标识码 printed in the page's footer.
+  digits; 10 digits that do not begin with the site's 6-digit region code
+  (``region_code`` in the config; without it, with a GB/T 2260 province code);
+  or one that differs from the 网站标识码 printed in the page's footer. The
+  code is issued by the national 政府网站信息报送系统 as region code + serial,
+  so a wrong prefix is the sign of a template copied from another site.
+* target ``SiteDomain``: a SiteDomain that names another host than the site's
+  (the site's allowed hosts), again a copied template.
 * target ``PubDate``: a PubDate not written ``YYYY-MM-DD[ HH:MM[:SS]]``.
 * target ``future-date``: a 发布日期 after the crawl date (``ctx.today``).
 * target ``date-order``: a 发布日期 before the 成文日期.
@@ -36,9 +42,11 @@ CHECK = Check(
     severity=Severity.MINOR,
     basis="政府网站发展指引（国办发〔2017〕47号）附件 政府网站页面元数据规范",
     fix="在页面模板的<head>中补齐 SiteName、SiteDomain、SiteIDCode（所有页面），ColumnName、ColumnType（栏目页和文章页），"
-    "ArticleTitle、PubDate、ContentSource（文章页）；网站标识码与页脚一致，PubDate 写作 YYYY-MM-DD HH:MM，"
+    "ArticleTitle、PubDate、ContentSource（文章页）；网站标识码以本地行政区划代码开头并与页脚一致，"
+    "SiteDomain 写本站域名，PubDate 写作 YYYY-MM-DD HH:MM，"
     "核对发布日期不晚于检查日期、不早于成文日期。",
-    summary="服务器返回的 HTML 缺少《政府网站发展指引》要求的元数据标签，或网站标识码格式错误、与页脚不一致，"
+    summary="服务器返回的 HTML 缺少《政府网站发展指引》要求的元数据标签，或网站标识码格式错误、不以本地行政区划代码开头、"
+    "与页脚不一致，或 SiteDomain 不是本站域名，"
     "或 PubDate 格式不规范，或发布日期晚于检查日期、早于成文日期。",
     evidence_labels={
         "missing": "缺少的标签",
@@ -50,6 +58,9 @@ CHECK = Check(
         "published_on": "发布日期",
         "written_on": "成文日期",
         "crawl_date": "检查日期",
+        "expected_region": "应有的行政区划代码",
+        "site_domain": "SiteDomain 值",
+        "site_hosts": "本站域名",
     },
 )
 
@@ -61,6 +72,10 @@ KIND_LABEL = {"home": "首页", "column": "栏目页", "article": "文章页", "
 
 _SITE_ID_CODE = re.compile(r"\d{10}|bm\d{8}")
 _PUB_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2}(?::\d{2})?)?")
+# First two digits of GB/T 2260 administrative region codes: the 31 mainland provinces, 71, 81, 82.
+_PROVINCES = frozenset(
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82".split()
+)
 _FOOTER_CODE = re.compile(r"网站标识码\s*[：:]?\s*([A-Za-z0-9]+)")
 
 
@@ -149,6 +164,7 @@ def run(site: SiteFacts, ctx: CheckContext) -> Iterator[Finding]:
                 site=site,
             )
         yield from _site_id_code(page, ctx, site)
+        yield from _site_domain(page, ctx, site)
         yield from _pub_date(page, ctx, site)
         yield from _date_order(page, ctx, site)
 
@@ -158,17 +174,48 @@ def _site_id_code(page: PageFacts, ctx: CheckContext, site: SiteFacts) -> Iterat
     if code is None:
         return
     printed = footer_code(page)
+    region = ctx.settings.get("region_code")
+    problems = []
     if not valid_site_id_code(code):
-        problem = "格式不符（应为10位数字或bm加8位数字）"
-    elif printed is not None and printed != code:
-        problem = "与页脚网站标识码不一致"
-    else:
+        problems.append("格式不符（应为10位数字或bm加8位数字）")
+    elif code.isdigit() and region and not code.startswith(region):
+        problems.append(f"前6位不是本站行政区划代码 {region}")
+    elif code.isdigit() and not region and code[:2] not in _PROVINCES:
+        problems.append(f"前2位“{code[:2]}”不是有效的省级行政区划代码")
+    if printed is not None and printed != code:
+        problems.append(f"与页脚网站标识码“{printed}”不一致")
+    if not problems:
         return
+    problem = "，".join(problems)
     yield ctx.finding(
         url=page.url,
         target="SiteIDCode",
         message=f"网站标识码 SiteIDCode“{code}”{problem}。",
-        evidence={"site_id_code": code, "footer_code": printed, "problem": problem},
+        evidence={"site_id_code": code, "footer_code": printed, "expected_region": region, "problem": problem},
+        site=site,
+    )
+
+
+def domain_host(value: str) -> str:
+    """The host a SiteDomain value names: scheme, path and port dropped, lower case.
+
+    Portals write it as ``www.example.gov.cn``, sometimes with ``http://`` or a
+    trailing slash; those are not the problem we report.
+    """
+    host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", value.strip().lower()).split("/", 1)[0]
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def _site_domain(page: PageFacts, ctx: CheckContext, site: SiteFacts) -> Iterator[Finding]:
+    value = meta_value(page, "SiteDomain")
+    hosts = [h.lower() for h in ctx.settings.get("hosts", [])]
+    if value is None or not hosts or domain_host(value) in hosts:
+        return
+    yield ctx.finding(
+        url=page.url,
+        target="SiteDomain",
+        message=f"SiteDomain“{value}”不是本站域名（{'、'.join(hosts)}），页面模板可能复制自其他网站。",
+        evidence={"site_domain": value, "site_hosts": hosts},
         site=site,
     )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from checks.documents import is_document, normative_reason, validity_marking
+from checks.documents import document_evidence, is_document, normative_reason, validity_marking
 from checks.registry import Check, CheckContext
 from govcrawl.facts import SiteFacts
 from govcrawl.model import Finding, Severity
@@ -21,12 +21,11 @@ CHECK = Check(
     severity=Severity.MAJOR,
     basis="2023年政务公开工作要点 第9条（规范性文件标注有效性）",
     fix="在信息公开表中增加“有效性”字段（有效/失效/废止/已修改），或在标题旁、正文中写明有效期（如“自某日起施行，有效期5年”）。",
+    subject="document",
     summary="行政规范性文件页面既无有效性/时效性字段，也无有效期表述，标题旁也无状态标签（有效、失效、废止等）。",
     evidence_labels={
-        "doc_number": "文号",
         "normative_reason": "认定为规范性文件的依据",
         "column": "所在栏目",
-        "published_on": "发布日期",
     },
 )
 
@@ -39,15 +38,13 @@ def run(site: SiteFacts, ctx: CheckContext) -> Iterator[Finding]:
         reason = normative_reason(page)
         if reason is None or validity_marking(page) is not None:
             continue
-        doc = page.doc
         yield ctx.finding(
             url=page.url,
             message="行政规范性文件未标注有效性：既无“有效性”字段，也未写明有效期或状态标签。",
             evidence={
-                "doc_number": doc.doc_number if doc else None,
+                **document_evidence(page),
                 "normative_reason": reason,
                 "column": page.column,
-                "published_on": page.published_on.isoformat() if page.published_on else None,
             },
             site=site,
         )

@@ -36,6 +36,9 @@ COMMON_EVIDENCE_LABELS: dict[str, str] = {
     "fragment": "锚点",
     "target_page": "目标页面",
     "target_ids_sample": "目标页面现有的部分 id",
+    "doc_number": "文号",
+    "written_on": "成文日期",
+    "published_on": "发布日期",
 }
 
 
@@ -49,6 +52,9 @@ class Check:
     basis: str  # the plan item or national rule it enforces
     fix: str  # a concrete fix hint in Chinese
     summary: str = ""  # one sentence: exactly what is flagged (catalogue)
+    # "document" when each finding is about one document page (the report lists those in a
+    # per-department table of documents to fix); "page" otherwise.
+    subject: str = "page"
     evidence_labels: dict[str, str] = field(default_factory=dict)  # this check's own evidence keys
     func: RuleFunc | None = field(default=None, repr=False)
 

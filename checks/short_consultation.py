@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from checks.documents import document_evidence
 from checks.registry import Check, CheckContext
 from govcrawl.facts import SiteFacts
 from govcrawl.model import Finding, PageFacts, Severity
@@ -36,6 +37,7 @@ CHECK = Check(
     severity=Severity.MAJOR,
     basis="2023年政务公开工作要点 第17条（公开征求意见期限一般不少于30日）",
     fix="公开征求意见的期限一般不少于30日；如确需缩短，应在征集公告中说明理由，并视情况延长征集时间。",
+    subject="document",
     summary="意见征集/征求意见页面写明的征集期限（首尾两天都计入）少于30天；只写截止日期的，从发布日期起算。",
     evidence_labels={
         "start": "开始日期",
@@ -175,6 +177,7 @@ def run(site: SiteFacts, ctx: CheckContext) -> Iterator[Finding]:
                 "end": period.end.isoformat(),
                 "days": period.days,
                 "where": period.where,
+                **document_evidence(page),
             },
             site=site,
         )

@@ -92,7 +92,24 @@ def check_run(store: Store, run: RunInfo, site_id: str, site: Site) -> list:
     )
     store.replace_findings(run.id, findings)
     run.stats["column_warnings"] = _column_warnings(facts, run, site, departments)
+    run.stats["documents"] = _document_shares(facts, departments)
     return findings
+
+
+def _document_shares(facts: SiteFacts, departments: DepartmentRules) -> dict[str, dict[str, int]]:
+    """Per department: documents read, normative ones, and how many of each carry a validity marking."""
+    from checks.documents import validity_inventory
+
+    shares: dict[str, dict[str, int]] = {}
+    for page, normative, marked in validity_inventory(facts.html_pages()):
+        row = shares.setdefault(
+            departments.for_page(page.url, page), {"documents": 0, "normative": 0, "marked": 0, "normative_marked": 0}
+        )
+        row["documents"] += 1
+        row["marked"] += marked
+        row["normative"] += normative
+        row["normative_marked"] += normative and marked
+    return shares
 
 
 def _column_warnings(facts: SiteFacts, run: RunInfo, site: Site, departments: DepartmentRules) -> list[dict]:
@@ -138,6 +155,7 @@ def write_reports(store: Store, run: RunInfo, site_id: str, site: Site, out: Pat
         metrics={},
         veto=[risk.as_json() for risk in veto_risks(findings)],
         warnings=list(run.stats.get("column_warnings", [])),
+        documents=dict(run.stats.get("documents", {})),
     )
     out.mkdir(parents=True, exist_ok=True)
     return write_all(data, out)

@@ -123,6 +123,16 @@ class Site(_Strict):
     # Early warning: the report lists columns within this many days of their limit
     # (5 = after 10 days without an update for the homepage and news columns); null: off.
     column_warning_days: Annotated[int, Field(ge=1, le=60)] | None = 5
+    # The 6-digit administrative region code (GB/T 2260) a 10-digit SiteIDCode must begin with
+    # (missing-metadata); null: only the province part is checked.
+    region_code: str | None = None
+
+    @field_validator("region_code")
+    @classmethod
+    def _region(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[1-8]\d{5}", value):
+            raise ValueError(f"not a 6-digit administrative region code: {value!r}")
+        return value
 
     @field_validator("start_urls")
     @classmethod

@@ -63,6 +63,7 @@ class CheckMeta:
     fix: str = ""
     summary: str = ""
     evidence_labels: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)  # key -> 中文
+    subject: str = "page"  # "document": findings are about document pages (the per-department table)
 
     @classmethod
     def from_check(cls, check: Any) -> CheckMeta:
@@ -75,6 +76,7 @@ class CheckMeta:
             fix=getattr(check, "fix", "") or "",
             summary=getattr(check, "summary", "") or "",
             evidence_labels=dict(getattr(check, "labels", {}) or {}),
+            subject=getattr(check, "subject", "page") or "page",
         )
 
     @classmethod
@@ -108,6 +110,47 @@ class ReportInput:
     veto: list[dict] = field(default_factory=list)
     # Early warnings: columns close to their limit (column, url, department, limit_days, age_days, days_left).
     warnings: list[dict] = field(default_factory=list)
+    # Documents read per department: {department: {"documents", "normative", "marked", "normative_marked"}}.
+    documents: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+@dataclass
+class DocumentRow:
+    """One document page with problems: the row a webmaster works through.
+
+    Built from the findings of the document checks (``CheckMeta.subject ==
+    "document"``), whose evidence carries 文号 and dates under the same keys.
+    """
+
+    url: str
+    title: str | None
+    doc_number: str | None
+    written_on: str | None
+    published_on: str | None
+    problems: list[tuple[CheckMeta, Finding]]
+
+    @property
+    def fixes(self) -> list[str]:
+        """The fix hint of each check that found something, once each, in order."""
+        return list(dict.fromkeys(check.fix for check, _ in self.problems if check.fix))
+
+
+@dataclass
+class DocumentShare:
+    """How many documents a department published and how many carry a validity marking."""
+
+    documents: int = 0
+    normative: int = 0
+    marked: int = 0
+    normative_marked: int = 0
+
+    @property
+    def marked_share(self) -> float | None:
+        return self.marked / self.documents if self.documents else None
+
+    @property
+    def normative_marked_share(self) -> float | None:
+        return self.normative_marked / self.normative if self.normative else None
 
 
 @dataclass
@@ -124,6 +167,8 @@ class DepartmentSection:
 
     name: str
     groups: list[CheckGroup]
+    documents: list[DocumentRow] = field(default_factory=list)
+    document_share: DocumentShare = field(default_factory=DocumentShare)
 
     @property
     def total(self) -> int:
@@ -172,12 +217,20 @@ def summarise(data: ReportInput) -> Summary:
     for finding in data.findings:
         grouped.setdefault((finding.department, finding.check), []).append(finding)
 
+    for dept in data.documents:
+        if dept not in known_departments:
+            departments.append(dept)
+            known_departments.add(dept)
     sections = [
         DepartmentSection(
             name=dept,
             groups=[
                 CheckGroup(check, grouped[dept, check.id]) for check in checks if (dept, check.id) in grouped
             ],
+            documents=_document_rows(
+                [(check, f) for check in checks if check.subject == "document" for f in grouped.get((dept, check.id), [])]
+            ),
+            document_share=DocumentShare(**data.documents.get(dept, {})),
         )
         for dept in departments
     ]
@@ -191,3 +244,22 @@ def summarise(data: ReportInput) -> Summary:
         by_department={d: dept_counts[d] for d in departments},
         by_severity={s: severity_counts[s] for s in SEVERITY_ORDER},
     )
+
+
+def _document_rows(problems: list[tuple[CheckMeta, Finding]]) -> list[DocumentRow]:
+    """One row per document page, its problems in catalogue order, rows by publication date (newest first)."""
+    rows: dict[str, DocumentRow] = {}
+    for check, finding in problems:
+        ev = finding.evidence
+        row = rows.get(finding.url)
+        if row is None:
+            row = rows[finding.url] = DocumentRow(
+                url=finding.url,
+                title=finding.title,
+                doc_number=ev.get("doc_number"),
+                written_on=ev.get("written_on"),
+                published_on=ev.get("published_on"),
+                problems=[],
+            )
+        row.problems.append((check, finding))
+    return sorted(rows.values(), key=lambda r: (r.published_on or "", r.url), reverse=True)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -36,6 +37,7 @@ from .data import (
     RUN_STATS_LABELS,
     SEVERITY_LABELS,
     SEVERITY_ORDER,
+    DocumentRow,
     ReportInput,
     severity_of,
     summarise,
@@ -140,6 +142,42 @@ def _metric_text(key: str, value: float | None) -> str:
     return f"{value:.1%}" if key in METRIC_LABELS else f"{value:g}"
 
 
+def _share_text(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+_TITLE_SUFFIX = re.compile(r"^(.+?)\s*[_|｜—-]+\s*[^_|｜—-]*(?:政府|网站|门户|网)[^_|｜—-]*$")
+
+
+def document_title(title: str | None) -> str:
+    """A page title without the site-name suffix portals append (…办法_兴庆区人民政府).
+
+    The document table is read by title, and thirty rows ending in the same site
+    name hide the words that differ.
+    """
+    if not title:
+        return "（无标题）"
+    match = _TITLE_SUFFIX.match(title.strip())
+    return match.group(1) if match else title.strip()
+
+
+def _document_view(row: DocumentRow) -> dict[str, Any]:
+    return {
+        "title": document_title(row.title),
+        "href": web_href(row.url),
+        "url": row.url,
+        "doc_number": row.doc_number or "—",
+        "written_on": row.written_on or "—",
+        "published_on": row.published_on or "—",
+        "problems": [
+            {"title": check.title, "message": finding.message, "severity": str(severity_of(finding)),
+             "severity_label": SEVERITY_LABELS[severity_of(finding)]}
+            for check, finding in row.problems
+        ],
+        "fixes": row.fixes,
+    }
+
+
 def context(data: ReportInput) -> dict[str, Any]:
     """Everything the template shows, computed once here rather than in Jinja."""
     summary = summarise(data)
@@ -151,6 +189,15 @@ def context(data: ReportInput) -> dict[str, Any]:
             "name": section.name,
             "total": section.total,
             "counts": [section.count(check.id) for check in summary.checks],
+            "documents": [_document_view(row) for row in section.documents],
+            "share": {
+                "documents": section.document_share.documents,
+                "normative": section.document_share.normative,
+                "marked": section.document_share.marked,
+                "marked_share": _share_text(section.document_share.marked_share),
+                "normative_marked": section.document_share.normative_marked,
+                "normative_marked_share": _share_text(section.document_share.normative_marked_share),
+            },
             "groups": [
                 {
                     "check": group.check,
@@ -178,6 +225,7 @@ def context(data: ReportInput) -> dict[str, Any]:
         "metrics": [(METRIC_LABELS.get(k, k), _metric_text(k, v)) for k, v in data.metrics.items()],
         "stats": evidence_tree({k: v for k, v in run.stats.items() if k in RUN_STATS_LABELS}, RUN_STATS_LABELS),
         "warnings": list(data.warnings),
+        "has_documents": bool(data.documents),
         "veto": list(data.veto),
         "veto_crossed": sum(1 for risk in data.veto if risk.get("crossed")),
         "style": style.text,

@@ -58,6 +58,18 @@ def findings_document(data: ReportInput) -> dict[str, Any]:
             "metrics": dict(data.metrics),
             "veto_risks": list(data.veto),
             "column_warnings": list(data.warnings),
+            "documents": {
+                section.name: {
+                    "documents": section.document_share.documents,
+                    "normative": section.document_share.normative,
+                    "marked": section.document_share.marked,
+                    "normative_marked": section.document_share.normative_marked,
+                    "marked_share": section.document_share.marked_share,
+                    "normative_marked_share": section.document_share.normative_marked_share,
+                }
+                for section in summary.sections
+                if data.documents
+            },
         },
         "catalogue": [check.as_json() for check in summary.checks],
         "departments": [section.name for section in summary.sections],

@@ -126,6 +126,7 @@ class Column:
     style: str = "ul"  # ul | table (邯郸) | hanweb | mailbox | old
     per_page: int = 15
     static_links: bool = False  # also render <a> pagination (else script only)
+    oldest_first: bool = False  # list sorted by the CMS's manual order, oldest on the first page
     encoding: str = "utf-8"
     column_type: str = "信息公开"
     description: str = ""
@@ -161,6 +162,7 @@ class Article:
     interp_links_doc: bool = True  # interp page links its document (原文链接)
     extra_fields: list[tuple[str, str]] = field(default_factory=list)  # letters, consultations
     list_title: str | None = None
+    meta_overrides: dict[str, str] = field(default_factory=dict)  # a template copied from another site
 
     @property
     def encoding(self) -> str:
@@ -360,6 +362,8 @@ class _Builder:
                     ("Keywords", "兴庆区,政务公开,政府信息公开"),
                     ("Description", f"{SITE_NAME}门户网站"),
                 ]
+        if article is not None and article.meta_overrides:
+            tags = [(k, article.meta_overrides.get(k, v)) for k, v in tags]
         meta_html = "\n".join(f'<meta name="{k}" content="{_esc(v)}">' for k, v in tags)
         return f"""<!DOCTYPE html>
 <html lang="zh-CN">
@@ -454,7 +458,9 @@ class _Builder:
 
     def render_columns(self) -> None:
         for col in self.columns:
-            items = sorted(col.articles, key=lambda a: (a.day_on(self.night), a.path), reverse=True)
+            items = sorted(
+                col.articles, key=lambda a: (a.day_on(self.night), a.path), reverse=not col.oldest_first
+            )
             if col.style == "hanweb":
                 self.render_hanweb_list(col, items)
                 continue
@@ -814,6 +820,7 @@ def _build(b: _Builder) -> None:  # noqa: C901 - one place that reads like the s
     ZJ = (("走进兴庆", "/zjxq/"),)
     ywdt = b.column("/xwzx/ywdt/", "要闻动态", XW, column_type="新闻动态", per_page=12, static_links=True)
     bmdt = b.column("/xwzx/bmdt/", "部门动态", XW, column_type="新闻动态", per_page=12)
+    jcdt = b.column("/xwzx/jcdt/", "基层动态", XW, column_type="新闻动态", per_page=10, oldest_first=True)
     tzgg = b.column("/zwgk/tzgg/", "通知公告", GK, column_type="通知公告", per_page=12)
     zcwj = b.column(
         "/zwgk/zcwj/", "政策文件", GK, style="table", column_type="政策文件，信息公开", per_page=15
@@ -1301,7 +1308,8 @@ def _build(b: _Builder) -> None:  # noqa: C901 - one place that reads like the s
         "/zwgk/zcwj/202310/t20231018_1207.html",
         "兴庆区人民政府关于同意设立兴庆区政务服务中心分中心的批复",
         d(2023, 10, 18),
-        d(2023, 10, 17),
+        # PLANT missing-metadata date-order: 成文日期 typed as 2023-10-20, after its 发布日期 2023-10-18.
+        d(2023, 10, 20),
         "银兴政函〔2023〕56号",
         GOV,
         layout="dl",
@@ -1418,6 +1426,8 @@ def _build(b: _Builder) -> None:  # noqa: C901 - one place that reads like the s
         ("/zwgk/tzgg/202306/t20230601_1009.html", "兴庆区2023年上半年道路交通安全工作通报"),
         ("/uploadfiles/nbgl/2023_nbtz.xls", "专项整治台账（内部）"),
     ]
+    # PLANT missing-metadata PubDate: written with slashes (2023/10/20 09:30), not YYYY-MM-DD.
+    n1.meta_overrides["PubDate"] = "2023/10/20 09:30"
     # PLANT hidden-link: an external link hidden with display:none (tampering sign).
     # LOOK-ALIKE on the same page: a hidden *internal* link (mobile menu) — not hidden-link.
     b.article(
@@ -1475,6 +1485,9 @@ def _build(b: _Builder) -> None:  # noqa: C901 - one place that reads like the s
         source=SRC_GOV,
         body=filler_body("政务服务事项清单", d(2023, 10, 12), "兴庆区人民政府办公室"),
     )
+    # PLANT missing-metadata SiteIDCode: 6401060001 begins with 640106, not the site's region 640104,
+    # and differs from the 网站标识码 in the footer (a template copied from a neighbouring district).
+    n5.meta_overrides["SiteIDCode"] = "6401060001"
     n5.related += [
         (f"{ext}/redirect/a", "宁夏政务服务网事项库"),
         (f"{ext}/slow.html", "银川市政务服务事项目录"),
@@ -1619,6 +1632,20 @@ def _build(b: _Builder) -> None:  # noqa: C901 - one place that reads like the s
     )
     news_series(ywdt, d(2023, 10, 30), 30, 3, (SRC_MEDIA,))
     news_series(bmdt, d(2023, 10, 27), 12, 5, SOURCES_OTHER)
+    # LOOK-ALIKE stale-column: 基层动态 lists oldest first, so its first page ends 2023-10-02 (30 days,
+    # past the 14-day limit); the newest items (to 2023-10-30) are only on index_1.html, reachable
+    # through the createPageHTML() script alone.
+    news_series(jcdt, d(2023, 10, 30), 14, 7, SOURCES_OTHER)
+    # PLANT missing-metadata future-date: 发布日期 typed as 2023-11-20 on a page crawled 2023-11-01.
+    b.article(
+        "/xwzx/bmdt/202311/t20231120_2014.html",
+        "兴庆区开展2023年度冬季供暖安全检查",
+        d(2023, 11, 20),
+        bmdt,
+        kind="news",
+        source=SRC_GOV,
+        body=filler_body("冬季供暖安全检查", d(2023, 10, 20), SRC_GOV),
+    )
     # LOOK-ALIKE department: a story about the 财政局 whose source is the media centre -> owner.
     b.article(
         "/xwzx/bmdt/202310/t20231025_2004.html",
@@ -1631,11 +1658,12 @@ def _build(b: _Builder) -> None:  # noqa: C901 - one place that reads like the s
     )
 
     # ======================= 其他政务公开栏目 =======================
-    # PLANT stale-column: 工作动态 (14-day class) newest item 2023-10-10 (22 days before --today).
-    news_series(gzdt, d(2023, 10, 10), 10, 6, (SRC_GOV,))
-    # PLANT stale-column: 人事信息 (365-day class) newest item 2022-09-20.
+    # PLANT stale-column: 工作动态 (14-day class) newest item 2023-10-17 — 15 days before --today,
+    # one day past the limit (司法局 工作动态 at exactly 14 days is the look-alike).
+    news_series(gzdt, d(2023, 10, 17), 10, 6, (SRC_GOV,))
+    # PLANT stale-column: 人事信息 (365-day class) newest item 2022-10-31 — 366 days, one day past.
     for i, title in enumerate(PERSONNEL_TITLES):
-        day = _weekday_back(d(2022, 9, 20) - timedelta(days=41 * i))
+        day = _weekday_back(d(2022, 10, 31) - timedelta(days=41 * i))
         b.article(
             trs_path(rsxx.path, day, b.fresh_id()),
             title,
@@ -1843,6 +1871,23 @@ def _build(b: _Builder) -> None:  # noqa: C901 - one place that reads like the s
         "<p><strong>起止日期：</strong>2023-07-03 至 2023-08-02</p>",
     )
 
+    # PLANT short-consultation: 征集时间 2023-06-01 至 2023-06-20 (20 days).
+    consult(
+        yjzj,
+        "/hdjl/yjzj/202306/t20230601_1506.html",
+        "关于《兴庆区社区嵌入式服务设施建设方案（征求意见稿）》公开征求意见的公告",
+        d(2023, 6, 1),
+        "<p>征集时间：2023年6月1日至2023年6月20日。</p>",
+    )
+    # LOOK-ALIKE: exactly 30 days counting both ends (2023-06-05 to 2023-07-04) — meets the minimum.
+    consult(
+        yjzj,
+        "/hdjl/yjzj/202306/t20230605_1507.html",
+        "关于《兴庆区农贸市场提升改造实施方案（征求意见稿）》公开征求意见的公告",
+        d(2023, 6, 5),
+        "<p>本次公开征求意见时间为2023年6月5日至2023年7月4日。</p>",
+    )
+
     # ======================= 互动交流 / 区长信箱 =======================
     def letter(
         letter_id: int,
@@ -1967,6 +2012,8 @@ def _build(b: _Builder) -> None:  # noqa: C901 - one place that reads like the s
     )
     s2.attachments.append(("/uploadfiles/2023/06/xzgfxwj_qd.pdf", "兴庆区现行有效行政规范性文件清单.pdf"))
     s2.related.append((f"{ext}/auth401.html", "全区行政执法监督平台"))
+    # PLANT missing-metadata SiteDomain: the page template still names the city portal's domain.
+    s2.meta_overrides["SiteDomain"] = "www.yinchuan.gov.cn"
     # PLANT missing-validity: 兴司规发 (规 before the year bracket) and no validity marking.
     s3 = doc_page(
         sfj_zcwj,
@@ -2346,7 +2393,8 @@ def _static_pages(b: _Builder) -> None:
         "/xwzx/",
         "新闻中心",
         block("要闻动态", "/xwzx/ywdt/", latest("/xwzx/ywdt/", 5))
-        + block("部门动态", "/xwzx/bmdt/", latest("/xwzx/bmdt/", 5)),
+        + block("部门动态", "/xwzx/bmdt/", latest("/xwzx/bmdt/", 5))
+        + block("基层动态", "/xwzx/jcdt/", latest("/xwzx/jcdt/", 5)),
     )
     gk_links = "".join(
         f'<li><a href="{c.path}">{_esc(c.name)}</a></li>' for c in b.columns if c.path.startswith("/zwgk/")

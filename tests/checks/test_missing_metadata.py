@@ -69,6 +69,36 @@ def test_malformed_or_mismatched_site_id_code(run_check):
     assert found[("/b.html", "SiteIDCode")].evidence["footer_code"] == "6401040001"
 
 
+def test_site_id_code_region(run_check):
+    # Footers agree with the meta tag on every page here, so only the region decides.
+    def coded(path, code):
+        return article(path, meta={**SITE, **COLUMN, **ARTICLE, "SiteIDCode": code}, text=f"网站标识码：{code}")
+
+    pages = [coded("/a.html", "6401060001"), coded("/b.html", "6401040009"), coded("/c.html", "bm64000001")]
+    found = by_target(run_check(CHECK, pages, settings={"region_code": "640104"}))
+    assert set(found) == {("/a.html", "SiteIDCode")}
+    assert "640104" in found[("/a.html", "SiteIDCode")].message
+    assert found[("/a.html", "SiteIDCode")].evidence["expected_region"] == "640104"
+    # Without a configured region only the province part is judged: 99 is no province, 64 is.
+    pages = [coded("/a.html", "9901040001"), coded("/b.html", "6401060001")]
+    assert set(by_target(run_check(CHECK, pages))) == {("/a.html", "SiteIDCode")}
+
+
+def test_site_domain_must_name_the_site(run_check):
+    def domain(path, value):
+        return article(path, meta={**SITE, **COLUMN, **ARTICLE, "SiteDomain": value})
+
+    pages = [
+        domain("/a.html", "www.yinchuan.gov.cn"),  # the city portal's template
+        domain("/b.html", "http://WWW.XQ.GOV.CN/"),  # scheme, case and slash are no problem
+        domain("/c.html", "www.xq.gov.cn:8080"),  # a port neither
+        domain("/d.html", "xq.gov.cn"),  # but a different host name is
+    ]
+    found = by_target(run_check(CHECK, pages))
+    assert set(found) == {("/a.html", "SiteDomain"), ("/d.html", "SiteDomain")}
+    assert found[("/a.html", "SiteDomain")].evidence["site_hosts"] == ["www.xq.gov.cn"]
+
+
 def test_pub_date_format_and_impossible_dates(run_check):
     pages = [
         article("/a.html", meta={**SITE, **COLUMN, **ARTICLE, "PubDate": "2020年08月02日"}),
@@ -105,6 +135,6 @@ def test_real_handan_pages_only_the_non_iso_pub_date(run_check):
         facts = PageFacts(H + "/" + name, 200, content_type="text/html")
         extract_html(facts, body, "text/html")
         pages.append(facts)
-    found = by_target(run_check(CHECK, pages))
+    found = by_target(run_check(CHECK, pages, settings={"hosts": ["www.hd.gov.cn"], "region_code": "130400"}))
     assert set(found) == {("/handan-xxgk-details.html", "PubDate")}
     assert found[("/handan-xxgk-details.html", "PubDate")].evidence["pub_date"] == "2020年08月02日"
