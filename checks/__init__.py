@@ -6,7 +6,9 @@ from checks import (
     empty_column,
     expired_document,
     intranet_link,
+    late_interpretation,
     link_unverified,
+    missing_interpretation,
     missing_metadata,
     missing_validity,
     short_consultation,
@@ -23,6 +25,8 @@ ALL_CHECKS: list[Check] = [
     expired_document.CHECK,
     stale_column.CHECK,
     empty_column.CHECK,
+    missing_interpretation.CHECK,
+    late_interpretation.CHECK,
     missing_metadata.CHECK,
     short_consultation.CHECK,
 ]

@@ -93,7 +93,34 @@ def check_run(store: Store, run: RunInfo, site_id: str, site: Site) -> list:
     store.replace_findings(run.id, findings)
     run.stats["column_warnings"] = _column_warnings(facts, run, site, departments)
     run.stats["documents"] = _document_shares(facts, departments)
+    run.stats.update(_interpretations(facts, run, site_id, site, departments))
     return findings
+
+
+def _interpretations(
+    facts: SiteFacts, run: RunInfo, site_id: str, site: Site, departments: DepartmentRules
+) -> dict:
+    """Documents needing an interpretation (with their status) and the two plan metrics, site and per department.
+
+    The same memoised pairing the two interpretation checks used, so the table and the findings agree.
+    """
+    from checks.interpretations import TARGETS, assess, metrics
+    from checks.workdays import WorkdayCalendar
+
+    settings = _check_settings(site)
+    calendar = WorkdayCalendar.from_settings(settings, key_path=f"sites.{site_id}.calendar")
+    needs = assess(facts, settings, run.today, calendar)
+    rows, by_dept = [], {}
+    for need in needs:
+        dept = departments.for_page(need.url, facts.page(need.url))
+        rows.append({**need.as_json(), "department": dept})
+        by_dept.setdefault(dept, []).append(need)
+    return {
+        "interpretations": rows,
+        "metrics": metrics(needs),
+        "metrics_by_department": {dept: metrics(group) for dept, group in by_dept.items()},
+        "metric_targets": dict(TARGETS),
+    }
 
 
 def _document_shares(facts: SiteFacts, departments: DepartmentRules) -> dict[str, dict[str, int]]:
@@ -152,10 +179,13 @@ def write_reports(store: Store, run: RunInfo, site_id: str, site: Site, out: Pat
         findings=findings,
         catalogue=catalogue,
         departments=DepartmentRules.from_config(site.owner, site.departments).names(),
-        metrics={},
+        metrics=dict(run.stats.get("metrics", {})),
         veto=[risk.as_json() for risk in veto_risks(findings)],
         warnings=list(run.stats.get("column_warnings", [])),
         documents=dict(run.stats.get("documents", {})),
+        interpretations=list(run.stats.get("interpretations", [])),
+        metrics_by_department=dict(run.stats.get("metrics_by_department", {})),
+        metric_targets=dict(run.stats.get("metric_targets", {})),
     )
     out.mkdir(parents=True, exist_ok=True)
     return write_all(data, out)
@@ -194,7 +224,12 @@ def crawl_check_report(
         }
         run.status = "crawled"
         store.update_run(run)
-        findings = check_run(store, run, site_id, site)
+        try:
+            findings = check_run(store, run, site_id, site)
+        except ConfigError as exc:
+            raise ConfigError(
+                f"{exc}（已抓取的数据已保存，补充配置后运行 govcrawl check {run.id} 即可重新检查，无需重新抓取）"
+            ) from None
         run.status, run.finished = "completed", _now()
         store.update_run(run)
         paths = write_reports(store, run, site_id, site, out or _default_out(site_id, run.id))
@@ -243,6 +278,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             run.today = _today(args.today)
             store.update_run(run)
         findings = check_run(store, run, site_id, site)
+        if run.status == "crawled":  # an earlier check stopped (e.g. a calendar year was missing)
+            run.status, run.finished = "completed", run.finished or _now()
         store.update_run(run)
         paths = write_reports(store, run, site_id, site, args.out or _default_out(site_id, run.id))
     _summary(run, paths, findings)

@@ -8,6 +8,7 @@ because a webmaster editing YAML at night needs the key path, not a traceback.
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -106,6 +107,13 @@ class ColumnLimit(_Strict):
         return value
 
 
+class CalendarYear(_Strict):
+    """One year's official holiday arrangement (国务院办公厅 放假安排), for a year chinese-calendar lacks."""
+
+    holidays: list[date] = Field(default_factory=list)  # 放假日期, weekends inside the break included or not
+    workdays: list[date] = Field(default_factory=list)  # 调休上班日期 (make-up working days on weekends)
+
+
 class Site(_Strict):
     name: Annotated[str, Field(min_length=1)]
     start_urls: Annotated[list[str], Field(min_length=1)]
@@ -126,6 +134,24 @@ class Site(_Strict):
     # The 6-digit administrative region code (GB/T 2260) a 10-digit SiteIDCode must begin with
     # (missing-metadata); null: only the province part is checked.
     region_code: str | None = None
+    # Working-day calendar for years the chinese-calendar package does not know yet (policy
+    # interpretations: 3 working days). {2027: {holidays: [...], workdays: [...]}}
+    calendar: dict[int, CalendarYear] = Field(default_factory=dict)
+
+    @field_validator("calendar")
+    @classmethod
+    def _calendar_years(cls, years: dict[int, CalendarYear]) -> dict[int, CalendarYear]:
+        for year, days in years.items():
+            if not 1990 <= year <= 2100:
+                raise ValueError(f"{year}: not a year")
+            for kind in ("holidays", "workdays"):
+                for day in getattr(days, kind):
+                    if day.year != year:
+                        raise ValueError(f"{year}.{kind}: {day.isoformat()} is not in {year}")
+            both = set(days.holidays) & set(days.workdays)
+            if both:
+                raise ValueError(f"{year}: {min(both).isoformat()} is both a holiday and a working day")
+        return years
 
     @field_validator("region_code")
     @classmethod

@@ -46,6 +46,23 @@ METRIC_LABELS: dict[str, str] = {
     "interpretation_video_share": "视频/动画解读占比",
 }
 
+# How the interpretation table names what the checks computed (statuses, kinds, pairing routes).
+INTERPRETATION_STATUS_LABELS: dict[str, str] = {
+    "on-time": "按时",
+    "late": "超期",
+    "missing": "未解读",
+    "pending": "待发布",
+    "present": "已解读（解读无日期）",
+    "undated": "文件无发布日期",
+}
+INTERPRETATION_KIND_LABELS: dict[str, str] = {"text": "文字", "graphic": "图解", "video": "视频/动画", "qa": "问答"}
+INTERPRETATION_VIA_LABELS: dict[str, str] = {
+    "document-links": "文件页链接",
+    "interpretation-links": "解读页原文链接",
+    "title": "提及文件标题",
+    "doc-number": "提及文号",
+}
+
 
 def severity_of(finding: Finding) -> Severity:
     """The finding's severity as the enum, even if a caller passed the plain string."""
@@ -112,6 +129,10 @@ class ReportInput:
     warnings: list[dict] = field(default_factory=list)
     # Documents read per department: {department: {"documents", "normative", "marked", "normative_marked"}}.
     documents: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Documents needing an interpretation, with status and pairings (checks.interpretations rows + department).
+    interpretations: list[dict] = field(default_factory=list)
+    metrics_by_department: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    metric_targets: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -169,6 +190,8 @@ class DepartmentSection:
     groups: list[CheckGroup]
     documents: list[DocumentRow] = field(default_factory=list)
     document_share: DocumentShare = field(default_factory=DocumentShare)
+    interpretations: list[dict] = field(default_factory=list)  # rows of ReportInput.interpretations
+    metrics: dict[str, float | None] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -217,7 +240,10 @@ def summarise(data: ReportInput) -> Summary:
     for finding in data.findings:
         grouped.setdefault((finding.department, finding.check), []).append(finding)
 
-    for dept in data.documents:
+    interp_rows: dict[str, list[dict]] = {}
+    for row in data.interpretations:
+        interp_rows.setdefault(row.get("department") or "", []).append(row)
+    for dept in [*data.documents, *interp_rows]:
         if dept not in known_departments:
             departments.append(dept)
             known_departments.add(dept)
@@ -231,6 +257,10 @@ def summarise(data: ReportInput) -> Summary:
                 [(check, f) for check in checks if check.subject == "document" for f in grouped.get((dept, check.id), [])]
             ),
             document_share=DocumentShare(**data.documents.get(dept, {})),
+            interpretations=sorted(
+                interp_rows.get(dept, []), key=lambda r: (r.get("published_on") or "", r["url"]), reverse=True
+            ),
+            metrics=dict(data.metrics_by_department.get(dept, {})),
         )
         for dept in departments
     ]

@@ -33,6 +33,9 @@ from markupsafe import Markup
 from govcrawl.model import Finding
 
 from .data import (
+    INTERPRETATION_KIND_LABELS,
+    INTERPRETATION_STATUS_LABELS,
+    INTERPRETATION_VIA_LABELS,
     METRIC_LABELS,
     RUN_STATS_LABELS,
     SEVERITY_LABELS,
@@ -178,6 +181,49 @@ def _document_view(row: DocumentRow) -> dict[str, Any]:
     }
 
 
+def _interpretation_view(row: Mapping[str, Any]) -> dict[str, Any]:
+    status = row.get("status") or ""
+    days = row.get("working_days")
+    if status == "pending" and row.get("deadline"):
+        note = f"截止 {row['deadline']}"
+    elif days is not None:
+        note = f"{days} 个工作日"
+    else:
+        note = "—"
+    return {
+        "title": document_title(row.get("title")),
+        "href": web_href(row.get("url")),
+        "doc_number": row.get("doc_number") or "—",
+        "published_on": row.get("published_on") or "—",
+        "status": status,
+        "status_label": INTERPRETATION_STATUS_LABELS.get(status, status),
+        "days": note,
+        "interpretations": [
+            {
+                "title": document_title(i.get("title")),
+                "href": web_href(i.get("url")),
+                "kind": INTERPRETATION_KIND_LABELS.get(i.get("kind"), i.get("kind")),
+                "published_on": i.get("published_on") or "日期不详",
+                "via": INTERPRETATION_VIA_LABELS.get(i.get("via"), i.get("via")),
+            }
+            for i in row.get("interpretations", [])
+        ],
+    }
+
+
+def _metric_lines(metrics: Mapping[str, float | None], targets: Mapping[str, float]) -> list[dict[str, Any]]:
+    """Each plan metric with its target, and whether it falls short (for the red mark)."""
+    return [
+        {
+            "label": METRIC_LABELS.get(key, key),
+            "value": _metric_text(key, value),
+            "target": _metric_text(key, targets[key]) if key in targets else None,
+            "short": value is not None and key in targets and value < targets[key],
+        }
+        for key, value in metrics.items()
+    ]
+
+
 def context(data: ReportInput) -> dict[str, Any]:
     """Everything the template shows, computed once here rather than in Jinja."""
     summary = summarise(data)
@@ -190,6 +236,8 @@ def context(data: ReportInput) -> dict[str, Any]:
             "total": section.total,
             "counts": [section.count(check.id) for check in summary.checks],
             "documents": [_document_view(row) for row in section.documents],
+            "interpretations": [_interpretation_view(row) for row in section.interpretations],
+            "interp_metrics": _metric_lines(section.metrics, data.metric_targets),
             "share": {
                 "documents": section.document_share.documents,
                 "normative": section.document_share.normative,
@@ -222,7 +270,10 @@ def context(data: ReportInput) -> dict[str, Any]:
         "by_severity": [(str(s), SEVERITY_LABELS[s], summary.by_severity[s]) for s in SEVERITY_ORDER],
         "severity_labels": {str(s): SEVERITY_LABELS[s] for s in SEVERITY_ORDER},
         "total": summary.total,
-        "metrics": [(METRIC_LABELS.get(k, k), _metric_text(k, v)) for k, v in data.metrics.items()],
+        "metrics": [
+            (line["label"], line["value"], line["target"], line["short"])
+            for line in _metric_lines(data.metrics, data.metric_targets)
+        ],
         "stats": evidence_tree({k: v for k, v in run.stats.items() if k in RUN_STATS_LABELS}, RUN_STATS_LABELS),
         "warnings": list(data.warnings),
         "has_documents": bool(data.documents),

@@ -56,6 +56,10 @@ def findings_document(data: ReportInput) -> dict[str, Any]:
             "by_severity": {str(s): n for s, n in summary.by_severity.items()},
             "total": summary.total,
             "metrics": dict(data.metrics),
+            "metrics_by_department": {
+                section.name: section.metrics for section in summary.sections if section.metrics
+            },
+            "metric_targets": dict(data.metric_targets),
             "veto_risks": list(data.veto),
             "column_warnings": list(data.warnings),
             "documents": {

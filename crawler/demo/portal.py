@@ -1396,6 +1396,53 @@ def _build(b: _Builder) -> None:  # noqa: C901 - one place that reads like the s
         )
         auto_interp(doc)
 
+    # LOOK-ALIKE: paired only by the interpretation's 原文链接 back to the document (the document
+    # page has no 相关解读 link, and the interpretation's title and body name neither title nor 文号).
+    il_doc = doc_page(
+        zcwj,
+        "/zwgk/zcwj/202308/t20230822_1211.html",
+        "兴庆区人民政府关于印发兴庆区老年人助餐服务实施办法的通知",
+        d(2023, 8, 22),
+        d(2023, 8, 18),
+        "银兴政发〔2023〕33号",
+        GOV,
+        layout="table",
+    )
+    interp(
+        il_doc,
+        "/zwgk/zcjd/202308/t20230823_1310.html",
+        d(2023, 8, 23),
+        kind="text",
+        title="老年人助餐服务怎么享受？官方解读来了",
+        doc_links_interp=False,
+        names_title=False,
+    )
+    # PLANT missing-interpretation: the only interpretation near this document interprets its
+    # 实施细则 (《兴庆区城市绿化管理办法实施细则》), a similar but different title — no pairing.
+    doc_page(
+        zcwj,
+        "/zwgk/zcwj/202309/t20230906_1212.html",
+        "兴庆区城市绿化管理办法",
+        d(2023, 9, 6),
+        d(2023, 9, 1),
+        "银兴政发〔2023〕34号",
+        GOV,
+        layout="dl",
+    )
+    b.article(
+        "/zwgk/zcjd/202309/t20230907_1311.html",
+        "《兴庆区城市绿化管理办法实施细则》政策解读",
+        d(2023, 9, 7),
+        zcjd,
+        kind="interp",
+        interp_kind="text",
+        source=SRC_GOV,
+        body=_paragraphs(
+            "近日，《兴庆区城市绿化管理办法实施细则》印发。为便于社会公众理解，现就有关内容解读如下。",
+            "一、适用范围。细则对城市绿地的建设、养护和管理作出具体规定。",
+        ),
+    )
+
     # An interpretation paired with nothing (a general Q&A); it names no 《title》 and no 文号.
     b.article(
         "/zwgk/zcjd/202309/t20230905_1309.html",
