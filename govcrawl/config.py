@@ -107,6 +107,38 @@ class ColumnLimit(_Strict):
         return value
 
 
+class Accessibility(_Strict):
+    """The browser pass (axe-core and govcrawl's rendered rules in headless Chromium)."""
+
+    # Local browsers working in parallel; 2 suits a 2-core machine (each Chromium needs about a core).
+    workers: Annotated[int, Field(ge=1, le=32)] = 2
+    # Pages rendered per template (besides the homepage and each column's first page, always checked).
+    per_template: Annotated[int, Field(ge=1, le=100)] = 3
+    # Upper bound on pages rendered in one run (a 100k-page portal has a few hundred templates).
+    max_pages: Annotated[int, Field(ge=1)] = 2000
+    # Seconds one page may take (load + axe + own rules) before the browser is restarted.
+    page_timeout: Annotated[float, Field(gt=0, le=600)] = 30
+    # axe-core rule tags to run; impact is mapped to severity.
+    tags: list[str] = Field(default_factory=lambda: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+    # A newer axe.min.js than the one bundled with axe-selenium-python (path, relative to the config file).
+    axe_script: str | None = None
+    # A Selenium Grid (http://host:4444) instead of local browsers; used at province scale.
+    remote_url: str | None = None
+    # CSS selector of the homepage's elder/accessible-mode entry when its text is none of the usual words.
+    care_selector: str | None = None
+    # Store a screenshot with the offending element outlined for each browser finding.
+    screenshots: bool = True
+
+    @field_validator("remote_url")
+    @classmethod
+    def _remote(cls, value: str | None) -> str | None:
+        if value is not None:
+            parts = urlsplit(value)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError(f"not an http(s) URL of a Selenium Grid: {value!r}")
+        return value
+
+
 class CalendarYear(_Strict):
     """One year's official holiday arrangement (国务院办公厅 放假安排), for a year chinese-calendar lacks."""
 
@@ -137,6 +169,7 @@ class Site(_Strict):
     # Working-day calendar for years the chinese-calendar package does not know yet (policy
     # interpretations: 3 working days). {2027: {holidays: [...], workdays: [...]}}
     calendar: dict[int, CalendarYear] = Field(default_factory=dict)
+    accessibility: Accessibility = Accessibility()
 
     @field_validator("calendar")
     @classmethod

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from govcrawl.model import LinkFacts, LinkOutcome, PageFacts
+from govcrawl.model import LinkFacts, LinkOutcome, PageAudit, PageFacts
 
 
 @dataclass
@@ -17,6 +17,7 @@ class SiteFacts:
     pages: list[PageFacts]
     outcomes: dict[str, LinkOutcome] = field(default_factory=dict)
     homepage: str | None = None
+    audits: dict[str, PageAudit] = field(default_factory=dict)  # browser pass, by page URL
 
     def __post_init__(self) -> None:
         self._by_url: dict[str, PageFacts] = {}
@@ -32,9 +33,13 @@ class SiteFacts:
 
     @classmethod
     def build(
-        cls, pages: Iterable[PageFacts], outcomes: Iterable[LinkOutcome] = (), homepage: str | None = None
+        cls,
+        pages: Iterable[PageFacts],
+        outcomes: Iterable[LinkOutcome] = (),
+        homepage: str | None = None,
+        audits: Iterable[PageAudit] = (),
     ) -> SiteFacts:
-        return cls(list(pages), {o.url: o for o in outcomes}, homepage)
+        return cls(list(pages), {o.url: o for o in outcomes}, homepage, {a.url: a for a in audits})
 
     def page(self, url: str) -> PageFacts | None:
         return self._by_url.get(url)

@@ -65,6 +65,55 @@ class LinkFacts:
 
 
 @dataclass(slots=True)
+class A11yNode:
+    """One element that fails an accessibility (a11y) or elder-friendly rule.
+
+    Made by the static pass over the served HTML (``source="static"``), by axe-core
+    in the browser (``"axe"``) or by govcrawl's own browser rules (``"browser"``).
+    Rule ids are axe-core's where axe has the rule (``image-alt``, ``label``…), so
+    the passes merge without duplicates; the checks decide what is a finding.
+    """
+
+    rule: str
+    selector: str  # a CSS selector that finds the element on the page ("" = the page itself)
+    html: str = ""  # outer HTML, truncated
+    region: Region = Region.BODY  # header/nav/footer: the shared template's part
+    impact: str | None = None  # axe impact: critical | serious | moderate | minor
+    detail: str = ""  # what was measured or missing ("12px", "对比度 2.3:1", axe's failure summary)
+    source: str = "static"  # static | axe | browser
+    help: str = ""  # axe's English help text, when the node comes from axe
+
+    def as_json(self) -> dict:
+        return {
+            "rule": self.rule, "selector": self.selector, "html": self.html, "region": str(self.region),
+            "impact": self.impact, "detail": self.detail, "source": self.source, "help": self.help,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> A11yNode:
+        return cls(
+            data["rule"], data.get("selector", ""), data.get("html", ""), Region(data.get("region", "body")),
+            data.get("impact"), data.get("detail", ""), data.get("source", "static"), data.get("help", ""),
+        )
+
+
+@dataclass(slots=True)
+class PageAudit:
+    """The browser pass (headless Chromium: axe-core and govcrawl's own rendered rules) over one page."""
+
+    url: str
+    status: str  # ok | timeout | crashed | error (not checked: the reason is in ``error``)
+    nodes: list[A11yNode] = field(default_factory=list)
+    elapsed_ms: int = 0
+    error: str | None = None
+    axe_version: str | None = None
+    # Rendered measurements the elder-friendly rules read (body_font_px, line_height_ratio, …).
+    metrics: dict = field(default_factory=dict)
+    # PNG screenshots with the offending element outlined, by "rule|selector" (bytes, stored with the run).
+    screenshots: dict[str, bytes] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
 class ListItem:
     """One row of a column list page: a link with the date shown beside it."""
 
@@ -134,6 +183,8 @@ class PageFacts:
     referer: str | None = None
     response_ms: int | None = None
     error: str | None = None  # network failure or parse failure, human readable
+    template: str | None = None  # fingerprint of the DOM skeleton (tags, ids, classes; no text)
+    a11y: list[A11yNode] = field(default_factory=list)  # static a11y / elder-friendly pass
 
     @property
     def is_html(self) -> bool:

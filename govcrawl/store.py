@@ -20,12 +20,14 @@ from datetime import date
 from pathlib import Path
 
 from govcrawl.model import (
+    A11yNode,
     DocInfo,
     Finding,
     LinkFacts,
     LinkOutcome,
     LinkState,
     ListItem,
+    PageAudit,
     PageFacts,
     Region,
     RunInfo,
@@ -55,6 +57,14 @@ CREATE TABLE IF NOT EXISTS link_status (
     run_id TEXT NOT NULL, url TEXT NOT NULL, state TEXT NOT NULL, http_status INTEGER,
     reason TEXT NOT NULL, final_url TEXT, internal INTEGER NOT NULL, method TEXT,
     PRIMARY KEY (run_id, url)
+);
+CREATE TABLE IF NOT EXISTS audits (
+    run_id TEXT NOT NULL, url TEXT NOT NULL, status TEXT NOT NULL, body BLOB NOT NULL,
+    PRIMARY KEY (run_id, url)
+);
+CREATE TABLE IF NOT EXISTS screenshots (
+    run_id TEXT NOT NULL, url TEXT NOT NULL, key TEXT NOT NULL, png BLOB NOT NULL,
+    PRIMARY KEY (run_id, url, key)
 );
 CREATE TABLE IF NOT EXISTS findings (
     run_id TEXT NOT NULL, id TEXT NOT NULL, check_id TEXT NOT NULL, department TEXT NOT NULL,
@@ -93,6 +103,8 @@ def _page_blob(page: PageFacts) -> bytes:
         "pagination": page.pagination,
         "referer": page.referer,
         "response_ms": page.response_ms,
+        "template": page.template,
+        "a11y": [node.as_json() for node in page.a11y],
     }
     return zlib.compress(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(), 3)
 
@@ -129,6 +141,8 @@ def _page_from_row(row: sqlite3.Row, links: list[LinkFacts]) -> PageFacts:
         referer=body.get("referer"),
         response_ms=body.get("response_ms"),
         error=row["error"],
+        template=body.get("template"),
+        a11y=[A11yNode.from_json(node) for node in body.get("a11y") or ()],
     )
 
 
@@ -303,3 +317,46 @@ class Store:
             Finding.from_json(json.loads(row[0]))
             for row in self.db.execute("SELECT body FROM findings WHERE run_id=? ORDER BY rowid", (run_id,))
         ]
+
+    # -- browser pass (accessibility audits and their screenshots) --------------
+    def add_audits(self, run_id: str, audits: Iterable[PageAudit]) -> None:
+        """Store browser audits (replacing an earlier audit of the same page) and their screenshots."""
+        cur = self.db.cursor()
+        cur.execute("BEGIN")
+        try:
+            for audit in audits:
+                body = {
+                    "nodes": [node.as_json() for node in audit.nodes],
+                    "elapsed_ms": audit.elapsed_ms,
+                    "error": audit.error,
+                    "axe_version": audit.axe_version,
+                    "metrics": audit.metrics,
+                }
+                blob = zlib.compress(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(), 3)
+                cur.execute("INSERT OR REPLACE INTO audits VALUES (?,?,?,?)", (run_id, audit.url, audit.status, blob))
+                cur.execute("DELETE FROM screenshots WHERE run_id=? AND url=?", (run_id, audit.url))
+                cur.executemany(
+                    "INSERT INTO screenshots VALUES (?,?,?,?)",
+                    [(run_id, audit.url, key, png) for key, png in audit.screenshots.items()],
+                )
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+
+    def audits(self, run_id: str) -> dict[str, PageAudit]:
+        """Every browser audit of a run by page URL; screenshots stay in the store (``screenshot``)."""
+        out: dict[str, PageAudit] = {}
+        for url, status, blob in self.db.execute("SELECT url, status, body FROM audits WHERE run_id=?", (run_id,)):
+            body = json.loads(zlib.decompress(blob))
+            out[url] = PageAudit(
+                url, status, [A11yNode.from_json(n) for n in body.get("nodes") or ()], body.get("elapsed_ms", 0),
+                body.get("error"), body.get("axe_version"), body.get("metrics") or {},
+            )
+        return out
+
+    def screenshot(self, run_id: str, url: str, key: str) -> bytes | None:
+        row = self.db.execute(
+            "SELECT png FROM screenshots WHERE run_id=? AND url=? AND key=?", (run_id, url, key)
+        ).fetchone()
+        return row[0] if row else None
