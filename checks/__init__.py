@@ -1,8 +1,10 @@
 """The checks: pure functions over stored facts. ``ALL_CHECKS`` is the catalogue, in order."""
 
 from checks import (
+    a11y,
     broken_anchor,
     broken_link,
+    elder_friendly,
     empty_column,
     expired_document,
     intranet_link,
@@ -27,6 +29,8 @@ ALL_CHECKS: list[Check] = [
     empty_column.CHECK,
     missing_interpretation.CHECK,
     late_interpretation.CHECK,
+    a11y.CHECK,
+    elder_friendly.CHECK,
     missing_metadata.CHECK,
     short_consultation.CHECK,
 ]

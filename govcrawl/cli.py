@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 import traceback
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
@@ -81,7 +82,8 @@ def check_run(store: Store, run: RunInfo, site_id: str, site: Site) -> list:
     from checks import ALL_CHECKS, run_checks
 
     facts = SiteFacts.build(
-        store.pages(run.id), store.outcomes(run.id).values(), homepage=_homepage(site)
+        store.pages(run.id), store.outcomes(run.id).values(), homepage=_homepage(site),
+        audits=store.audits(run.id).values(),
     )
     departments = DepartmentRules.from_config(site.owner, site.departments)
     findings = list(
@@ -188,11 +190,73 @@ def write_reports(store: Store, run: RunInfo, site_id: str, site: Site, out: Pat
         metric_targets=dict(run.stats.get("metric_targets", {})),
     )
     out.mkdir(parents=True, exist_ok=True)
+    data.screenshots = _export_screenshots(store, run, findings, out)
     return write_all(data, out)
 
 
+def _export_screenshots(store: Store, run: RunInfo, findings: list, out: Path) -> dict[str, str]:
+    """Write each finding's screenshot beside the report (screenshots/ID.png); return id -> relative path.
+
+    Files rather than data: URIs keep report.html small enough to open on a phone;
+    the folder travels with the report.
+    """
+    paths: dict[str, str] = {}
+    for finding in findings:
+        key = finding.evidence.get("screenshot") if isinstance(finding.evidence, dict) else None
+        if not key:
+            continue
+        png = store.screenshot(run.id, finding.url, key)
+        if not png:
+            continue
+        name = f"screenshots/{finding.id.replace(':', '-')}.png"
+        (out / "screenshots").mkdir(parents=True, exist_ok=True)
+        (out / name).write_bytes(png)
+        paths[finding.id] = name
+    return paths
+
+
+def browser_pass(store: Store, run: RunInfo, site: Site, *, all_pages: bool, config_dir: Path | None) -> dict:
+    """Render the chosen pages in headless Chromium (axe-core + own rules) and store the audits.
+
+    Runs after the crawl, from the stored facts: the crawl stays fast and the
+    browser pass can be skipped (``--no-browser``) without losing anything else.
+    """
+    from crawler.browser import BrowserPool
+    from crawler.browser_select import choose_pages
+
+    settings = site.accessibility
+    urls = choose_pages(
+        store.pages(run.id), _homepage(site), per_template=settings.per_template, max_pages=settings.max_pages,
+        all_pages=all_pages,
+    )
+    where = f"Selenium Grid {settings.remote_url}" if settings.remote_url else f"{settings.workers} 个本地浏览器"
+    print(f"浏览器无障碍检测：{len(urls)} 个页面（{where}）", file=sys.stderr)
+    started = time.monotonic()
+    done = failed = 0
+    first_error = None
+    batch: list = []
+    with BrowserPool(settings, base_dir=config_dir) as pool:
+        for audit in pool.audit(urls):
+            done += 1
+            failed += audit.status != "ok"
+            first_error = first_error or audit.error
+            batch.append(audit)
+            if len(batch) >= 20:
+                store.add_audits(run.id, batch)
+                batch.clear()
+            if done % 50 == 0:
+                print(f"  已检测 {done}/{len(urls)} 个页面", file=sys.stderr)
+    store.add_audits(run.id, batch)
+    if failed:
+        print(f"  注意：{failed} 个页面浏览器检测未完成（超时或浏览器崩溃），报告中只有静态检查结果。"
+              f"首个原因：{first_error}", file=sys.stderr)
+    return {"browser_pages": done, "browser_failed": failed,
+            "browser_seconds": round(time.monotonic() - started, 1)}
+
+
 def crawl_check_report(
-    site_id: str, site: Site, root: Path, today: date, out: Path | None, *, progress: str, verbose: bool
+    site_id: str, site: Site, root: Path, today: date, out: Path | None, *, progress: str, verbose: bool,
+    browser: bool = True, a11y_all: bool = False, config_dir: Path | None = None,
 ) -> tuple[RunInfo, dict[str, Path], list]:
     from crawler.runner import run_crawl
 
@@ -224,6 +288,9 @@ def crawl_check_report(
         }
         run.status = "crawled"
         store.update_run(run)
+        if browser:
+            run.stats.update(browser_pass(store, run, site, all_pages=a11y_all, config_dir=config_dir))
+            store.update_run(run)
         try:
             findings = check_run(store, run, site_id, site)
         except ConfigError as exc:
@@ -257,7 +324,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     site = get_site(config, args.site_id)
     today = _today(args.today)
     run, paths, findings = crawl_check_report(
-        args.site_id, site, data_dir(config, path), today, args.out, progress=args.progress, verbose=args.verbose
+        args.site_id, site, data_dir(config, path), today, args.out, progress=args.progress, verbose=args.verbose,
+        browser=not args.no_browser, a11y_all=args.a11y_all, config_dir=Path(path).parent,
     )
     _summary(run, paths, findings)
     return 0
@@ -356,7 +424,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         config = demo_config(server.main, server.ext, server.refused)
         site = get_site(config, "demo")
         run, paths, findings = crawl_check_report(
-            "demo", site, Path(args.data).resolve(), today, args.out, progress=args.progress, verbose=args.verbose
+            "demo", site, Path(args.data).resolve(), today, args.out, progress=args.progress, verbose=args.verbose,
+            browser=not args.no_browser, a11y_all=args.a11y_all,
         )
     _summary(run, paths, findings)
     return 0
@@ -378,6 +447,8 @@ def build_parser() -> argparse.ArgumentParser:
     def crawling(p: argparse.ArgumentParser) -> None:
         p.add_argument("--today", help="评判日期 YYYY-MM-DD (default: 今天，北京时间)")
         p.add_argument("--no-browser", action="store_true", help="跳过浏览器无障碍检测（静态检查仍执行）")
+        p.add_argument("--a11y-all", action="store_true",
+                       help="浏览器检测所有页面（默认：首页、各栏目首页和每个模板的抽样页面）")
         p.add_argument("--progress", choices=["auto", "live", "log", "off"], default="auto",
                        help="进度显示：终端上实时刷新，否则每10秒一行日志")
         p.add_argument("-v", "--verbose", action="store_true", help="显示 Scrapy 的详细日志")

@@ -345,7 +345,11 @@ class Store:
             raise
 
     def audits(self, run_id: str) -> dict[str, PageAudit]:
-        """Every browser audit of a run by page URL; screenshots stay in the store (``screenshot``)."""
+        """Every browser audit of a run by page URL.
+
+        Screenshots stay in the store: ``PageAudit.screenshots`` lists their keys with
+        empty bytes, and ``screenshot`` reads one when a report needs it.
+        """
         out: dict[str, PageAudit] = {}
         for url, status, blob in self.db.execute("SELECT url, status, body FROM audits WHERE run_id=?", (run_id,)):
             body = json.loads(zlib.decompress(blob))
@@ -353,6 +357,9 @@ class Store:
                 url, status, [A11yNode.from_json(n) for n in body.get("nodes") or ()], body.get("elapsed_ms", 0),
                 body.get("error"), body.get("axe_version"), body.get("metrics") or {},
             )
+        for url, key in self.db.execute("SELECT url, key FROM screenshots WHERE run_id=?", (run_id,)):
+            if url in out:
+                out[url].screenshots[key] = b""
         return out
 
     def screenshot(self, run_id: str, url: str, key: str) -> bytes | None:

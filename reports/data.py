@@ -39,6 +39,9 @@ RUN_STATS_LABELS: dict[str, str] = {
     "excluded": "未访问的地址（内网、robots.txt、超出范围）",
     "finish_reason": "抓取结束原因",
     "elapsed_seconds": "抓取用时（秒）",
+    "browser_pages": "浏览器无障碍检测页面数",
+    "browser_failed": "浏览器检测失败（超时/崩溃）页面数",
+    "browser_seconds": "浏览器检测用时（秒）",
 }
 
 METRIC_LABELS: dict[str, str] = {
@@ -133,6 +136,8 @@ class ReportInput:
     interpretations: list[dict] = field(default_factory=list)
     metrics_by_department: dict[str, dict[str, float | None]] = field(default_factory=dict)
     metric_targets: dict[str, float] = field(default_factory=dict)
+    # Screenshots written beside the report: finding id -> path relative to the report's folder.
+    screenshots: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -109,9 +109,10 @@ class FindingView:
     message: str
     evidence: list[EvidenceNode]
     occurrences: list[tuple[str, str | None]]  # (text, href or None)
+    screenshot: str | None = None  # relative path of the PNG beside the report
 
 
-def _finding_view(finding: Finding, labels: Mapping[str, str]) -> FindingView:
+def _finding_view(finding: Finding, labels: Mapping[str, str], screenshot: str | None = None) -> FindingView:
     severity = severity_of(finding)
     return FindingView(
         id=finding.id,
@@ -126,6 +127,7 @@ def _finding_view(finding: Finding, labels: Mapping[str, str]) -> FindingView:
         message=finding.message,
         evidence=evidence_tree(finding.evidence, labels),
         occurrences=[(url, web_href(url)) for url in finding.occurrences],
+        screenshot=screenshot,
     )
 
 
@@ -249,7 +251,10 @@ def context(data: ReportInput) -> dict[str, Any]:
             "groups": [
                 {
                     "check": group.check,
-                    "findings": [_finding_view(f, group.check.evidence_labels) for f in group.findings],
+                    "findings": [
+                        _finding_view(f, group.check.evidence_labels, data.screenshots.get(f.id))
+                        for f in group.findings
+                    ],
                 }
                 for group in section.groups
             ],

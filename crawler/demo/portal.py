@@ -2595,7 +2595,7 @@ def _static_pages(b: _Builder) -> None:
         "/css/style.css",
         "text/css; charset=utf-8",
         b'body{font-size:16px;line-height:1.8;font-family:"Microsoft YaHei",sans-serif;color:#333}'
-        b".w1200{width:1200px;margin:0 auto}.nav ul li{display:inline-block;padding:0 20px}"
+        b".w1200{max-width:1200px;margin:0 auto}img,video,iframe{max-width:100%}.nav ul li{display:inline-block;padding:0 20px}"
         b".footer{background:#f2f2f2;text-align:center;padding:20px 0}.list li .date{float:right}\n",
     )
     b.put_file("/css/old.css", "text/css; charset=utf-8", b"td{font-size:12px}a{color:#000}\n")

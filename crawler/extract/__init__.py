@@ -11,6 +11,8 @@ walk collected:
 - ``dates``      Chinese and ISO dates -> ``datetime.date`` (reused by the checks)
 - ``columns``    breadcrumb, column name, heading, dated list rows
 - ``pagination`` createPageHTML / countPage scripts and 下一页 links
+- ``a11y``       static accessibility pass (axe-core rule ids) -> ``page.a11y``
+- ``template``   template fingerprint of the DOM skeleton -> ``page.template``
 
 ``extract_html`` never raises: bytes that are not HTML, or a parser failure, end
 as a short ``page.error`` and empty facts, because one broken page must not stop
@@ -25,6 +27,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
+from crawler.extract.a11y import static_a11y
 from crawler.extract.columns import choose_column, choose_heading, find_breadcrumb, list_items
 from crawler.extract.dates import find_dates, parse_date
 from crawler.extract.docinfo import clean_cells, date_near_title, read_docinfo, title_above_info_bar
@@ -33,6 +36,7 @@ from crawler.extract.links import build_links
 from crawler.extract.pagination import pagination
 from crawler.extract.scan import RawLink, Scan, scan_tree
 from crawler.extract.statements import apply_statements
+from crawler.extract.template import template_fingerprint
 from crawler.urls import normalise
 from govcrawl.model import PageFacts, Region
 
@@ -169,3 +173,6 @@ def _extract(page: PageFacts, body: bytes, header_content_type: str | None) -> N
     )
     # Validity statements (有效期至…, 自…起施行 + 有效期N年, 【已废止】): pages with a header only.
     apply_statements(page)
+    # Accessibility (a11y): the static pass and the template the page is made from.
+    page.template = template_fingerprint(root)
+    page.a11y = static_a11y(root)

@@ -34,8 +34,8 @@ def outcome(path_or_url: str, state: LinkState, status=None, reason="", internal
 
 @pytest.fixture
 def run_check():
-    def run(check, pages, outcomes=(), settings=None):
-        facts = SiteFacts.build(pages, outcomes, homepage=H + "/")
+    def run(check, pages, outcomes=(), settings=None, audits=()):
+        facts = SiteFacts.build(pages, outcomes, homepage=H + "/", audits=audits)
         settings = {"hosts": ["www.xq.gov.cn"], **(settings or {})}
         return list(run_checks([check], facts, site_id="t", today=date(2023, 11, 1), departments=RULES,
                                settings=settings))
