@@ -56,7 +56,6 @@ def findings_for(check_id: str, site: SiteFacts, ctx: CheckContext) -> Iterator[
         severity = Severity.MAJOR if Severity.MAJOR in severities else Severity.MINOR
         if Severity.CRITICAL in severities:
             severity = Severity.CRITICAL
-        identity = ("template", group.page.template or "", group.rule) if group.is_template else None
         yield ctx.finding(
             url=group.page.url,
             target=group.rule,
@@ -64,7 +63,6 @@ def findings_for(check_id: str, site: SiteFacts, ctx: CheckContext) -> Iterator[
             evidence=group_evidence(group, site),
             occurrences=group.template_pages,
             department=ctx.departments.owner if group.owner else None,
-            identity=identity,
             severity=severity,
             site=site,
         )

@@ -9,11 +9,18 @@ published the article. So (design of issue 5, contract §4 ``a11y``):
   every page) and from the browser pass (``SiteFacts.audits``: axe-core and
   govcrawl's own rendered rules, on the sampled pages). Rule ids are axe's, so a
   rule both passes see is one finding per page and rule, never two.
+* A node in the shared header/nav/footer that is the same element (rule,
+  selector and start tag) on two or more pages is a template problem,
+  whatever the page's fingerprint: the header is one piece of markup however
+  the article below it is laid out, and DOM fingerprints of real CMS pages
+  differ for reasons unrelated to the header.
 * A node (rule, selector) present on **every checked page of a template** —
   every page for static nodes, every audited page for browser nodes — with at
-  least two such pages, is a template problem: one finding for the template,
-  attributed to the site owner, the other pages in ``occurrences``. A node in
-  the template's header/nav/footer is the owner's even on a single page.
+  least two such pages, is a template problem too (the body of a list or
+  article template).
+* A template problem is one finding attributed to the site owner, the other
+  pages in ``occurrences``. A node in the template's header/nav/footer is the
+  owner's even on a single page.
 * Everything else is a page problem of the page's department.
 
 The functions here are pure; both checks call ``rule_groups`` with their own
@@ -119,7 +126,27 @@ def rule_groups(site: SiteFacts, check: str = A11Y) -> Iterator[RuleGroup]:
             by_template[page.template].append(page)
 
     lifted: set[tuple[str, str, str]] = set()  # (page url, rule, selector) reported with a template
-    template_groups: list[RuleGroup] = []
+    # Template pieces by (rule, the pages that show them): pieces of one rule on the same pages
+    # (the header's node seen by static and by axe, a body node lifted by fingerprint) are one finding.
+    pieces: dict[tuple[str, frozenset[str]], list[A11yNode]] = defaultdict(list)
+
+    # 1. The same element in the shared header/nav/footer on several pages, any fingerprint. Static
+    # and axe name the element by different selectors; its start tag is the same.
+    region_hits: dict[tuple[str, str], list[tuple[str, A11yNode]]] = defaultdict(list)
+    for page in pages:
+        for node in nodes_of[page.url]:
+            if node.region.is_template:
+                region_hits[node.rule, _start_tag(node.html) or node.selector].append((page.url, node))
+    for (rule, _), hits in region_hits.items():
+        urls = frozenset(url for url, _ in hits)
+        if len(urls) >= MIN_TEMPLATE_PAGES:
+            first = {}
+            for _url, node in hits:
+                first.setdefault(node.source, node)
+            pieces[rule, urls].extend(first.values())
+            lifted.update((url, rule, node.selector) for url, node in hits)
+
+    # 2. The same body element on every checked page of one template (fingerprint).
     for members in by_template.values():
         checked = {
             STATIC: [p.url for p in members],
@@ -129,21 +156,25 @@ def rule_groups(site: SiteFacts, check: str = A11Y) -> Iterator[RuleGroup]:
         example: dict[tuple[str, str, str], A11yNode] = {}
         for page in members:
             for node in nodes_of[page.url]:
+                if (page.url, node.rule, node.selector) in lifted:
+                    continue
                 key = (node.rule, node.selector, _pass_of(node))
                 seen_on[key].add(page.url)
                 example.setdefault(key, node)
-        wide: dict[str, list[tuple[A11yNode, list[str]]]] = defaultdict(list)
         for key, urls in seen_on.items():
             rule, selector, kind = key
             where = checked[kind]
             if len(where) >= MIN_TEMPLATE_PAGES and urls >= set(where):
-                wide[rule].append((example[key], sorted(where)))
+                pieces[rule, frozenset(where)].append(example[key])
                 lifted.update((url, rule, selector) for url in where)
-        for rule, found in wide.items():
-            shown = sorted({url for _, urls in found for url in urls})
-            template_groups.append(
-                RuleGroup(rule, _representative(site, shown), [n for n, _ in found], shown, owner=True)
-            )
+
+    template_groups: list[RuleGroup] = []
+    used: set[tuple[str, str]] = set()  # (url, rule) already naming a template group
+    for (rule, urls), nodes in sorted(pieces.items(), key=lambda kv: (kv[0][0], -len(kv[0][1]), sorted(kv[0][1]))):
+        shown = sorted(urls)
+        page = _representative(site, shown, rule, used)
+        used.add((page.url, rule))
+        template_groups.append(RuleGroup(rule, page, _dedupe(nodes), shown, owner=True))
 
     # Page groups: what is left; a page group on the representative page of a template
     # group of the same rule is folded into it, so (url, rule) names one finding.
@@ -165,13 +196,24 @@ def rule_groups(site: SiteFacts, check: str = A11Y) -> Iterator[RuleGroup]:
     yield from page_groups
 
 
-def _representative(site: SiteFacts, urls: list[str]) -> PageFacts:
-    """The page a template finding names: the homepage when it is one, else the first URL."""
-    if site.homepage in urls:
-        page = site.page(site.homepage)
-        if page is not None:
-            return page
-    page = site.page(urls[0])
+def _dedupe(nodes: list[A11yNode]) -> list[A11yNode]:
+    """One node per element: axe's copy first (it has impact and help), then static's."""
+    out: list[A11yNode] = []
+    seen: set[str] = set()
+    for node in sorted(nodes, key=lambda n: n.source == STATIC):
+        key = _start_tag(node.html) or node.selector
+        if key not in seen:
+            seen.add(key)
+            out.append(node)
+    return out
+
+
+def _representative(site: SiteFacts, urls: list[str], rule: str, used: set[tuple[str, str]]) -> PageFacts:
+    """The page a template finding names: the homepage when it is one, else the first URL not yet
+    naming another template finding of the same rule (so url and rule identify one finding)."""
+    ordered = ([site.homepage] if site.homepage in urls else []) + sorted(urls)
+    url = next((u for u in ordered if (u, rule) not in used), ordered[0])
+    page = site.page(url)
     assert page is not None
     return page
 

@@ -380,8 +380,20 @@ class _Builder:
 </head>
 """
 
-    def header(self) -> str:
+    def header(self, variant: str = "trs") -> str:
         e = self.ext
+        search = """<form class="search" action="/search/index.html" method="get" role="search">
+      <label for="searchword">站内搜索</label>
+      <input type="text" id="searchword" name="searchword" placeholder="请输入关键词">
+      <button type="submit">搜索</button>
+    </form>"""
+        if variant == "hanweb":
+            # PLANT a11y label (template): the Hanweb sub-site's header search box has no label and no
+            # placeholder (its hint is a value the script clears) — one finding for the whole template.
+            search = """<form class="search" action="/jsearch/search.do" method="get">
+      <input type="text" name="q" value="请输入关键字" onfocus="if(this.value=='请输入关键字')this.value='';">
+      <input type="submit" value="搜索">
+    </form>"""
         return f"""<body>
 <div id="header" class="header">
   <div class="topbar w1200">
@@ -390,11 +402,7 @@ class _Builder:
   </div>
   <div class="logo w1200">
     <a href="/"><img src="/images/logo.png" alt="{SITE_NAME}" width="520" height="90"></a>
-    <form class="search" action="/search/index.html" method="get" role="search">
-      <label for="searchword">站内搜索</label>
-      <input type="text" id="searchword" name="searchword" placeholder="请输入关键词">
-      <button type="submit">搜索</button>
-    </form>
+    {search}
   </div>
 </div>
 <div class="nav">
@@ -410,8 +418,15 @@ class _Builder:
 </div>
 """
 
-    def footer(self) -> str:
+    def footer(self, variant: str = "trs") -> str:
         e = self.ext
+        # PLANT a11y color-contrast (template): the Hanweb sub-site's footer prints its host line in
+        # light grey on white (#b5b5b5 on #fff, 2.0:1).
+        host_line = (
+            '<p style="color:#b5b5b5;background-color:#ffffff">技术支持：兴庆区卫生健康局信息中心</p>'
+            if variant == "hanweb"
+            else ""
+        )
         # PLANT broken-link (template): 网站地图 points to a page removed in a redesign; the
         # footer is on every page, so this is ONE finding for the owner with many occurrences.
         # LOOK-ALIKE: #top has no element but is always valid; mailto: is never fetched;
@@ -424,7 +439,7 @@ class _Builder:
   </div>
   <p>主办单位：兴庆区人民政府办公室　承办单位：兴庆区政务公开办公室（演示）</p>
   <p>网站标识码：{SITE_ID_CODE}　<a href="{e}/beian.miit.gov.cn/" target="_blank">宁ICP备2023000123号-1</a>　<a href="{e}/beian.gov.cn/portal/registerSystemInfo?recordcode=64010402000123" target="_blank"><img src="/images/gaba.png" alt="公安备案图标" width="20" height="20">宁公网安备 64010402000123号</a></p>
-  <p>地址：银川市兴庆区（演示地址）　邮编：750001　联系电话：0951-5012345</p>
+  <p>地址：银川市兴庆区（演示地址）　邮编：750001　联系电话：0951-5012345</p>{host_line}
   <div class="conac"><a href="{e}/bszs.conac.cn/sitename?method=show&amp;id=XQ2023DEMO" target="_blank"><img src="/images/conac_red.png" alt="党政机关" width="60" height="73"></a></div>
   <p class="demo-note">本网站为 govcrawl 演示门户，内容均为虚构。</p>
 </div>
@@ -613,9 +628,9 @@ if(countPage>1&&currentPage!=(countPage-1))
 </div>"""
         page = (
             self.head(f"{col.name}_{SITE_NAME}", column=col)
-            + self.header()
+            + self.header("hanweb")
             + f'<div class="w1200 main" id="content">\n{self.breadcrumb(col, style="hanweb")}\n{body}\n</div>\n'
-            + self.footer()
+            + self.footer("hanweb")
         )
         for name in ("", "index.html"):
             self.put_html(col.path + name, page)
@@ -743,11 +758,11 @@ if(countPage>1&&currentPage!=(countPage-1))
                 article=art,
                 meta=art.meta,
             )
-            + self.header()
+            + self.header(style)
             + '<div class="w1200 main article" id="content">\n'
             + "\n".join(parts)
             + "\n</div>\n"
-            + self.footer()
+            + self.footer(style)
         )
 
     # ---- the old, accessibility-poor template (重点领域, built on a 2012 system) ----

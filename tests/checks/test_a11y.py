@@ -114,3 +114,13 @@ def test_reflow_only_on_pages_that_declare_a_responsive_viewport(run_check):
     audits = [PageAudit(responsive.url, "ok", [overflow]), PageAudit(desktop.url, "ok", [overflow])]
     found = run_check(a11y.CHECK, [responsive, desktop], audits=audits)
     assert [(f.url.removeprefix(H), f.target) for f in found] == [("/r.html", "reflow")]
+
+
+def test_same_header_element_on_pages_of_different_fingerprints_is_one_template_problem(run_check):
+    search = node("label", "form.search > input", '<input type="text" name="q" value="请输入关键字">', Region.HEADER)
+    footer = node("color-contrast", "div.footer > p:nth-of-type(3)", '<p style="color:#b5b5b5">', Region.FOOTER)
+    pages = [art(f"/wjj/art/{i}.html", search, footer, template=f"T{i}") for i in range(4)]
+    pages.append(art("/wjj/col/", search, footer, template="LIST"))
+    found = run_check(a11y.CHECK, pages)
+    assert sorted(f.target for f in found) == ["color-contrast", "label"]
+    assert all(f.department == "政府办" and len(f.occurrences) == 4 for f in found)

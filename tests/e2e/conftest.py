@@ -3,6 +3,8 @@
 The demo portal is served by a real HTTP server on 127.0.0.1 (site) and
 127.0.0.2 (the "outside world"); the crawl runs the installed ``govcrawl``
 command in a subprocess, because a Twisted reactor starts once per process.
+The run includes the browser pass (real headless Chromium), so the a11y and
+elder-friendly expectations are checked as a user's run makes them.
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ def demo_run(demo_server, tmp_path_factory) -> DemoRun:
     out = base / "out"
     result = subprocess.run(
         [str(GOVCRAWL), "run", "demo", "-c", str(config), "--out", str(out), "--today", DEMO_TODAY,
-         "--no-browser", "--progress", "log"],
+         "--progress", "log"],
         capture_output=True, text=True, timeout=600, cwd=base,
     )
     assert result.returncode == 0, result.stderr[-4000:]

@@ -1,7 +1,11 @@
 """Reading crawler/demo/expected.yaml: which planted findings a demo run must produce.
 
 An entry names the keys to compare in ``match`` (default: check, department,
-url, target); ``url_aliases`` lists other URLs of the same page.
+url, target); ``url_aliases`` lists other URLs of the same page. An entry with
+``on_template: true`` expects a template finding (a11y, elder-friendly) that
+shows the problem on that page: the page may be the finding's url or one of
+its occurrences, since which page of the template names the finding is a
+presentation choice.
 """
 
 from __future__ import annotations
@@ -28,7 +32,12 @@ def matches(entry: dict, finding: dict, fill) -> bool:
     for key in entry.get("match") or DEFAULT_MATCH:
         if key == "url":
             urls = {fill(u) for u in [entry["url"], *(entry.get("url_aliases") or [])]}
-            if finding["url"] not in urls:
+            shown = {finding["url"]}
+            if entry.get("on_template"):
+                if not finding["evidence"].get("template_pages"):
+                    return False
+                shown |= set(finding.get("occurrences") or ())
+            if not urls & shown:
                 return False
         elif key == "target":
             if finding["target"] != fill(entry.get("target")):
@@ -43,7 +52,10 @@ def look_alike_hit(entry: dict, finding: dict, fill) -> bool:
     if finding["check"] != entry["check"]:
         return False
     target = fill(entry.get("target"))
-    if target is not None:
-        return finding["target"] == target
+    if target is not None and finding["target"] != target:
+        return False
+    if target is not None and target.startswith(("http://", "https://")):
+        return True  # a link target must not be flagged from any page
     urls = {fill(u) for u in [entry["url"], *(entry.get("url_aliases") or [])]}
-    return finding["url"] in urls
+    # A template finding shows the problem on every page it lists, not only on its url.
+    return bool(urls & {finding["url"], *(finding.get("occurrences") or ())})
