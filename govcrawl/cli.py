@@ -92,7 +92,15 @@ def check_run(store: Store, run: RunInfo, site_id: str, site: Site) -> list:
             settings=_check_settings(site),
         )
     )
-    store.replace_findings(run.id, findings)
+    life = _lifecycle(store, run, facts, findings)
+    findings = life.findings
+    store.replace_findings(run.id, findings, life.fixed)
+    run.stats["lifecycle"] = {
+        "previous_run": life.previous_run,
+        **{s: sum(1 for f in findings if f.status == s) for s in ("new", "open", "reopened")},
+        "fixed": len(life.fixed),
+        "not_rechecked": sum(1 for f in findings if not f.rechecked),
+    }
     run.stats["column_warnings"] = _column_warnings(facts, run, site, departments)
     run.stats["documents"] = _document_shares(facts, departments)
     run.stats.update(_interpretations(facts, run, site_id, site, departments))
@@ -123,6 +131,24 @@ def _interpretations(
         "metrics_by_department": {dept: metrics(group) for dept, group in by_dept.items()},
         "metric_targets": dict(TARGETS),
     }
+
+
+def previous_completed(store: Store, run: RunInfo) -> list[RunInfo]:
+    """Completed runs of the site that started before ``run``, oldest first (never an interrupted one)."""
+    return [r for r in store.runs() if r.id != run.id and r.status == "completed" and r.started < run.started]
+
+
+def _lifecycle(store: Store, run: RunInfo, facts: SiteFacts, findings: list):
+    """new / open / reopened / fixed against the previous completed run (govcrawl.lifecycle)."""
+    from govcrawl.lifecycle import apply
+
+    earlier = previous_completed(store, run)
+    previous = earlier[-1] if earlier else None
+    rechecked = {u for p in facts.pages if p.status is not None and 200 <= p.status < 300
+                 for u in (p.url, p.final_url) if u}
+    prior = store.findings(previous.id) if previous else None
+    reopened = store.fixed_before([r.id for r in earlier], (f.id for f in findings)) if earlier else {}
+    return apply(findings, run.today, prior, rechecked, reopened, previous.id if previous else None)
 
 
 def _document_shares(facts: SiteFacts, departments: DepartmentRules) -> dict[str, dict[str, int]]:
@@ -188,10 +214,19 @@ def write_reports(store: Store, run: RunInfo, site_id: str, site: Site, out: Pat
         interpretations=list(run.stats.get("interpretations", [])),
         metrics_by_department=dict(run.stats.get("metrics_by_department", {})),
         metric_targets=dict(run.stats.get("metric_targets", {})),
+        fixed=store.fixed(run.id),
+        trend=_trend(store, run),
     )
     out.mkdir(parents=True, exist_ok=True)
     data.screenshots = _export_screenshots(store, run, findings, out)
     return write_all(data, out)
+
+
+def _trend(store: Store, run: RunInfo, nights: int = 30) -> list[tuple[str, dict[str, int]]]:
+    """Findings per department over the last ``nights`` completed runs, this one included, oldest first."""
+    runs = (previous_completed(store, run) + [run])[-nights:]
+    counts = store.open_counts([r.id for r in runs])
+    return [(r.today.isoformat(), counts.get(r.id, {})) for r in runs]
 
 
 def _export_screenshots(store: Store, run: RunInfo, findings: list, out: Path) -> dict[str, str]:
@@ -354,6 +389,29 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    """What changed between two stored runs of one site: new, fixed, still open."""
+    config, path = load_config(args.config)
+    site_a, site_b = _site_of_run(args.run_a), _site_of_run(args.run_b)
+    if site_a != site_b:
+        raise UsageError(f"{args.run_a} 与 {args.run_b} 不是同一站点的运行 / runs of different sites")
+    get_site(config, site_a)
+    with Store(_store_path(data_dir(config, path), site_a), create=False) as store:
+        a = {f.id: f for f in store.findings(store.get_run(args.run_a).id)}
+        b = {f.id: f for f in store.findings(store.get_run(args.run_b).id)}
+    new = [f for fid, f in b.items() if fid not in a]
+    gone = [f for fid, f in a.items() if fid not in b]
+    still = [f for fid, f in b.items() if fid in a]
+    print(f"{args.run_a} → {args.run_b}：新增 {len(new)} 条，消失 {len(gone)} 条，仍存在 {len(still)} 条")
+    for label, items in (("新增 / new", new), ("消失 / gone", gone)):
+        if items:
+            print(f"{label}:")
+            for f in sorted(items, key=lambda f: (f.department, f.check, f.url)):
+                target = f" {f.target}" if f.target else ""
+                print(f"  [{f.department}] {f.check} {f.url}{target}")
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     _, site, site_id, store, run = _open_run(args)
     with store:
@@ -469,6 +527,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("run_id", metavar="RUN_ID")
     common(p)
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("diff", help="比较同一站点的两次运行：新增、消失、仍存在的问题")
+    p.add_argument("run_a", metavar="RUN_A")
+    p.add_argument("run_b", metavar="RUN_B")
+    common(p, out=False)
+    p.set_defaults(func=cmd_diff)
 
     p = sub.add_parser("runs", help="列出一个站点保存的运行")
     p.add_argument("site_id", metavar="SITE_ID")

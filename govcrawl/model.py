@@ -218,8 +218,19 @@ class Finding:
     message: str
     evidence: dict = field(default_factory=dict)
     occurrences: list[str] = field(default_factory=list)
+    # Lifecycle against the previous completed run of the site (govcrawl.lifecycle):
+    # new | open | reopened | fixed; first/last night seen (the runs' evaluation dates).
+    status: str | None = None
+    first_seen: str | None = None
+    last_seen: str | None = None
+    rechecked: bool = True  # False: carried over because tonight's crawl could not reach its page
 
     def as_json(self) -> dict:
+        lifecycle = {}
+        if self.status is not None:
+            lifecycle = {"status": self.status, "first_seen": self.first_seen, "last_seen": self.last_seen}
+            if not self.rechecked:
+                lifecycle["rechecked"] = False
         return {
             "id": self.id,
             "check": self.check,
@@ -231,6 +242,7 @@ class Finding:
             "message": self.message,
             "evidence": self.evidence,
             "occurrences": list(self.occurrences),
+            **lifecycle,
         }
 
     @classmethod
@@ -246,6 +258,10 @@ class Finding:
             message=data["message"],
             evidence=dict(data.get("evidence") or {}),
             occurrences=list(data.get("occurrences") or []),
+            status=data.get("status"),
+            first_seen=data.get("first_seen"),
+            last_seen=data.get("last_seen"),
+            rechecked=data.get("rechecked", True),
         )
 
 

@@ -66,6 +66,11 @@ CREATE TABLE IF NOT EXISTS screenshots (
     run_id TEXT NOT NULL, url TEXT NOT NULL, key TEXT NOT NULL, png BLOB NOT NULL,
     PRIMARY KEY (run_id, url, key)
 );
+CREATE TABLE IF NOT EXISTS fixed (
+    run_id TEXT NOT NULL, id TEXT NOT NULL, department TEXT NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (run_id, id)
+);
+CREATE INDEX IF NOT EXISTS fixed_id ON fixed (id);
 CREATE TABLE IF NOT EXISTS findings (
     run_id TEXT NOT NULL, id TEXT NOT NULL, check_id TEXT NOT NULL, department TEXT NOT NULL,
     body TEXT NOT NULL, PRIMARY KEY (run_id, id)
@@ -294,12 +299,17 @@ class Store:
         }
 
     # -- findings ----------------------------------------------------------
-    def replace_findings(self, run_id: str, findings: Iterable[Finding]) -> None:
-        """Store a run's findings, replacing those of an earlier check of the same run."""
+    def replace_findings(self, run_id: str, findings: Iterable[Finding], fixed: Iterable[Finding] = ()) -> None:
+        """Store a run's findings (and those fixed since the previous run), replacing an earlier check's."""
         cur = self.db.cursor()
         cur.execute("BEGIN")
         try:
             cur.execute("DELETE FROM findings WHERE run_id=?", (run_id,))
+            cur.execute("DELETE FROM fixed WHERE run_id=?", (run_id,))
+            cur.executemany(
+                "INSERT INTO fixed VALUES (?,?,?,?)",
+                [(run_id, f.id, f.department, json.dumps(f.as_json(), ensure_ascii=False)) for f in fixed],
+            )
             cur.executemany(
                 "INSERT INTO findings VALUES (?,?,?,?,?)",
                 [
@@ -311,6 +321,40 @@ class Store:
         except BaseException:
             cur.execute("ROLLBACK")
             raise
+
+    def fixed(self, run_id: str) -> list[Finding]:
+        """The findings a run found fixed since the previous completed run."""
+        return [
+            Finding.from_json(json.loads(row[0]))
+            for row in self.db.execute("SELECT body FROM fixed WHERE run_id=? ORDER BY rowid", (run_id,))
+        ]
+
+    def fixed_before(self, run_ids: list[str], ids: Iterable[str]) -> dict[str, str]:
+        """Of ``ids``, those fixed in one of ``run_ids``, with the night they were first seen (for reopened)."""
+        wanted = set(ids)
+        out: dict[str, str] = {}
+        if not run_ids or not wanted:
+            return out
+        marks = ",".join("?" * len(run_ids))
+        for fid, body in self.db.execute(f"SELECT id, body FROM fixed WHERE run_id IN ({marks})", run_ids):
+            if fid in wanted:
+                first = json.loads(body).get("first_seen")
+                if first and (fid not in out or first < out[fid]):
+                    out[fid] = first
+        return out
+
+    def open_counts(self, run_ids: list[str]) -> dict[str, dict[str, int]]:
+        """Findings per department of each run (the report's 30-night trend)."""
+        out: dict[str, dict[str, int]] = {run_id: {} for run_id in run_ids}
+        if not run_ids:
+            return out
+        marks = ",".join("?" * len(run_ids))
+        for run_id, dept, count in self.db.execute(
+            f"SELECT run_id, department, COUNT(*) FROM findings WHERE run_id IN ({marks}) GROUP BY run_id, department",
+            run_ids,
+        ):
+            out[run_id][dept] = count
+        return out
 
     def findings(self, run_id: str) -> list[Finding]:
         return [

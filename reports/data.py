@@ -22,6 +22,10 @@ from govcrawl.model import Finding, RunInfo, Severity
 
 SEVERITY_ORDER: tuple[Severity, ...] = (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
 
+# Lifecycle (govcrawl.lifecycle): the order findings are listed in, and what the report calls each.
+STATUS_ORDER: dict[str, int] = {"new": 0, "reopened": 1, "open": 2}
+STATUS_LABELS: dict[str, str] = {"new": "新发现", "reopened": "再次出现", "open": "未整改", "fixed": "已整改"}
+
 # The words an inspection uses in Chinese; 一般 rather than 轻微 because the
 # national indicators call non-veto items 一般问题.
 SEVERITY_LABELS: dict[Severity, str] = {
@@ -138,6 +142,10 @@ class ReportInput:
     metric_targets: dict[str, float] = field(default_factory=dict)
     # Screenshots written beside the report: finding id -> path relative to the report's folder.
     screenshots: dict[str, str] = field(default_factory=dict)
+    # Findings of the previous completed run that are gone tonight (their pages re-checked).
+    fixed: list[Finding] = field(default_factory=list)
+    # Open findings per department over the last nights: [(night date, {department: count})], oldest first.
+    trend: list[tuple[str, dict[str, int]]] = field(default_factory=list)
 
 
 @dataclass
@@ -197,6 +205,11 @@ class DepartmentSection:
     document_share: DocumentShare = field(default_factory=DocumentShare)
     interpretations: list[dict] = field(default_factory=list)  # rows of ReportInput.interpretations
     metrics: dict[str, float | None] = field(default_factory=dict)
+    fixed: list[Finding] = field(default_factory=list)  # fixed since the previous run
+    trend: list[tuple[str, int]] = field(default_factory=list)  # (night, findings) over the last runs
+
+    def count_status(self, status: str) -> int:
+        return sum(1 for g in self.groups for f in g.findings if f.status == status)
 
     @property
     def total(self) -> int:
@@ -242,8 +255,15 @@ def summarise(data: ReportInput) -> Summary:
             known_departments.add(finding.department)
 
     grouped: dict[tuple[str, str], list[Finding]] = {}
-    for finding in data.findings:
+    # New (and reopened) findings first in every group: the morning's work list starts with them.
+    for finding in sorted(data.findings, key=lambda f: STATUS_ORDER.get(f.status or "", 9)):
         grouped.setdefault((finding.department, finding.check), []).append(finding)
+    fixed_by_dept: dict[str, list[Finding]] = {}
+    for finding in data.fixed:
+        fixed_by_dept.setdefault(finding.department, []).append(finding)
+        if finding.department not in known_departments:
+            departments.append(finding.department)
+            known_departments.add(finding.department)
 
     interp_rows: dict[str, list[dict]] = {}
     for row in data.interpretations:
@@ -266,6 +286,8 @@ def summarise(data: ReportInput) -> Summary:
                 interp_rows.get(dept, []), key=lambda r: (r.get("published_on") or "", r["url"]), reverse=True
             ),
             metrics=dict(data.metrics_by_department.get(dept, {})),
+            fixed=fixed_by_dept.get(dept, []),
+            trend=[(night, counts.get(dept, 0)) for night, counts in data.trend],
         )
         for dept in departments
     ]

@@ -40,6 +40,7 @@ from .data import (
     RUN_STATS_LABELS,
     SEVERITY_LABELS,
     SEVERITY_ORDER,
+    STATUS_LABELS,
     DocumentRow,
     ReportInput,
     severity_of,
@@ -110,6 +111,10 @@ class FindingView:
     evidence: list[EvidenceNode]
     occurrences: list[tuple[str, str | None]]  # (text, href or None)
     screenshot: str | None = None  # relative path of the PNG beside the report
+    status: str | None = None  # lifecycle: new | open | reopened
+    status_label: str | None = None
+    since: str | None = None  # "第一次发现于 …，已 N 天" for open findings
+    rechecked: bool = True
 
 
 def _finding_view(finding: Finding, labels: Mapping[str, str], screenshot: str | None = None) -> FindingView:
@@ -128,6 +133,11 @@ def _finding_view(finding: Finding, labels: Mapping[str, str], screenshot: str |
         evidence=evidence_tree(finding.evidence, labels),
         occurrences=[(url, web_href(url)) for url in finding.occurrences],
         screenshot=screenshot,
+        status=finding.status,
+        status_label=STATUS_LABELS.get(finding.status or ""),
+        since=f"首次发现于 {finding.first_seen}" if finding.first_seen and finding.status in ("open", "reopened")
+        else None,
+        rechecked=finding.rechecked,
     )
 
 
@@ -226,6 +236,27 @@ def _metric_lines(metrics: Mapping[str, float | None], targets: Mapping[str, flo
     ]
 
 
+def trend_svg(points: list[tuple[str, int]], width: int = 160, height: int = 32) -> Markup | None:
+    """A small inline SVG line of a department's finding counts over the last nights.
+
+    Built here from numbers only (no page data), so marking it safe is sound; inline
+    SVG is markup, not a resource load, so the report's CSP needs nothing more.
+    """
+    if len(points) < 2:
+        return None
+    counts = [n for _, n in points]
+    top = max(counts) or 1
+    step = (width - 4) / (len(counts) - 1)
+    coords = " ".join(f"{2 + i * step:.1f},{height - 2 - (n / top) * (height - 4):.1f}" for i, n in enumerate(counts))
+    first, last = points[0], points[-1]
+    label = f"{first[0]} 至 {last[0]} 共 {len(points)} 次检查，问题数 {first[1]} → {last[1]}"
+    return Markup(
+        f'<svg class="trend" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{label}"><title>{label}</title>'
+        f'<polyline fill="none" stroke="#1f5fa8" stroke-width="2" points="{coords}"/></svg>'
+    )
+
+
 def context(data: ReportInput) -> dict[str, Any]:
     """Everything the template shows, computed once here rather than in Jinja."""
     summary = summarise(data)
@@ -239,6 +270,13 @@ def context(data: ReportInput) -> dict[str, Any]:
             "counts": [section.count(check.id) for check in summary.checks],
             "documents": [_document_view(row) for row in section.documents],
             "interpretations": [_interpretation_view(row) for row in section.interpretations],
+            "new": section.count_status("new") + section.count_status("reopened"),
+            "fixed": [
+                {"title": f.title or "（无标题）", "href": web_href(f.url), "url": f.url, "message": f.message,
+                 "check": f.check}
+                for f in section.fixed
+            ],
+            "trend": trend_svg(section.trend),
             "interp_metrics": _metric_lines(section.metrics, data.metric_targets),
             "share": {
                 "documents": section.document_share.documents,

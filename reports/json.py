@@ -55,6 +55,10 @@ def findings_document(data: ReportInput) -> dict[str, Any]:
             "by_department": summary.by_department,
             "by_severity": {str(s): n for s, n in summary.by_severity.items()},
             "total": summary.total,
+            "by_status": {
+                status: sum(1 for f in data.findings if f.status == status) for status in ("new", "open", "reopened")
+            }
+            | {"fixed": len(data.fixed)},
             "metrics": dict(data.metrics),
             "metrics_by_department": {
                 section.name: section.metrics for section in summary.sections if section.metrics
@@ -78,6 +82,8 @@ def findings_document(data: ReportInput) -> dict[str, Any]:
         "catalogue": [check.as_json() for check in summary.checks],
         "departments": [section.name for section in summary.sections],
         "findings": [finding.as_json() for finding in data.findings],
+        # Gone since the previous completed run, their pages re-checked (govcrawl.lifecycle).
+        "fixed": [finding.as_json() for finding in data.fixed],
     }
 
 
