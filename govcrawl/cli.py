@@ -77,7 +77,7 @@ def _check_settings(site: Site) -> dict:
 # -- the pipeline: crawl -> facts -> checks -> findings -> reports ------------------
 
 
-def check_run(store: Store, run: RunInfo, site_id: str, site: Site) -> list:
+def check_run(store: Store, run: RunInfo, site_id: str, site: Site, waivers: list | None = None) -> list:
     """Run every check on a stored run and store the findings."""
     from checks import ALL_CHECKS, run_checks
 
@@ -93,13 +93,16 @@ def check_run(store: Store, run: RunInfo, site_id: str, site: Site) -> list:
         )
     )
     life = _lifecycle(store, run, facts, findings)
-    findings = life.findings
+    from govcrawl.waivers import apply_waivers
+
+    findings = apply_waivers(life.findings, waivers or [], site_id, run.today)
     store.replace_findings(run.id, findings, life.fixed)
     run.stats["lifecycle"] = {
         "previous_run": life.previous_run,
         **{s: sum(1 for f in findings if f.status == s) for s in ("new", "open", "reopened")},
         "fixed": len(life.fixed),
         "not_rechecked": sum(1 for f in findings if not f.rechecked),
+        "waived": sum(1 for f in findings if f.waiver),
     }
     run.stats["column_warnings"] = _column_warnings(facts, run, site, departments)
     run.stats["documents"] = _document_shares(facts, departments)
@@ -199,7 +202,8 @@ def write_reports(store: Store, run: RunInfo, site_id: str, site: Site, out: Pat
     from reports import CheckMeta, ReportInput, write_all
 
     catalogue = [CheckMeta.from_check(c) for c in ALL_CHECKS]
-    findings = store.findings(run.id)
+    stored = store.findings(run.id)
+    findings = [f for f in stored if not f.waiver]  # waived findings are listed apart and not counted
     data = ReportInput(
         site_id=site_id,
         site_name=site.name,
@@ -215,6 +219,7 @@ def write_reports(store: Store, run: RunInfo, site_id: str, site: Site, out: Pat
         metrics_by_department=dict(run.stats.get("metrics_by_department", {})),
         metric_targets=dict(run.stats.get("metric_targets", {})),
         fixed=store.fixed(run.id),
+        waived=[f for f in stored if f.waiver],
         trend=_trend(store, run),
     )
     out.mkdir(parents=True, exist_ok=True)
@@ -291,7 +296,7 @@ def browser_pass(store: Store, run: RunInfo, site: Site, *, all_pages: bool, con
 
 def crawl_check_report(
     site_id: str, site: Site, root: Path, today: date, out: Path | None, *, progress: str, verbose: bool,
-    browser: bool = True, a11y_all: bool = False, config_dir: Path | None = None,
+    browser: bool = True, a11y_all: bool = False, config_dir: Path | None = None, waivers: list | None = None,
 ) -> tuple[RunInfo, dict[str, Path], list]:
     from crawler.runner import run_crawl
 
@@ -327,7 +332,7 @@ def crawl_check_report(
             run.stats.update(browser_pass(store, run, site, all_pages=a11y_all, config_dir=config_dir))
             store.update_run(run)
         try:
-            findings = check_run(store, run, site_id, site)
+            findings = check_run(store, run, site_id, site, waivers)
         except ConfigError as exc:
             raise ConfigError(
                 f"{exc}（已抓取的数据已保存，补充配置后运行 govcrawl check {run.id} 即可重新检查，无需重新抓取）"
@@ -339,6 +344,7 @@ def crawl_check_report(
 
 
 def _summary(run: RunInfo, paths: dict[str, Path], findings: list) -> None:
+    findings = [f for f in findings if not f.waiver]
     by_dept: dict[str, int] = {}
     for f in findings:
         by_dept[f.department] = by_dept.get(f.department, 0) + 1
@@ -358,9 +364,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     config, path = load_config(args.config)
     site = get_site(config, args.site_id)
     today = _today(args.today)
+    waivers = _waivers(args, path)  # an invalid waivers file stops before the crawl, not after
     run, paths, findings = crawl_check_report(
         args.site_id, site, data_dir(config, path), today, args.out, progress=args.progress, verbose=args.verbose,
-        browser=not args.no_browser, a11y_all=args.a11y_all, config_dir=Path(path).parent,
+        browser=not args.no_browser, a11y_all=args.a11y_all, config_dir=Path(path).parent, waivers=waivers,
     )
     _summary(run, paths, findings)
     return 0
@@ -374,13 +381,24 @@ def _open_run(args: argparse.Namespace) -> tuple[Config, Site, str, Store, RunIn
     return config, site, site_id, store, store.get_run(args.run_id)
 
 
+def _waivers(args: argparse.Namespace, config_path: Path) -> list:
+    """The waivers file: --waivers, else waivers.yaml beside the sites config (absent: none)."""
+    from govcrawl.waivers import load_waivers
+
+    path = Path(args.waivers) if getattr(args, "waivers", None) else Path(config_path).parent / "waivers.yaml"
+    if getattr(args, "waivers", None) and not path.exists():
+        raise ConfigError(f"{path}: waivers file not found")
+    return load_waivers(path)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
+    config_path = Path(args.config).resolve()
     _, site, site_id, store, run = _open_run(args)
     with store:
         if args.today:
             run.today = _today(args.today)
             store.update_run(run)
-        findings = check_run(store, run, site_id, site)
+        findings = check_run(store, run, site_id, site, _waivers(args, config_path))
         if run.status == "crawled":  # an earlier check stopped (e.g. a calendar year was missing)
             run.status, run.finished = "completed", run.finished or _now()
         store.update_run(run)
@@ -499,6 +517,7 @@ def build_parser() -> argparse.ArgumentParser:
     def common(p: argparse.ArgumentParser, *, config: bool = True, out: bool = True) -> None:
         if config:
             p.add_argument("-c", "--config", default="config/sites.yaml", help="配置文件 (default: %(default)s)")
+            p.add_argument("--waivers", help="豁免清单 (default: 配置文件同目录的 waivers.yaml，不存在则无)")
         if out:
             p.add_argument("--out", type=Path, help="报告输出目录 (default: reports/out/SITE-TIME/)")
 

@@ -270,6 +270,22 @@ def parse_config(data: Any) -> Config:
         raise ConfigError(f"{_key_path(loc) or 'config'}: {_message(first)}") from None
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML without implicit timestamps: a mistyped date (2023-13-01) reaches pydantic as text,
+    which reports it with its key path, instead of crashing the YAML reader."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def yaml_load(text: str) -> Any:
+    """Parse a config file's YAML (dates stay strings; the models parse them)."""
+    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+
+
 def load_config(path: str | Path) -> tuple[Config, Path]:
     """Read and validate a config file; return it with its resolved path."""
     path = Path(path)
@@ -280,7 +296,7 @@ def load_config(path: str | Path) -> tuple[Config, Path]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read config ({exc})") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""

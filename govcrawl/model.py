@@ -224,6 +224,7 @@ class Finding:
     first_seen: str | None = None
     last_seen: str | None = None
     rechecked: bool = True  # False: carried over because tonight's crawl could not reach its page
+    waiver: dict | None = None  # accepted by the office (govcrawl.waivers): reason, accepted_by, expires
 
     def as_json(self) -> dict:
         lifecycle = {}
@@ -231,6 +232,8 @@ class Finding:
             lifecycle = {"status": self.status, "first_seen": self.first_seen, "last_seen": self.last_seen}
             if not self.rechecked:
                 lifecycle["rechecked"] = False
+        if self.waiver is not None:
+            lifecycle["waiver"] = dict(self.waiver)
         return {
             "id": self.id,
             "check": self.check,
@@ -262,6 +265,7 @@ class Finding:
             first_seen=data.get("first_seen"),
             last_seen=data.get("last_seen"),
             rechecked=data.get("rechecked", True),
+            waiver=data.get("waiver"),
         )
 
 

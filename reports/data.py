@@ -142,6 +142,8 @@ class ReportInput:
     metric_targets: dict[str, float] = field(default_factory=dict)
     # Screenshots written beside the report: finding id -> path relative to the report's folder.
     screenshots: dict[str, str] = field(default_factory=dict)
+    # Findings the office accepted (govcrawl.waivers): listed apart, not counted.
+    waived: list[Finding] = field(default_factory=list)
     # Findings of the previous completed run that are gone tonight (their pages re-checked).
     fixed: list[Finding] = field(default_factory=list)
     # Open findings per department over the last nights: [(night date, {department: count})], oldest first.
@@ -206,6 +208,7 @@ class DepartmentSection:
     interpretations: list[dict] = field(default_factory=list)  # rows of ReportInput.interpretations
     metrics: dict[str, float | None] = field(default_factory=dict)
     fixed: list[Finding] = field(default_factory=list)  # fixed since the previous run
+    waived: list[Finding] = field(default_factory=list)  # accepted by the office, not counted
     trend: list[tuple[str, int]] = field(default_factory=list)  # (night, findings) over the last runs
 
     def count_status(self, status: str) -> int:
@@ -258,6 +261,9 @@ def summarise(data: ReportInput) -> Summary:
     # New (and reopened) findings first in every group: the morning's work list starts with them.
     for finding in sorted(data.findings, key=lambda f: STATUS_ORDER.get(f.status or "", 9)):
         grouped.setdefault((finding.department, finding.check), []).append(finding)
+    waived_by_dept: dict[str, list[Finding]] = {}
+    for finding in data.waived:
+        waived_by_dept.setdefault(finding.department, []).append(finding)
     fixed_by_dept: dict[str, list[Finding]] = {}
     for finding in data.fixed:
         fixed_by_dept.setdefault(finding.department, []).append(finding)
@@ -287,6 +293,7 @@ def summarise(data: ReportInput) -> Summary:
             ),
             metrics=dict(data.metrics_by_department.get(dept, {})),
             fixed=fixed_by_dept.get(dept, []),
+            waived=waived_by_dept.get(dept, []),
             trend=[(night, counts.get(dept, 0)) for night, counts in data.trend],
         )
         for dept in departments

@@ -277,6 +277,12 @@ def context(data: ReportInput) -> dict[str, Any]:
                 for f in section.fixed
             ],
             "trend": trend_svg(section.trend),
+            "waived": [
+                {"title": f.title or "（无标题）", "href": web_href(f.url), "message": f.message,
+                 "reason": (f.waiver or {}).get("reason", ""), "by": (f.waiver or {}).get("accepted_by", ""),
+                 "expires": (f.waiver or {}).get("expires", "")}
+                for f in section.waived
+            ],
             "interp_metrics": _metric_lines(section.metrics, data.metric_targets),
             "share": {
                 "documents": section.document_share.documents,

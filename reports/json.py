@@ -84,6 +84,8 @@ def findings_document(data: ReportInput) -> dict[str, Any]:
         "findings": [finding.as_json() for finding in data.findings],
         # Gone since the previous completed run, their pages re-checked (govcrawl.lifecycle).
         "fixed": [finding.as_json() for finding in data.fixed],
+        # Accepted by the office (config/waivers.yaml): not in "findings", not counted.
+        "waived": [finding.as_json() for finding in data.waived],
     }
 
 

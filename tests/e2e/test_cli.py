@@ -60,3 +60,29 @@ def test_xlsx_has_a_sheet_per_department(demo_run):
             sheet = book[department]
             assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
             assert sheet.max_row - 1 == count
+
+
+def test_waivers_listed_apart_and_not_counted(demo_run, tmp_path):
+    run_id = demo_run.findings["run"]["id"]
+    broken = [f for f in demo_run.findings["findings"] if f["check"] == "broken-link" and "/sfj/" in f["url"]]
+    assert broken, "the demo plants broken links on 司法局 pages"
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text(
+        "waivers:\n"
+        "  - check: broken-link\n"
+        f'    url: "{demo_run.server.main}/sfj/*"\n'
+        "    reason: 司法局附件已报信息中心恢复\n"
+        "    accepted_by: 政务公开办\n"
+        "    expires: 2023-11-30\n",
+        encoding="utf-8",
+    )
+    result = _cli("check", run_id, "-c", str(demo_run.config), "--waivers", str(waivers), "--out", str(tmp_path / "w"))
+    assert result.returncode == 0, result.stderr
+    doc = json.loads((tmp_path / "w" / "findings.json").read_text(encoding="utf-8"))
+    assert {f["id"] for f in doc["waived"]} == {f["id"] for f in broken}
+    assert not {f["id"] for f in doc["findings"]} & {f["id"] for f in broken}
+    assert doc["summary"]["total"] == len(doc["findings"])
+    assert "已豁免" in (tmp_path / "w" / "report.html").read_text(encoding="utf-8")
+    waivers.write_text("waivers:\n  - check: broken-link\n    reason: 理由\n    expires: 2023-11-30\n", encoding="utf-8")
+    bad = _cli("check", run_id, "-c", str(demo_run.config), "--waivers", str(waivers))
+    assert bad.returncode == 2 and "waivers[0].accepted_by" in bad.stderr
