@@ -26,6 +26,7 @@ from govcrawl.config import Config, ConfigError, Site, data_dir, get_site, load_
 from govcrawl.departments import DepartmentRules
 from govcrawl.facts import SiteFacts
 from govcrawl.model import RunInfo
+from govcrawl.runlock import SiteBusy
 from govcrawl.store import Store, StoreError
 
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
@@ -298,6 +299,18 @@ def crawl_check_report(
     site_id: str, site: Site, root: Path, today: date, out: Path | None, *, progress: str, verbose: bool,
     browser: bool = True, a11y_all: bool = False, config_dir: Path | None = None, waivers: list | None = None,
 ) -> tuple[RunInfo, dict[str, Path], list]:
+    """Crawl, check and report one site, holding the site's run lock (one run per site at a time)."""
+    from govcrawl.runlock import RunLock
+
+    with RunLock(root, site_id):
+        return _crawl_check_report(site_id, site, root, today, out, progress=progress, verbose=verbose,
+                                   browser=browser, a11y_all=a11y_all, config_dir=config_dir, waivers=waivers)
+
+
+def _crawl_check_report(
+    site_id: str, site: Site, root: Path, today: date, out: Path | None, *, progress: str, verbose: bool,
+    browser: bool, a11y_all: bool, config_dir: Path | None, waivers: list | None,
+) -> tuple[RunInfo, dict[str, Path], list]:
     from crawler.runner import run_crawl
 
     run = RunInfo(id=_new_run_id(site_id), site=site_id, started=_now(), today=today, tool_version=__version__)
@@ -370,6 +383,19 @@ def cmd_run(args: argparse.Namespace) -> int:
         browser=not args.no_browser, a11y_all=args.a11y_all, config_dir=Path(path).parent, waivers=waivers,
     )
     _summary(run, paths, findings)
+    return _exit_status(args, findings)
+
+
+def _exit_status(args: argparse.Namespace, findings: list) -> int:
+    """0, or 3 when --fail-on asks and the run found what it names (contract §1: only on request)."""
+    active = [f for f in findings if not f.waiver]
+    fail_on = getattr(args, "fail_on", None)
+    if fail_on == "any" and active:
+        return 3
+    if fail_on == "new" and any(f.status in ("new", "reopened") for f in active):
+        return 3
+    if fail_on == "critical" and any(str(f.severity) == "critical" for f in active):
+        return 3
     return 0
 
 
@@ -404,7 +430,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         store.update_run(run)
         paths = write_reports(store, run, site_id, site, args.out or _default_out(site_id, run.id))
     _summary(run, paths, findings)
-    return 0
+    return _exit_status(args, findings)
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -427,6 +453,46 @@ def cmd_diff(args: argparse.Namespace) -> int:
             for f in sorted(items, key=lambda f: (f.department, f.check, f.url)):
                 target = f" {f.target}" if f.target else ""
                 print(f"  [{f.department}] {f.check} {f.url}{target}")
+    return 0
+
+
+def cmd_schedule(args: argparse.Namespace) -> int:
+    """Print a crontab line and a systemd service + timer for a nightly run of one site."""
+    config, path = load_config(args.config)
+    get_site(config, args.site_id)
+    hour, minute = args.at
+    workdir = Path.cwd().resolve()
+    exe = Path(sys.executable).with_name("govcrawl")
+    log = data_dir(config, path) / f"{args.site_id}-nightly.log"
+    command = f"{exe} run {args.site_id} -c {path} --progress log"
+    print(f"""# crontab -e（北京时间每天 {hour:02d}:{minute:02d}；日志追加到 {log}）
+CRON_TZ=Asia/Shanghai
+{minute} {hour} * * * cd {workdir} && {command} >> {log} 2>&1
+
+# systemd：保存为 /etc/systemd/system/govcrawl-{args.site_id}.service
+[Unit]
+Description=govcrawl nightly inspection of {args.site_id}
+Wants=network-online.target
+After=network-online.target
+
+[Service]
+Type=oneshot
+WorkingDirectory={workdir}
+ExecStart={command}
+StandardOutput=append:{log}
+StandardError=append:{log}
+TimeoutStartSec=12h
+
+# 以及 /etc/systemd/system/govcrawl-{args.site_id}.timer，然后 systemctl enable --now govcrawl-{args.site_id}.timer
+[Unit]
+Description=Run govcrawl for {args.site_id} every night
+
+[Timer]
+OnCalendar=*-*-* {hour:02d}:{minute:02d}:00 Asia/Shanghai
+Persistent=true
+
+[Install]
+WantedBy=timers.target""")
     return 0
 
 
@@ -507,6 +573,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _clock(value: str) -> tuple[int, int]:
+    try:
+        hour, minute = (int(x) for x in value.split(":"))
+        if 0 <= hour < 24 and 0 <= minute < 60:
+            return hour, minute
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(f"not a time of day HH:MM: {value!r}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="govcrawl", description="政府网站检查：抓取门户网站、检查问题、按部门出具整改清单。"
@@ -521,9 +597,14 @@ def build_parser() -> argparse.ArgumentParser:
         if out:
             p.add_argument("--out", type=Path, help="报告输出目录 (default: reports/out/SITE-TIME/)")
 
+    def fail_on(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--fail-on", choices=["new", "critical", "any"],
+                       help="有新问题/严重问题/任何问题时以退出码 3 结束（供 CI 或监控使用）")
+
     def crawling(p: argparse.ArgumentParser) -> None:
         p.add_argument("--today", help="评判日期 YYYY-MM-DD (default: 今天，北京时间)")
         p.add_argument("--no-browser", action="store_true", help="跳过浏览器无障碍检测（静态检查仍执行）")
+        fail_on(p)
         p.add_argument("--a11y-all", action="store_true",
                        help="浏览器检测所有页面（默认：首页、各栏目首页和每个模板的抽样页面）")
         p.add_argument("--progress", choices=["auto", "live", "log", "off"], default="auto",
@@ -540,12 +621,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("run_id", metavar="RUN_ID")
     common(p)
     p.add_argument("--today", help="改用另一个评判日期重新检查")
+    fail_on(p)
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("report", help="重新生成一次运行的报告")
     p.add_argument("run_id", metavar="RUN_ID")
     common(p)
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("schedule", help="打印每晚定时运行的 crontab 行和 systemd 服务/定时器")
+    p.add_argument("site_id", metavar="SITE_ID")
+    p.add_argument("--at", type=_clock, default=(2, 30), metavar="HH:MM", help="每天几点运行，北京时间 (default: 02:30)")
+    common(p, out=False)
+    p.set_defaults(func=cmd_schedule)
 
     p = sub.add_parser("diff", help="比较同一站点的两次运行：新增、消失、仍存在的问题")
     p.add_argument("run_a", metavar="RUN_A")
@@ -582,6 +670,9 @@ def main(argv: list[str] | None = None) -> int:
     except StoreError as exc:
         print(f"govcrawl: {exc}", file=sys.stderr)
         return 2
+    except SiteBusy as exc:
+        print(f"govcrawl: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("govcrawl: 已中断 / interrupted", file=sys.stderr)
         return 1

@@ -97,6 +97,40 @@ RULE_PAGES: dict[str, tuple[str, str]] = {
         page("<main><marquee>通知公告滚动显示</marquee></main>"),
         page("<main><div>通知公告静态显示</div></main>"),
     ),
+    "click-no-keyboard": (
+        page('<main><div id="chat">在线咨询</div></main><script>document.getElementById("chat")'
+             '.addEventListener("click",function(){location.hash="c";});</script>'),
+        page('<main><div id="chat" role="button" tabindex="0">在线咨询</div></main><script>document.getElementById'
+             '("chat").addEventListener("click",function(){location.hash="c";});</script>'),
+    ),
+    "role-button-key": (
+        page('<main><a href="#next" role="button">下一步</a></main>'),
+        page('<main><a href="#next" role="button" onkeydown="if(event.key===\' \')this.click()">下一步</a></main>'),
+    ),
+    "heading-fake": (
+        page('<main><div style="font-size:28px;font-weight:bold">通知公告</div><p>正文内容</p></main>'),
+        page('<main><h2 style="font-size:28px;font-weight:bold">通知公告</h2><p>正文内容</p></main>'),
+    ),
+    "text-justified": (
+        page('<main><p style="text-align:justify;width:300px">Opening hours of the service centre change during public holidays, so please check before you travel. Opening hours of the service centre change during public holidays, so please check before you travel. </p></main>'),
+        page(f'<main><p style="text-align:justify;width:300px">{LONG}</p></main>'),
+    ),
+    "css-generated-content": (
+        page('<main><p id="t">咨询：</p></main>', '<style>#t::after{content:"12345 热线"}</style>'),
+        page('<main><p id="t">咨询：</p></main>', '<style>#t::after{content:"\\bb"}</style>'),
+    ),
+    "reading-order": (
+        page('<main><div style="float:right;width:30%">第一步</div><div style="float:right;width:30%">第二步</div>'
+             '<div style="float:right;width:30%">第三步</div></main>'),
+        page('<main><div style="float:left;width:30%">第一步</div><div style="float:left;width:30%">第二步</div>'
+             '<div style="float:left;width:30%">第三步</div></main>'),
+    ),
+    "select-change-context": (
+        page('<main><label>友情链接 <select onchange="window.open(this.value)"><option value="">请选择</option>'
+             '<option value="/p1">某某网</option></select></label></main>'),
+        page('<main><label>友情链接 <select><option value="">请选择</option><option value="/p1">某某网</option>'
+             '</select></label> <button type="button">前往</button></main>'),
+    ),
 }
 
 BAD_FORM = page('<div class="header"><img src="/logo.png"></div><main><h1>标题</h1>'
@@ -117,6 +151,12 @@ SITE: dict[str, tuple[str, bytes, float]] = {
 for _rule, (_bad, _good) in RULE_PAGES.items():
     SITE[f"/{_rule}/fail"] = ("text/html", _bad.encode(), 0)
     SITE[f"/{_rule}/pass"] = ("text/html", _good.encode(), 0)
+SITE["/visual-order/fail"] = ("text/html", page(
+    '<main><a href="#a" style="float:left">一</a> <a href="#b" style="float:right">二</a> <a href="#c">三</a></main>'
+).encode(), 0)
+SITE["/visual-order/pass"] = ("text/html", page(
+    '<main><a href="#a" style="float:left">一</a> <a href="#b">二</a> <a href="#c" style="float:right">三</a></main>'
+).encode(), 0)
 for _i in range(6):
     SITE[f"/p{_i}"] = ("text/html", page(f"<main><h1>页面 {_i}</h1><p>正文</p></main>").encode(), 0)
 
@@ -192,6 +232,13 @@ def test_own_rule_fails_the_crafted_page_and_passes_its_look_alike(pool, base, r
     assert found, (rule, [(n.rule, n.detail) for n in failing.nodes], failing.metrics)
     assert all(node.source == "browser" for node in found)
     assert rule not in rules(passing), [(n.rule, n.selector, n.detail) for n in passing.nodes if n.rule == rule]
+
+
+def test_focus_order_right_to_left_on_one_line(pool, base):
+    failing = audit_one(pool, f"{base}/visual-order/fail")
+    passing = audit_one(pool, f"{base}/visual-order/pass")
+    assert any(n.rule == "focus-order" and "right to left" in n.detail for n in failing.nodes)
+    assert "focus-order" not in rules(passing)
 
 
 def test_measurements_and_details(pool, base):

@@ -294,11 +294,11 @@ def test_colour_helpers():
 
 def test_marquee_blink_media():
     assert rules("<marquee>通知</marquee><blink>新</blink>") == ["marquee", "blink"]
-    assert rules('<video src="a.mp4" autoplay></video>') == ["no-autoplay-audio"]
+    assert rules('<video src="a.mp4" autoplay></video>') == ["no-autoplay-audio", "video-caption"]  # no captions either
     assert rules('<audio autoplay><source src="a.mp3"></audio>') == ["no-autoplay-audio"]
     assert rules('<video src="a.mp4" autoplay muted></video>') == []
-    assert rules('<video src="a.mp4" autoplay controls></video>') == []
-    assert rules('<video src="a.mp4"></video>') == []
+    assert rules('<video src="a.mp4" autoplay controls></video>') == ["video-caption"]
+    assert rules('<video src="a.mp4"></video>') == ["video-caption"]
     assert rules("<video autoplay></video>") == []  # nothing to play
 
 
@@ -572,3 +572,58 @@ def test_fingerprint_bounded_on_hostile_pages():
     for html in (deep, wide):
         root = etree.fromstring("<html><body>" + html + "</body></html>", etree.HTMLParser(huge_tree=True))
         assert len(template_fingerprint(root)) == 16
+
+
+# --------------------------------------------------------------------------- govcrawl's own static rules
+
+_EN_TEXT = "<p>" + "The office is open on weekdays and the staff will answer your questions about the service. " * 6 + "</p>"
+_EN_HEAD = '<html lang="en"><head><meta charset="utf-8"><title>Opening hours</title></head>'
+_FR_HEAD = '<html lang="fr"><head><meta charset="utf-8"><title>Opening hours</title></head>'
+
+# rule -> (failing body, passing look-alike body, head of the failing page, head of the passing page)
+OWN_RULES = {
+    "document-title-placeholder": ("<p>正文</p>", "<p>正文</p>",
+                                   '<html lang="zh-CN"><head><title>无标题文档</title></head>',
+                                   '<html lang="zh-CN"><head><title>无标题文档下载说明</title></head>'),
+    "html-lang-mismatch": ("<p>" + "政务公开正文内容，依法公开政府信息。" * 5 + "</p>", _EN_TEXT,
+                           '<html lang="en"><head><title>页面</title></head>', _EN_HEAD),
+    "lang-dir-mismatch": ('<p lang="ug">ئۇيغۇرچە خەۋەر</p>', '<p lang="ug" dir="rtl">ئۇيغۇرچە خەۋەر</p>', HEAD, HEAD),
+    "link-text-generic": ('<p>办事指南请<a href="/g.html">点击这里</a></p><a href="/x.html">.</a>',
+                          '<p>办事指南请见<a href="/g.html">社保办事指南</a></p>', HEAD, HEAD),
+    "image-alt-meaningless": ('<img src="/u/20240101.jpg" alt="20240101.jpg"><input type="image" src="b.png" alt="按钮">',
+                              '<img src="/u/20240101.jpg" alt="市长调研现场"><input type="image" src="b.png" alt="搜索">',
+                              HEAD, HEAD),
+    "image-alt-conflict": ('<img src="l.png" alt="" title="分隔线说明">', '<img src="l.png" alt="">', HEAD, HEAD),
+    "fieldset-legend": ("<form><fieldset><legend> </legend><label>姓名 <input></label></fieldset></form>",
+                        "<form><fieldset><legend>申请人</legend><label>姓名 <input></label></fieldset></form>",
+                        HEAD, HEAD),
+    "radio-group": ('<form><p>是否满意</p><label><input type="radio" name="s">是</label>'
+                    '<label><input type="radio" name="s">否</label></form>',
+                    '<form><fieldset><legend>是否满意</legend><label><input type="radio" name="s">是</label>'
+                    '<label><input type="radio" name="s">否</label></fieldset></form>', HEAD, HEAD),
+    "heading-order": ("<h1>标题</h1><h3>小节</h3>", "<h1>标题</h1><h2>小节</h2><h3>细目</h3><h2>另一节</h2>", HEAD, HEAD),
+    "video-caption": ('<video src="/v.mp4" controls></video>',
+                      '<video src="/v.mp4" controls><track kind="captions" src="/v.vtt"></video>', HEAD, HEAD),
+    "ascii-art": ("<pre>  /\\_/\\   ( o.o )  > ^ <  ~~~~ ||| ***</pre>",
+                  "<pre>第一条  本办法自发布之日起施行。\n第二条  由市政府办公室负责解释。</pre>", HEAD, HEAD),
+}
+
+
+@pytest.mark.parametrize("rule", sorted(OWN_RULES))
+def test_own_static_rule_fails_and_its_look_alike_passes(rule):
+    bad, good, bad_head, good_head = OWN_RULES[rule]
+    assert rule in rules(bad, bad_head), rules(bad, bad_head)
+    assert rule not in rules(good, good_head), [(n.rule, n.detail) for n in page_nodes(good, good_head)]
+
+
+def test_lang_mismatch_reads_function_words_of_european_languages():
+    assert "html-lang-mismatch" in rules(_EN_TEXT, _FR_HEAD)
+    assert "html-lang-mismatch" not in rules("<p>" + "政务公开正文内容。" * 10 + "</p>")
+
+
+def test_link_text_generic_ignores_hidden_text_but_not_visible_context():
+    hidden = '<a href="/r.html">阅读全文<span style="display:none">关于养老保险</span></a>'
+    shown = '<a href="/r.html">阅读全文<span>关于养老保险</span></a>'
+    assert "link-text-generic" in rules(hidden)
+    assert "link-text-generic" not in rules(shown)
+    assert "link-text-generic" not in rules('<h2>通知公告</h2><a href="/tzgg/">更多</a>')

@@ -20,7 +20,7 @@ def page(*links: str) -> tuple[int, str]:
     return 200, f'<html lang="zh-CN"><head><title>页面</title></head><body>{body}</body></html>'
 
 
-def run(base: str, tmp, today: str) -> dict:
+def run(base: str, tmp, today: str, *extra: str, status: int = 0) -> dict:
     config = {"data_dir": str(tmp / "data"), "sites": {"t": {
         "name": "测试站", "start_urls": [base + "/"], "owner": "办公室", "external_links": {"check": False},
         "crawl": {"concurrency": 4, "delay": 0, "autothrottle": False}}}}
@@ -28,10 +28,10 @@ def run(base: str, tmp, today: str) -> dict:
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     result = subprocess.run(
         [str(GOVCRAWL), "run", "t", "-c", str(path), "--out", str(tmp / today), "--today", today,
-         "--no-browser", "--progress", "off"],
+         "--no-browser", "--progress", "off", *extra],
         capture_output=True, text=True, timeout=300,
     )
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode == status, result.stderr[-3000:]
     return json.loads((tmp / today / "findings.json").read_text(encoding="utf-8"))
 
 
@@ -48,7 +48,8 @@ def test_new_open_fixed_and_not_rechecked(tmp_path):
         pages["/a.html"] = page("/a.html#top")
         pages["/b.html"] = page("/new.pdf")
         pages["/c.html"] = (404, "<html><title>404</title></html>")
-        second = run(base, tmp_path, "2023-11-01")
+        # --fail-on new: exit 3 because tonight has new findings (CI-style use); the run still completes.
+        second = run(base, tmp_path, "2023-11-01", "--fail-on", "new", status=3)
 
     assert {f["status"] for f in first["findings"]} == {"new"} and first["fixed"] == []
     status = {(f["url"].removeprefix(base), f["target"].removeprefix(base)): f for f in second["findings"]}
@@ -69,3 +70,18 @@ def test_new_open_fixed_and_not_rechecked(tmp_path):
     )
     assert diff.returncode == 0, diff.stderr
     assert "新增 2 条" in diff.stdout and "/gone.pdf" in diff.stdout and "/new.pdf" in diff.stdout
+
+
+def test_schedule_prints_cron_and_systemd(tmp_path):
+    path = tmp_path / "sites.yaml"
+    path.write_text(yaml.safe_dump({"sites": {"t": {"name": "测试站", "start_urls": ["http://127.0.0.1:9/"],
+                                                    "owner": "办公室"}}}, allow_unicode=True), encoding="utf-8")
+    result = subprocess.run([str(GOVCRAWL), "schedule", "t", "-c", str(path), "--at", "02:45"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "CRON_TZ=Asia/Shanghai\n45 2 * * * cd " in result.stdout
+    assert f"run t -c {path.resolve()}" in result.stdout
+    assert "OnCalendar=*-*-* 02:45:00 Asia/Shanghai" in result.stdout
+    bad = subprocess.run([str(GOVCRAWL), "schedule", "t", "-c", str(path), "--at", "25:00"],
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2
