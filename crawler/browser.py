@@ -73,6 +73,16 @@ CHROMIUM_FLAGS = (
     "--autoplay-policy=no-user-gesture-required",
 )
 WINDOW = (1280, 900)
+# Installed before any page script (DevTools Page.addScriptToEvaluateOnNewDocument): marks each
+# element that gets a mouse or key listener, so click-no-keyboard and role-button-key can tell
+# script-bound handlers (jQuery's .click() included) from none. Marks only; behaviour unchanged.
+LISTENER_HOOK = (
+    "(function(){var add=EventTarget.prototype.addEventListener;"
+    "EventTarget.prototype.addEventListener=function(t,f,o){try{"
+    "if(/^(click|mousedown|mouseup|keydown|keyup|keypress)$/.test(t)){this.__gcListen=(this.__gcListen||' ')+t+' ';}"
+    "}catch(e){}return add.call(this,t,f,o);};})();"
+)
+FAKE_HEADING_RATIO = 1.5
 RULES_JS = Path(__file__).with_name("browser_rules.js")
 AXE_JS = Path(__import__("axe_selenium_python").__file__).with_name("node_modules") / "axe-core" / "axe.min.js"
 
@@ -196,6 +206,7 @@ class _Page:
         # the work between samples is the 500 ms gap, so a static page pays no waiting
         self.guarded("axe", self.axe)
         self.guarded("text", self.rule_text)
+        self.guarded("structure", self.rule_structure)
         self.guarded("floating-window", self.rule_floating)
         self.guarded("autoplay-media", self.rule_autoplay)
         self.guarded("keyboard", self.rule_keyboard, needs=1.0)
@@ -210,6 +221,7 @@ class _Page:
         self.guarded("motion-no-pause", self.rule_motion)
         self.guarded("reflow", self.rule_reflow, needs=1.0)
         self.guarded("resize-text", self.rule_resize_text, needs=0.5)
+        self.guarded("select-change-context", self.rule_select_change, needs=1.0)
 
     # -- axe-core ---------------------------------------------------------------------------------
     def axe(self) -> None:
@@ -302,6 +314,87 @@ class _Page:
         self.metrics.update(result["metrics"])
         self.add_patterned("small-font", result["small"])
         self.add_patterned("line-height", result["tight"])
+
+    def rule_structure(self) -> None:
+        """Structure and operability read from the rendered page (govcrawl's own rules).
+
+        ``click-no-keyboard`` (WCAG 2.1 SC 2.1.1 Keyboard, failure F54): a visible element
+        with text that has a click/mousedown/mouseup handler (an ``onclick`` attribute or a
+        listener added by script, marked by ``LISTENER_HOOK``) while neither it, an ancestor
+        nor a descendant can take focus (``a[href]``, form controls, ``label``, ``summary``,
+        ``[tabindex]``…): a mouse user can operate it, a keyboard user cannot reach it.
+
+        ``role-button-key`` (SC 2.1.1 and 4.1.2): ``a[href][role=button]`` without any key
+        handler on it, an ancestor, the document or the window. The role promises a button,
+        which Space activates; a link only reacts to Enter.
+
+        ``heading-fake`` (SC 1.3.1, failure F2): a block that is not a heading, holds one line
+        of 2–60 characters of its own text and no child elements, is bold (weight >= 600)
+        and at least 1.5 times (``FAKE_HEADING_RATIO``) the page's median text size, and is
+        followed by a sibling with text: it looks like a heading and is not one.
+
+        ``text-justified`` (SC 1.4.8 Visual Presentation, AAA: "text is not justified"):
+        ``text-align: justify`` on a block of at least 80 characters, two or more lines,
+        of Latin-script text (>= 80% of its letters). Chinese text is left out on purpose:
+        justification stretches the spaces between words, and CJK text has none.
+
+        ``css-generated-content`` (SC 1.3.1, failure F87): ``::before``/``::after`` content
+        that is a string with two or more letters (icon-font glyphs, bullets and
+        punctuation are not letters): words that assistive technology may not read and
+        that disappear with the style sheet.
+
+        ``focus-order`` (SC 2.4.3, also): two tab stops in a row on one line where focus
+        moves from right to left in a left-to-right page.
+
+        ``reading-order`` (SC 1.3.2 Meaningful Sequence, failure F1): two or more
+        consecutive siblings with text floated right, the second rendered left of the
+        first: what is seen left to right is read in reverse.
+        """
+        for rule, raws in (("click-no-keyboard", self.js("clickOnly()")),
+                           ("role-button-key", self.js("roleButtonLinks()")),
+                           ("heading-fake", self.js("fakeHeadings(arguments[0], arguments[1])",
+                                                    self.metrics.get("body_font_px") or 16, FAKE_HEADING_RATIO)),
+                           ("text-justified", self.js("justified()")),
+                           ("css-generated-content", self.js("cssContent()")),
+                           ("focus-order", self.js("visualOrder()")),
+                           ("reading-order", self.js("reversedFloats()"))):
+            for raw in raws[:MAX_NODES_PER_RULE]:
+                self.add(rule, raw)
+
+    def rule_select_change(self) -> None:
+        """``select-change-context``: WCAG 2.1 SC 3.2.2 On Input (failure F37).
+
+        Last rule of a page, because it may leave it. For up to five visible single
+        ``select`` elements, the last (or first) option is chosen as a user would and
+        ``input``/``change`` are dispatched. ``window.open`` and form submission are
+        intercepted (nothing is opened or sent); a new window, a submission, a navigation
+        or a reload of the page (govcrawl's script gone) within 300 ms is a change of
+        context without warning and fails.
+        """
+        driver = self.driver
+        count = int(self.js("selectSetup()") or 0)
+        if not count:
+            return
+        url_before = driver.current_url
+        windows_before = set(driver.window_handles)
+        for k in range(count):
+            if self.left() < 0.5:
+                break
+            result = self.js("selectTry(arguments[0])", k)
+            time.sleep(0.3)
+            gone = not driver.execute_script("return !!window.__govcrawl")
+            new_windows = [h for h in driver.window_handles if h not in windows_before]
+            for handle in new_windows:
+                with contextlib.suppress(WebDriverException):
+                    driver.switch_to.window(handle)
+                    driver.close()
+            if new_windows:
+                driver.switch_to.window(next(iter(windows_before)))
+            if result["changed"] or gone or new_windows or driver.current_url != url_before:
+                what = "reloaded or left the page" if gone or driver.current_url != url_before else \
+                    "opened a window or submitted the form"
+                self.add("select-change-context", dict(result["node"], detail=f"choosing an option {what}"))
+                return
 
     def rule_floating(self) -> None:
         """``floating-window``: layers that float over the content (飘窗).
@@ -574,6 +667,8 @@ class _Browser:
             self.pgid = service.process.pid  # its own session: chromedriver's pid is the group id
         driver.set_page_load_timeout(settings.page_timeout)
         driver.set_script_timeout(settings.page_timeout)
+        with contextlib.suppress(WebDriverException, AttributeError):
+            driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": LISTENER_HOOK})
         self.driver = driver
         return driver
 

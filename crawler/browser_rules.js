@@ -506,6 +506,175 @@
     return out;
   };
 
+
+  /* -- govcrawl's further rules (documented in crawler/browser.py) --------------------------------- */
+  var NATIVE_FOCUS = "a[href],area[href],button,input,select,textarea,iframe,summary,[tabindex],label," +
+    "[contenteditable=''],[contenteditable='true'],audio[controls],video[controls]";
+  var HEADING_TAGS = {H1: 1, H2: 1, H3: 1, H4: 1, H5: 1, H6: 1};
+
+  function listens(el, types) {
+    var got = el.__gcListen || "";
+    for (var i = 0; i < types.length; i++) {
+      if (got.indexOf(" " + types[i] + " ") >= 0 || el.getAttribute && el.getAttribute("on" + types[i]) !== null) return true;
+    }
+    return false;
+  }
+
+  /* Elements with a mouse click handler that the keyboard cannot reach (not focusable, nothing focusable in or around). */
+  G.clickOnly = function () {
+    var out = [], els = all();
+    for (var i = 0; i < els.length && out.length < 10; i++) {
+      var el = els[i];
+      if (!listens(el, ["click", "mousedown", "mouseup"])) continue;
+      if (el.matches(NATIVE_FOCUS) || el.closest(NATIVE_FOCUS) || el.querySelector(NATIVE_FOCUS)) continue;
+      if (!visible(el) || !(el.innerText || "").trim()) continue;
+      out.push(G.node(el, "mouse click handler on a <" + el.localName + "> that Tab cannot reach"));
+    }
+    return out;
+  };
+
+  /* a[href][role=button]: a link activates on Enter only; a button must work with Space too. */
+  G.roleButtonLinks = function () {
+    var out = [], list = document.querySelectorAll("a[href][role=button]");
+    var global = listens(window, ["keydown", "keyup", "keypress"]) || listens(document, ["keydown", "keyup", "keypress"]);
+    if (global) return out;
+    for (var i = 0; i < list.length && out.length < 10; i++) {
+      var el = list[i], handled = false;
+      for (var a = el; a; a = a.parentElement) if (listens(a, ["keydown", "keyup", "keypress"])) { handled = true; break; }
+      if (!handled && visible(el)) out.push(G.node(el, "role=button on a link without a key handler: Space does nothing"));
+    }
+    return out;
+  };
+
+  /* Short single-line text styled like a heading (large and bold) that is not a heading. */
+  G.fakeHeadings = function (bodyPx, ratio) {
+    var out = [], els = all();
+    for (var i = 0; i < els.length && out.length < 10; i++) {
+      var el = els[i];
+      if (HEADING_TAGS[el.tagName] || el.closest("h1,h2,h3,h4,h5,h6,[role=heading],a,button,label,legend,caption,th")) continue;
+      var text = ownText(el);
+      if (text.length < 2 || text.length > 60 || el.children.length) continue;
+      var cs = getComputedStyle(el);
+      if (cs.display !== "block" || !visible(el, cs)) continue;
+      if (parseFloat(cs.fontSize) < bodyPx * ratio || parseInt(cs.fontWeight, 10) < 600) continue;
+      if (el.getClientRects().length !== 1 || el.getBoundingClientRect().height > parseFloat(cs.fontSize) * 2.2) continue;
+      var next = el.nextElementSibling;
+      if (!next || !(next.innerText || "").trim()) continue;
+      out.push(G.node(el, "font-size " + cs.fontSize + " bold, body " + bodyPx + "px: looks like a heading, is a <" +
+        el.localName + ">"));
+    }
+    return out;
+  };
+
+  /* Justified blocks of Latin-script text (word spacing stretched). */
+  G.justified = function () {
+    var out = [], els = all(), seen = {};
+    for (var i = 0; i < els.length && out.length < 10; i++) {
+      var el = els[i];
+      if (!BLOCK_TEXT[el.tagName]) continue;
+      var text = ownText(el);
+      if (text.length < 80) continue;
+      var cs = getComputedStyle(el);
+      if (cs.textAlign !== "justify" || !visible(el, cs)) continue;
+      var latin = (text.match(/[A-Za-z\u00c0-\u024f]/g) || []).length;
+      var cjk = (text.match(/[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/g) || []).length;
+      if (latin < 0.8 * (latin + cjk)) continue;
+      if (el.getBoundingClientRect().height < parseFloat(cs.fontSize) * 1.8) continue; // two lines or more
+      var p = G.pattern(el);
+      if (seen[p]) continue;
+      seen[p] = 1;
+      out.push(G.node(el, "text-align: justify on Latin-script text"));
+    }
+    return out;
+  };
+
+  /* Words inserted with CSS ::before/::after content (not icons, bullets or punctuation). */
+  G.cssContent = function () {
+    var out = [], els = all(), seen = {};
+    for (var i = 0; i < els.length && out.length < 10; i++) {
+      var el = els[i];
+      ["::before", "::after"].forEach(function (pseudo) {
+        var c = getComputedStyle(el, pseudo).content;
+        if (!c || c === "none" || c === "normal" || c.charAt(0) !== '"') return;
+        var letters = c.match(/[A-Za-z\u00c0-\u024f\u4e00-\u9fff]/g) || [];
+        if (letters.length < 2 || !visible(el)) return;
+        var p = G.pattern(el) + pseudo;
+        if (seen[p]) return;
+        seen[p] = 1;
+        out.push(G.node(el, pseudo + " content " + c.slice(0, 60)));
+      });
+    }
+    return out;
+  };
+
+  /* Tab order against the visual order: on one line, focus moving to the left (left-to-right pages). */
+  G.visualOrder = function () {
+    var out = [], list = tabbable(document).filter(function (el) { return el.tabIndex === 0 && visible(el); });
+    if (getComputedStyle(document.body).direction === "rtl") return out;
+    for (var i = 1; i < list.length && out.length < 10; i++) {
+      var a = list[i - 1].getBoundingClientRect(), b = list[i].getBoundingClientRect();
+      var overlap = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+      if (overlap < 0.5 * Math.min(a.height, b.height)) continue;
+      if (b.right <= a.left - 1) out.push(G.node(list[i], "Tab moves right to left on one line (" +
+        Math.round(a.left) + "px to " + Math.round(b.left) + "px)"));
+    }
+    return out;
+  };
+
+  /* Siblings floated right in a row: the reading order of the source is the reverse of what is seen. */
+  G.reversedFloats = function () {
+    var out = [], els = all(), done = new Set();
+    for (var i = 0; i < els.length && out.length < 10; i++) {
+      var p = els[i].parentElement;
+      if (!p || done.has(p)) continue;
+      done.add(p);
+      var run = [];
+      for (var c = p.firstElementChild; c; c = c.nextElementSibling) {
+        var cs = getComputedStyle(c);
+        if (cs.float === "right" && visible(c, cs) && (c.innerText || "").trim()) run.push(c);
+        else if (cs.display !== "none" && cs.position !== "absolute") { if (run.length >= 2) break; run = []; }
+      }
+      if (run.length < 2) continue;
+      var r0 = run[0].getBoundingClientRect(), r1 = run[1].getBoundingClientRect();
+      if (r1.right <= r0.left + 1 && Math.abs(r0.top - r1.top) < r0.height) {
+        out.push(G.node(p, run.length + " siblings float right: seen right to left, read left to right"));
+      }
+    }
+    return out;
+  };
+
+  /* Change each select's value as a user would and report a change of context. */
+  G.selectSetup = function () {
+    G._submitted = 0;
+    G._opened = G._opened || [];
+    var submit = HTMLFormElement.prototype.submit;
+    HTMLFormElement.prototype.submit = function () { G._submitted++; };
+    document.addEventListener("submit", function (e) { G._submitted++; e.preventDefault(); }, true);
+    if (!G._openHooked) {
+      var open = window.open;
+      window.open = function () { G._opened.push(-1); return null; };
+      G._openHooked = open;
+    }
+    void submit;
+    var out = [], list = document.querySelectorAll("select");
+    for (var i = 0; i < list.length && out.length < 5; i++) {
+      var s = list[i];
+      if (s.disabled || s.multiple || s.options.length < 2 || !visible(s)) continue;
+      out.push(s);
+    }
+    G._selects = out;
+    return out.length;
+  };
+
+  G.selectTry = function (k) {
+    var s = G._selects[k], before = G._opened.length + G._submitted;
+    var target = s.selectedIndex === s.options.length - 1 ? 0 : s.options.length - 1;
+    s.selectedIndex = target;
+    s.dispatchEvent(new Event("input", {bubbles: true}));
+    s.dispatchEvent(new Event("change", {bubbles: true}));
+    return {changed: G._opened.length + G._submitted > before, node: G.node(s)};
+  };
+
   /* -- screenshots -------------------------------------------------------------------------------- */
   G.mark = function (selector) {
     var el;

@@ -820,6 +820,7 @@ def static_a11y(root: etree._Element, max_per_rule: int = MAX_NODES_PER_RULE) ->
         rule_detail = _control_failure(el, page)
         if rule_detail:
             found.append((rule_detail[0], el, rule_detail[1]))
+    _more_rules(root, page, found, is_page)
     _duplicate_ids(page, found)
     _contrast(root, found, max_per_rule)
     return _nodes(page, found, max_per_rule)
@@ -965,9 +966,11 @@ def _hex(rgb: tuple[int, int, int]) -> str:
 
 _NOT_HIDDEN_RULES = frozenset(
     {"duplicate-id", "duplicate-id-aria", "marquee", "blink", "meta-refresh", "meta-viewport",
-     "no-autoplay-audio", "html-has-lang", "html-lang-valid", "document-title"}
+     "no-autoplay-audio", "html-has-lang", "html-lang-valid", "document-title", "document-title-placeholder",
+     "html-lang-mismatch"}
 )
-_PAGE_RULES = frozenset({"html-has-lang", "html-lang-valid", "document-title"})
+_PAGE_RULES = frozenset({"html-has-lang", "html-lang-valid", "document-title", "document-title-placeholder",
+                         "html-lang-mismatch"})
 
 
 def _nodes(page: _Page, found: list, cap: int) -> list[A11yNode]:
@@ -988,3 +991,240 @@ def _nodes(page: _Page, found: list, cap: int) -> list[A11yNode]:
         nodes.append(A11yNode(rule, selectors(el), _start_tag(el), region, detail=detail, source="static"))
         per_rule[rule] += 1
     return nodes
+
+
+# --------------------------------------------------------------------------- more static rules
+#
+# govcrawl's own rules (no axe-core id, or an axe best-practice rule axe does not run with the
+# WCAG tags), each tied to a WCAG 2.1 success criterion and its W3C technique:
+#
+# - ``document-title-placeholder`` (SC 2.4.2 Page Titled, failure F25): the title is an
+#   authoring tool's default ("无标题文档", "Untitled Document", "Insert title here", "新建网页").
+# - ``html-lang-mismatch`` (SC 3.1.1 Language of Page): ``<html lang>`` names a CJK language
+#   and the text is Latin-script, or a Latin-script language and the text is mostly Chinese,
+#   or one European language while its function words are another's (>= 30 words).
+# - ``lang-dir-mismatch`` (SC 1.3.2 Meaningful Sequence, technique H56): text in a
+#   right-to-left script under a ``lang`` of a right-to-left language without ``dir="rtl"``
+#   (or ``auto``), or ``dir="rtl"`` on text with no right-to-left characters.
+# - ``link-text-generic`` (SC 2.4.9 Link Purpose (Link Only), AAA; F84 for 2.4.4): the
+#   link's accessible name (hidden text excluded, as browsers compute it) is a phrase
+#   that says nothing about the target ("click here", "read more", "这里", "点击此处"…) or
+#   has no letter or digit at all (".", ">>").
+# - ``image-alt-meaningless`` (SC 1.1.1, failure F30): the alt of an image, image button or
+#   area is a file name or a placeholder word ("image", "图片", "click", "按钮").
+# - ``image-alt-conflict`` (SC 1.1.1, technique H67; SC 4.1.2): an image marked decorative
+#   (``alt=""``) with a non-empty ``title``, or ``role=presentation|none`` with a non-empty alt:
+#   the page says both "ignore me" and "I mean this".
+# - ``fieldset-legend`` (SC 1.3.1, technique H71): a ``fieldset`` without a ``legend`` with
+#   text (or aria-label/aria-labelledby): the group has no programmatic name.
+# - ``radio-group`` (SC 1.3.1, techniques H71/ARIA17): two or more radio buttons (or check
+#   boxes) with the same ``name`` outside any ``fieldset`` / ``role=group|radiogroup``: the
+#   question they answer is not associated with them.
+# - ``heading-order`` (axe's best-practice id; SC 1.3.1 with G141): a heading more than one
+#   level below the heading before it (h2 then h4).
+# - ``video-caption`` (axe's id; SC 1.2.2 Captions (Prerecorded)): a ``<video>`` with a source,
+#   not ``muted``, without ``<track kind="captions|subtitles">``.
+# - ``ascii-art`` (SC 1.1.1, technique H86): a ``<pre>`` without ``<code>`` whose visible
+#   characters are mostly symbols (>= 12 symbols, >= 45%), with no ``role=img`` and label.
+
+_TITLE_PLACEHOLDERS = frozenset({
+    "无标题文档", "无标题", "未命名", "未命名文档", "新建网页", "新建网页1", "新建网页 1", "网页标题", "标题", "首页标题",
+    "untitled", "untitled document", "untitled page", "insert title here", "new page", "new page 1",
+    "document", "page title", "title", "home page title", "my title", "test",
+})
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_RTL_CHARS = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+_RTL_LANGS = frozenset("ar arc dv fa ha he iw khw ks ku ps sd ur yi ug".split())
+_CJK_LANGS = frozenset({"zh", "ja", "ko", "zho", "jpn", "kor", "cmn", "yue"})
+_FUNCTION_WORDS = {
+    "en": frozenset("the of and to a in is it that this has for on with as are be not by an or was have "
+                    "which you your no".split()),
+    "fr": frozenset("le la les de des du et est un une que qui dans pour pas sur au aux ce cette avec "
+                    "vous il elle sont".split()),
+    "de": frozenset("der die das und ist nicht ein eine zu den von mit sich des auf für im dem sie es "
+                    "wir".split()),
+    "es": frozenset("el la los las de del y es un una que en por para con no se su al lo como".split()),
+    "it": frozenset("il lo la gli le di del della e è un una che per non con si sono al nel".split()),
+    "pt": frozenset("o a os as de do da e é um uma que em para com não se por ao na no".split()),
+    "nl": frozenset("de het een en is van dat die niet op te zijn met voor er maar".split()),
+}
+_WORD = re.compile(r"[a-zà-öø-ÿ]+")
+_GENERIC_LINK = frozenset({
+    "click here", "click", "here", "clickhere", "read more", "learn more", "more info",
+    "more information", "details", "page", "this page", "go", "continue reading",
+    "点击这里", "点击此处", "点这里", "点此", "这里", "此处", "点击", "请点击", "请点击这里", "点击查看",
+    "点击进入", "详情", "详细", "查看详情", "了解更多", "阅读更多", "阅读全文",
+})
+_NAME_TRIM = re.compile(r"[\s\W_]+", re.U)
+_IMAGE_FILE = re.compile(r"^[^\s/\\]{1,80}\.(?:png|jpe?g|gif|bmp|webp|svg|tiff?|ico)$", re.I)
+_ALT_PLACEHOLDERS = frozenset({
+    "image", "img", "picture", "pic", "photo", "graphic", "icon", "spacer", "click", "button", "banner",
+    "untitled", "图片", "图像", "照片", "图标", "按钮", "点击", "无标题", "image description", "alt",
+})
+_SYMBOL = re.compile(r"[^\w\s]", re.U)
+
+
+def _hidden_inline(el) -> bool:
+    style = el.get("style")
+    return bool((style and _HIDDEN_STYLE.search(style)) or el.get("hidden") is not None
+                or (el.get("aria-hidden") or "").strip().lower() == "true")
+
+
+def _visible_text(el) -> str:
+    """The text a browser puts in an accessible name from content: hidden descendants left out."""
+    parts = [el.text or ""]
+    for child in el:
+        tag = child.tag
+        if isinstance(tag, str) and tag not in ("script", "style") and not _hidden_inline(child):
+            if tag == "img":
+                parts.append(" " + (child.get("alt") or "") + " ")
+            else:
+                parts.append(_visible_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _link_name(el, page: _Page) -> str:
+    label = el.get("aria-label")
+    if not _blank(label):
+        return label
+    refs = el.get("aria-labelledby")
+    if not _blank(refs):
+        texts = [_visible_text(t) for t in (page.by_id(r) for r in refs.split()) if t is not None]
+        if any(not _blank(t) for t in texts):
+            return " ".join(texts)
+    text = _visible_text(el)
+    return text if not _blank(text) else (el.get("title") or "")
+
+
+def _body_text(root) -> str:
+    body = root.find("body") if root.tag == "html" else root
+    if body is None:
+        return ""
+    parts = []
+    for node in body.iter():
+        if isinstance(node.tag, str) and node.tag not in ("script", "style", "noscript", "template"):
+            parts.append(node.text or "")
+        if node is not body:
+            parts.append(node.tail or "")
+    return " ".join(parts)
+
+
+def _lang_mismatch(lang: str, text: str) -> str | None:
+    primary = lang.strip().split("-")[0].split("_")[0].lower()
+    cjk = len(_CJK.findall(text))
+    latin = len(_LATIN.findall(text))
+    if primary in _CJK_LANGS:
+        if latin >= 200 and cjk * 20 < latin:
+            return f"lang=\"{lang.strip()}\"，正文是拉丁字母文字（{latin} 个字母，{cjk} 个汉字）"
+        return None
+    if primary in _FUNCTION_WORDS or primary in _ISO639_1 and primary not in _RTL_LANGS:
+        if cjk >= 50 and cjk > latin:
+            return f"lang=\"{lang.strip()}\"，正文主要是中文（{cjk} 个汉字）"
+    if primary in _FUNCTION_WORDS:
+        words = _WORD.findall(text.lower())
+        if len(words) >= 30:
+            share = {code: sum(w in fw for w in words) / len(words) for code, fw in _FUNCTION_WORDS.items()}
+            best = max(share, key=share.get)
+            if best != primary and share[best] >= 0.12 and share[primary] < share[best] / 4:
+                return f"lang=\"{lang.strip()}\"，正文的虚词是 {best} 的（{share[best]:.0%} 对 {share[primary]:.0%}）"
+    return None
+
+
+def _inherited(el, attr: str) -> str | None:
+    for node in (el, *el.iterancestors()):
+        value = node.get(attr)
+        if value is not None and value.strip():
+            return value.strip().lower()
+    return None
+
+
+def _more_rules(root, page: _Page, found: list, is_page: bool) -> None:
+    if is_page:
+        title = root.find("head/title")
+        if title is None:
+            title = next(root.iter("title"), None)
+        if title is not None:
+            text = " ".join("".join(title.itertext()).split()).strip().lower()
+            if text in _TITLE_PLACEHOLDERS:
+                found.append(("document-title-placeholder", root, f"<title>{text}</title> 是编辑器默认标题"))
+        lang = root.get("lang")
+        if not _blank(lang):
+            why = _lang_mismatch(lang, _body_text(root))
+            if why:
+                found.append(("html-lang-mismatch", root, why))
+    groups: dict[tuple, list] = {}
+    previous_level = 0
+    for el in root.iter():
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        lang = el.get("lang")
+        direction = (el.get("dir") or "").strip().lower()
+        if lang is not None or direction:
+            own = "".join(el.itertext())
+            code = (lang or "").strip().split("-")[0].lower()
+            if code in _RTL_LANGS and _RTL_CHARS.search(own) and _inherited(el, "dir") not in ("rtl", "auto"):
+                found.append(("lang-dir-mismatch", el, f"lang=\"{lang}\" 是从右到左的文字，缺少 dir=\"rtl\""))
+            elif direction == "rtl" and _LATIN.search(own) and not _RTL_CHARS.search(own):
+                found.append(("lang-dir-mismatch", el, "dir=\"rtl\" 用在从左到右的文字上"))
+        if tag == "a":
+            if el.get("href") is None:
+                continue
+            name = _link_name(el, page)
+            if _blank(name):
+                continue
+            key = _NAME_TRIM.sub(" ", name.lower()).strip()
+            if not key:
+                found.append(("link-text-generic", el, f"链接文字“{name.strip()[:20]}”只有标点"))
+            elif key in _GENERIC_LINK or key.replace(" ", "") in _GENERIC_LINK:
+                found.append(("link-text-generic", el, f"链接文字“{name.strip()[:20]}”不能说明链接去向"))
+        elif tag in ("img", "area") or (tag == "input" and (el.get("type") or "").lower() == "image"):
+            alt = el.get("alt")
+            role = _role(el)
+            if alt is not None and alt.strip():
+                value = alt.strip()
+                src = (el.get("src") or el.get("href") or "").rsplit("/", 1)[-1].lower()
+                if _IMAGE_FILE.match(value) or value.lower() == src or value.lower() in _ALT_PLACEHOLDERS:
+                    found.append(("image-alt-meaningless", el, f"alt=\"{value[:40]}\" 是文件名或占位词"))
+                elif tag == "img" and role in _PRESENTATIONAL:
+                    found.append(("image-alt-conflict", el, f"role=\"{role}\" 的图片又有 alt=\"{value[:40]}\""))
+            elif tag == "img" and alt is not None and not _blank(el.get("title")):
+                found.append(("image-alt-conflict", el, "alt=\"\" 表示装饰图片，却有 title"))
+        elif tag == "input":
+            kind = (el.get("type") or "").strip().lower()
+            name = el.get("name")
+            if kind in ("radio", "checkbox") and name:
+                grouped = any(a.tag == "fieldset" or _role(a) in ("group", "radiogroup") for a in el.iterancestors())
+                if not grouped:
+                    form = next(el.iterancestors("form"), None)
+                    groups.setdefault((id(form), kind, name), []).append(el)
+        elif tag == "fieldset":
+            legend = next((c for c in el if c.tag == "legend"), None)
+            if (legend is None or not _subtree_text(legend)) and not page.aria_named(el, title=False):
+                found.append(("fieldset-legend", el, "<fieldset> 缺少有文字的 <legend>"))
+        elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            if _role(el) not in ("", "heading"):
+                continue
+            level = int(tag[1])
+            if previous_level and level > previous_level + 1:
+                found.append(("heading-order", el, f"<h{previous_level}> 之后直接是 <{tag}>"))
+            previous_level = level
+        elif tag == "video":
+            has_source = el.get("src") or any(s.get("src") for s in el.iter("source"))
+            tracks = [(t.get("kind") or "subtitles").lower() for t in el.iter("track")]
+            if has_source and el.get("muted") is None and not any(k in ("captions", "subtitles") for k in tracks):
+                found.append(("video-caption", el, "<video> 没有字幕轨道 <track kind=captions>"))
+        elif tag == "pre":
+            if next(el.iter("code", "samp", "kbd"), None) is not None or _role(el) == "img":
+                continue
+            if page.aria_named(el, title=False):
+                continue
+            chars = re.sub(r"\s", "", "".join(el.itertext()))
+            symbols = len(_SYMBOL.findall(chars))
+            if symbols >= 12 and symbols >= 0.45 * len(chars):
+                found.append(("ascii-art", el, f"<pre> 中 {symbols}/{len(chars)} 个字符是符号（字符画）"))
+    for (_form, kind, name), members in groups.items():
+        if len(members) >= 2:
+            found.append(("radio-group", members[0], f"{len(members)} 个 name=\"{name}\" 的 {kind} 不在 <fieldset> 中"))
