@@ -108,7 +108,21 @@ def check_run(store: Store, run: RunInfo, site_id: str, site: Site, waivers: lis
     run.stats["column_warnings"] = _column_warnings(facts, run, site, departments)
     run.stats["documents"] = _document_shares(facts, departments)
     run.stats.update(_interpretations(facts, run, site_id, site, departments))
+    run.stats["due_soon"] = _due_soon(facts, run, site_id, site, departments)
     return findings
+
+
+def _due_soon(facts: SiteFacts, run: RunInfo, site_id: str, site: Site, departments: DepartmentRules) -> list:
+    """Validity periods, interpretation deadlines and consultations falling due soon (checks.due_soon)."""
+    from checks.due_soon import due_soon
+    from checks.workdays import WorkdayCalendar
+
+    settings = _check_settings(site)
+    calendar = WorkdayCalendar.from_settings(settings, key_path=f"sites.{site_id}.calendar")
+    return [
+        {**item.as_json(), "department": departments.for_page(item.url, facts.page(item.url))}
+        for item in due_soon(facts, settings, run.today, calendar)
+    ]
 
 
 def _interpretations(
@@ -217,6 +231,7 @@ def write_reports(store: Store, run: RunInfo, site_id: str, site: Site, out: Pat
         warnings=list(run.stats.get("column_warnings", [])),
         documents=dict(run.stats.get("documents", {})),
         interpretations=list(run.stats.get("interpretations", [])),
+        due_soon=list(run.stats.get("due_soon", [])),
         metrics_by_department=dict(run.stats.get("metrics_by_department", {})),
         metric_targets=dict(run.stats.get("metric_targets", {})),
         fixed=store.fixed(run.id),

@@ -142,6 +142,8 @@ class ReportInput:
     metric_targets: dict[str, float] = field(default_factory=dict)
     # Screenshots written beside the report: finding id -> path relative to the report's folder.
     screenshots: dict[str, str] = field(default_factory=dict)
+    # Falling due soon (checks.due_soon): kind, url, title, due, detail, department.
+    due_soon: list[dict] = field(default_factory=list)
     # Findings the office accepted (govcrawl.waivers): listed apart, not counted.
     waived: list[Finding] = field(default_factory=list)
     # Findings of the previous completed run that are gone tonight (their pages re-checked).
@@ -209,6 +211,7 @@ class DepartmentSection:
     metrics: dict[str, float | None] = field(default_factory=dict)
     fixed: list[Finding] = field(default_factory=list)  # fixed since the previous run
     waived: list[Finding] = field(default_factory=list)  # accepted by the office, not counted
+    due_soon: list[dict] = field(default_factory=list)  # what becomes a finding soon (incl. column warnings)
     trend: list[tuple[str, int]] = field(default_factory=list)  # (night, findings) over the last runs
 
     def count_status(self, status: str) -> int:
@@ -294,6 +297,7 @@ def summarise(data: ReportInput) -> Summary:
             metrics=dict(data.metrics_by_department.get(dept, {})),
             fixed=fixed_by_dept.get(dept, []),
             waived=waived_by_dept.get(dept, []),
+            due_soon=_due_for(data, dept),
             trend=[(night, counts.get(dept, 0)) for night, counts in data.trend],
         )
         for dept in departments
@@ -327,3 +331,17 @@ def _document_rows(problems: list[tuple[CheckMeta, Finding]]) -> list[DocumentRo
             )
         row.problems.append((check, finding))
     return sorted(rows.values(), key=lambda r: (r.published_on or "", r.url), reverse=True)
+
+
+def _due_for(data: ReportInput, dept: str) -> list[dict]:
+    """A department's due-soon items: documents, interpretations, consultations and columns, soonest first."""
+    items = [item for item in data.due_soon if item.get("department") == dept]
+    for warning in data.warnings:
+        if warning.get("department") == dept:
+            items.append({
+                "kind": "column", "url": warning.get("url"), "title": warning.get("column"),
+                "due": None, "days_left": warning.get("days_left"),
+                "detail": f"栏目已 {warning.get('age_days')} 天未更新，再过 {warning.get('days_left')} 天将超过"
+                f" {warning.get('limit_days')} 天的期限：请尽快更新。",
+            })
+    return sorted(items, key=lambda i: (i.get("due") or "", i.get("url") or ""))

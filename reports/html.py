@@ -236,6 +236,9 @@ def _metric_lines(metrics: Mapping[str, float | None], targets: Mapping[str, flo
     ]
 
 
+DUE_KIND_LABELS = {"validity": "有效期", "interpretation": "政策解读", "consultation": "意见征集", "column": "栏目更新"}
+
+
 def trend_svg(points: list[tuple[str, int]], width: int = 160, height: int = 32) -> Markup | None:
     """A small inline SVG line of a department's finding counts over the last nights.
 
@@ -277,6 +280,11 @@ def context(data: ReportInput) -> dict[str, Any]:
                 for f in section.fixed
             ],
             "trend": trend_svg(section.trend),
+            "due_soon": [
+                {"title": item.get("title") or "（无标题）", "href": web_href(item.get("url")),
+                 "kind": DUE_KIND_LABELS.get(item.get("kind"), item.get("kind")), "detail": item.get("detail", "")}
+                for item in section.due_soon
+            ],
             "waived": [
                 {"title": f.title or "（无标题）", "href": web_href(f.url), "message": f.message,
                  "reason": (f.waiver or {}).get("reason", ""), "by": (f.waiver or {}).get("accepted_by", ""),

@@ -98,3 +98,13 @@ def test_unknown_calendar_year_stops_with_the_key(tmp_path):
     assert findings["run"]["status"] == "completed"
     # 2031-02-27 (Thu) to 03-05 (Wed): 2/28, 3/3, 3/4, 3/5 = 4 working days > 3, no interpretation.
     assert [f["check"] for f in findings["findings"] if "interpretation" in f["check"]] == ["missing-interpretation"]
+
+
+def test_due_soon_opens_the_department_sections(demo_run):
+    due = {(i["kind"], i["url"].split("/")[-1]): i for i in demo_run.findings["run"]["stats"]["due_soon"]}
+    # 银兴政发〔2023〕41号 (2023-10-27) must have its interpretation by 11-01, today.
+    assert due["interpretation", "t20231027_1205.html"]["due"] == "2023-11-01"
+    # 有效期至2023年11月1日: still in force today, due today.
+    assert due["validity", "t20211101_1110.html"]["department"] == "政府办"
+    page = (demo_run.out / "report.html").read_text(encoding="utf-8")
+    assert "即将到期" in page
