@@ -2,6 +2,7 @@
 
 from checks import (
     a11y,
+    backdated_post,
     broken_anchor,
     broken_link,
     elder_friendly,
@@ -33,6 +34,7 @@ ALL_CHECKS: list[Check] = [
     elder_friendly.CHECK,
     missing_metadata.CHECK,
     short_consultation.CHECK,
+    backdated_post.CHECK,
 ]
 
 __all__ = ["ALL_CHECKS", "Check", "CheckContext", "run_checks"]

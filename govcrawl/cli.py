@@ -86,6 +86,9 @@ def check_run(store: Store, run: RunInfo, site_id: str, site: Site, waivers: lis
         store.pages(run.id), store.outcomes(run.id).values(), homepage=_homepage(site),
         audits=store.audits(run.id).values(),
     )
+    earlier = previous_completed(store, run)
+    if earlier:  # history checks compare with the previous completed night (pages only)
+        facts.previous = SiteFacts.build(store.pages(earlier[-1].id), homepage=_homepage(site))
     departments = DepartmentRules.from_config(site.owner, site.departments)
     findings = list(
         run_checks(

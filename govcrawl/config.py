@@ -170,6 +170,8 @@ class Site(_Strict):
     # interpretations: 3 working days). {2027: {holidays: [...], workdays: [...]}}
     calendar: dict[int, CalendarYear] = Field(default_factory=dict)
     accessibility: Accessibility = Accessibility()
+    # backdated-post: an item first seen tonight but dated more than this many days earlier.
+    backdated_days: Annotated[int, Field(ge=1, le=365)] = 7
 
     @field_validator("calendar")
     @classmethod

@@ -18,6 +18,8 @@ class SiteFacts:
     outcomes: dict[str, LinkOutcome] = field(default_factory=dict)
     homepage: str | None = None
     audits: dict[str, PageAudit] = field(default_factory=dict)  # browser pass, by page URL
+    # The previous completed run's facts (history checks such as backdated-post); None on a first run.
+    previous: SiteFacts | None = None
 
     def __post_init__(self) -> None:
         self._by_url: dict[str, PageFacts] = {}
