@@ -19,10 +19,10 @@ from crawler.demo import DEMO_EXPECTED
 DEFAULT_MATCH = ("check", "department", "url", "target")
 
 
-def entries(kind: str, checks: set[str]) -> list[dict]:
-    """``expected`` or ``not_expected`` entries of the given checks (one night only)."""
+def entries(kind: str, checks: set[str], *, all_nights: bool = False) -> list[dict]:
+    """``expected`` or ``not_expected`` entries of the given checks (one night only, unless ``all_nights``)."""
     data = yaml.safe_load(Path(DEMO_EXPECTED).read_text(encoding="utf-8"))
-    return [e for e in data[kind] if e["check"] in checks and e.get("nights", 1) == 1]
+    return [e for e in data[kind] if e["check"] in checks and (all_nights or e.get("nights", 1) == 1)]
 
 
 def matches(entry: dict, finding: dict, fill) -> bool:
