@@ -371,7 +371,34 @@ def _crawl_check_report(
         run.status, run.finished = "completed", _now()
         store.update_run(run)
         paths = write_reports(store, run, site_id, site, out or _default_out(site_id, run.id))
+        notes = notify(store, run, site, paths)
+        if notes:
+            run.stats["notifications"] = notes
+            store.update_run(run)
     return run, paths, findings
+
+
+def notify(store: Store, run: RunInfo, site: Site, paths: dict[str, Path]) -> list[str]:
+    """Send the per-department summary by email and to group robots; failures are logged, never raised."""
+    from govcrawl import notify as notifier
+
+    settings = site.notify
+    if settings.email is None and not settings.webhooks:
+        return []
+    folder = paths["html"].parent
+    report = (settings.report_url.format(folder=folder.name, run_id=run.id) if settings.report_url
+              else str(paths["html"].resolve()))
+    departments = DepartmentRules.from_config(site.owner, site.departments).names()
+    rows = notifier.summarise(store.findings(run.id), store.fixed(run.id), departments)
+    night = run.today.isoformat()
+    notes: list[str] = []
+    if settings.email is not None:
+        notes += notifier.send_email(settings.email.model_dump(), site.name, night, rows, report)
+    for hook in settings.webhooks:
+        notes.append(notifier.send_webhook(hook.model_dump(), site.name, night, rows, report))
+    for note in notes:
+        print(f"通知 / notify: {note}", file=sys.stderr)
+    return notes
 
 
 def _summary(run: RunInfo, paths: dict[str, Path], findings: list) -> None:

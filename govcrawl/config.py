@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 import yaml
@@ -139,6 +139,46 @@ class Accessibility(_Strict):
         return value
 
 
+class EmailNotify(_Strict):
+    """SMTP settings; the user name and password are read from the environment variables named here."""
+
+    host: Annotated[str, Field(min_length=1)]
+    port: Annotated[int, Field(ge=1, le=65535)] = 25
+    tls: Literal["ssl", "starttls", "none"] = "starttls"
+    sender: Annotated[str, Field(min_length=3)]
+    # department name (or "*" for every department) -> addresses
+    recipients: dict[str, list[str]] = Field(default_factory=dict)
+    username_env: str | None = None
+    password_env: str | None = None
+    timeout: Annotated[float, Field(gt=0, le=300)] = 20
+
+
+class Webhook(_Strict):
+    """A 企业微信 (wecom) or 钉钉 (dingtalk) group robot."""
+
+    kind: Literal["wecom", "dingtalk"]
+    url: str
+    secret_env: str | None = None  # DingTalk 加签 secret, from this environment variable
+    departments: list[str] = Field(default_factory=list)  # empty: every department
+    timeout: Annotated[float, Field(gt=0, le=120)] = 10
+
+    @field_validator("url")
+    @classmethod
+    def _http(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"not an http(s) URL: {value!r}")
+        return value
+
+
+class Notify(_Strict):
+    # Where readers open the report, e.g. "https://intranet.example/govcrawl/{folder}/report.html"
+    # ({folder}: the output folder's name, {run_id}); default: the report file's path.
+    report_url: str | None = None
+    email: EmailNotify | None = None
+    webhooks: list[Webhook] = Field(default_factory=list)
+
+
 class CalendarYear(_Strict):
     """One year's official holiday arrangement (国务院办公厅 放假安排), for a year chinese-calendar lacks."""
 
@@ -170,6 +210,7 @@ class Site(_Strict):
     # interpretations: 3 working days). {2027: {holidays: [...], workdays: [...]}}
     calendar: dict[int, CalendarYear] = Field(default_factory=dict)
     accessibility: Accessibility = Accessibility()
+    notify: Notify = Notify()
     # backdated-post: an item first seen tonight but dated more than this many days earlier.
     backdated_days: Annotated[int, Field(ge=1, le=365)] = 7
 
