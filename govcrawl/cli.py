@@ -154,6 +154,25 @@ def _interpretations(
     }
 
 
+def prune_runs(store: Store, keep: int, current: RunInfo) -> list[str]:
+    """Keep the ``keep`` newest completed runs (the current one among them) and nothing older.
+
+    Runs that are not completed and older than the newest kept run go too (an
+    interrupted crawl is never a "previous run"); a run still in progress or
+    newer than the current one is never touched.
+    """
+    runs = store.runs()
+    completed = [r for r in runs if r.status == "completed"]
+    kept = {r.id for r in completed[-keep:]} | {current.id}
+    oldest_kept = min((r.started for r in runs if r.id in kept), default=current.started)
+    gone = [r.id for r in runs if r.id not in kept and r.started < oldest_kept]
+    for run_id in gone:
+        store.delete_run(run_id)
+    if gone:
+        store.compact()
+    return gone
+
+
 def previous_completed(store: Store, run: RunInfo) -> list[RunInfo]:
     """Completed runs of the site that started before ``run``, oldest first (never an interrupted one)."""
     return [r for r in store.runs() if r.id != run.id and r.status == "completed" and r.started < run.started]
@@ -423,10 +442,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     site = get_site(config, args.site_id)
     today = _today(args.today)
     waivers = _waivers(args, path)  # an invalid waivers file stops before the crawl, not after
+    root = data_dir(config, path)
     run, paths, findings = crawl_check_report(
-        args.site_id, site, data_dir(config, path), today, args.out, progress=args.progress, verbose=args.verbose,
+        args.site_id, site, root, today, args.out, progress=args.progress, verbose=args.verbose,
         browser=not args.no_browser, a11y_all=args.a11y_all, config_dir=Path(path).parent, waivers=waivers,
     )
+    if args.keep_runs:
+        with Store(_store_path(root, args.site_id)) as store:
+            gone = prune_runs(store, args.keep_runs, run)
+        if gone:
+            print(f"已清理 {len(gone)} 次旧运行（保留最近 {args.keep_runs} 次完整运行）", file=sys.stderr)
     _summary(run, paths, findings)
     return _exit_status(args, findings)
 
@@ -618,6 +643,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(value: str) -> int:
+    if value.isdigit() and int(value) >= 1:
+        return int(value)
+    raise argparse.ArgumentTypeError(f"not a positive whole number: {value!r}")
+
+
 def _clock(value: str) -> tuple[int, int]:
     try:
         hour, minute = (int(x) for x in value.split(":"))
@@ -650,6 +681,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--today", help="评判日期 YYYY-MM-DD (default: 今天，北京时间)")
         p.add_argument("--no-browser", action="store_true", help="跳过浏览器无障碍检测（静态检查仍执行）")
         fail_on(p)
+        p.add_argument("--keep-runs", type=_positive, metavar="N",
+                       help="运行结束后只保留最近 N 次完整运行的数据（默认全部保留）")
         p.add_argument("--a11y-all", action="store_true",
                        help="浏览器检测所有页面（默认：首页、各栏目首页和每个模板的抽样页面）")
         p.add_argument("--progress", choices=["auto", "live", "log", "off"], default="auto",

@@ -411,3 +411,22 @@ class Store:
             "SELECT png FROM screenshots WHERE run_id=? AND url=? AND key=?", (run_id, url, key)
         ).fetchone()
         return row[0] if row else None
+
+    # -- retention ---------------------------------------------------------------
+    def delete_run(self, run_id: str) -> None:
+        """Remove one run and everything stored for it, in one transaction."""
+        cur = self.db.cursor()
+        cur.execute("BEGIN")
+        try:
+            cur.execute("DELETE FROM links WHERE page_id IN (SELECT id FROM pages WHERE run_id=?)", (run_id,))
+            for table in ("pages", "link_status", "findings", "fixed", "audits", "screenshots"):
+                cur.execute(f"DELETE FROM {table} WHERE run_id=?", (run_id,))
+            cur.execute("DELETE FROM runs WHERE id=?", (run_id,))
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+
+    def compact(self) -> None:
+        """Give the space of deleted runs back to the file system."""
+        self.db.execute("VACUUM")

@@ -85,3 +85,19 @@ def test_schedule_prints_cron_and_systemd(tmp_path):
     bad = subprocess.run([str(GOVCRAWL), "schedule", "t", "-c", str(path), "--at", "25:00"],
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2
+
+
+def test_keep_runs_prunes_older_runs(tmp_path):
+    from govcrawl.store import Store
+
+    pages = {"/": page("/a.html"), "/a.html": page("/gone.pdf")}
+    with serve(static_handler(pages)) as base:
+        run(base, tmp_path, "2023-10-30")
+        run(base, tmp_path, "2023-10-31")
+        last = run(base, tmp_path, "2023-11-01", "--keep-runs", "2")
+    with Store(tmp_path / "data" / "t.sqlite", create=False) as store:
+        kept = [r.today.isoformat() for r in store.runs()]
+        assert kept == ["2023-10-31", "2023-11-01"]
+        assert store.findings(last["run"]["id"])  # the current run is intact
+    # the lifecycle still sees the kept previous night
+    assert {f["status"] for f in last["findings"]} == {"open"}
