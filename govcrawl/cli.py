@@ -89,6 +89,10 @@ def check_run(store: Store, run: RunInfo, site_id: str, site: Site, waivers: lis
     earlier = previous_completed(store, run)
     if earlier:  # history checks compare with the previous completed night (pages only)
         facts.previous = SiteFacts.build(store.pages(earlier[-1].id), homepage=_homepage(site))
+        tonight = {p.url for p in facts.pages}
+        before = {p.url for p in facts.previous.pages}
+        run.stats["pages_new"] = len(tonight - before)
+        run.stats["pages_gone"] = len(before - tonight)
     departments = DepartmentRules.from_config(site.owner, site.departments)
     findings = list(
         run_checks(

@@ -43,6 +43,8 @@ RUN_STATS_LABELS: dict[str, str] = {
     "excluded": "未访问的地址（内网、robots.txt、超出范围）",
     "finish_reason": "抓取结束原因",
     "elapsed_seconds": "抓取用时（秒）",
+    "pages_new": "比上次新增的页面",
+    "pages_gone": "比上次消失的页面",
     "browser_pages": "浏览器无障碍检测页面数",
     "browser_failed": "浏览器检测失败（超时/崩溃）页面数",
     "browser_seconds": "浏览器检测用时（秒）",

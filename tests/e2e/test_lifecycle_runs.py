@@ -37,7 +37,9 @@ def run(base: str, tmp, today: str, *extra: str, status: int = 0) -> dict:
 
 def test_new_open_fixed_and_not_rechecked(tmp_path):
     pages = {
-        "/": page("/a.html", "/b.html", "/c.html", "/d.html"),
+        "/": page("/a.html", "/b.html", "/c.html", "/d.html", "/old.html"),
+        "/old.html": page(),  # unlinked tomorrow: a page gone
+        "/e.html": page(),  # linked only tomorrow: a new page
         "/a.html": page("/gone.pdf"),  # broken tonight, fixed tomorrow
         "/b.html": page(),  # clean tonight, a broken link tomorrow
         "/c.html": page("/old.pdf"),  # broken; tomorrow the page itself cannot be reached
@@ -45,6 +47,7 @@ def test_new_open_fixed_and_not_rechecked(tmp_path):
     }
     with serve(static_handler(pages)) as base:
         first = run(base, tmp_path, "2023-10-31")
+        pages["/"] = page("/a.html", "/b.html", "/c.html", "/d.html", "/e.html")
         pages["/a.html"] = page("/a.html#top")
         pages["/b.html"] = page("/new.pdf")
         pages["/c.html"] = (404, "<html><title>404</title></html>")
@@ -63,6 +66,8 @@ def test_new_open_fixed_and_not_rechecked(tmp_path):
         ("/a.html", "/gone.pdf")]
     # open: keep.pdf, old.pdf (carried) and the homepage's missing elder-mode entry, both nights.
     assert second["summary"]["by_status"] == {"new": 2, "open": 3, "reopened": 0, "fixed": 1}
+    # /e.html is a page new tonight, /old.html is no longer linked: the run summary counts both.
+    assert (second["run"]["stats"]["pages_new"], second["run"]["stats"]["pages_gone"]) == (1, 1)
 
     diff = subprocess.run(
         [str(GOVCRAWL), "diff", first["run"]["id"], second["run"]["id"], "-c", str(tmp_path / "sites.yaml")],
