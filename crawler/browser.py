@@ -51,7 +51,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.client_config import ClientConfig
 from selenium.webdriver.remote.webdriver import WebDriver
 
-from crawler.extract.regions import ARTICLE, CONTENT, NO_MARKER, classify
+from crawler.extract.regions import ARTICLE, NO_MARKER, apply_marker, classify
 from govcrawl.config import Accessibility
 from govcrawl.model import A11yNode, PageAudit, Region
 
@@ -126,12 +126,7 @@ def region_of(chain: Iterable[Iterable[Any]]) -> Region:
             continue
         if marker.content == ARTICLE:
             return Region.BODY  # article text: nothing below it is template
-        if marker.strong is not None:
-            region = marker.strong
-        elif marker.weak is not None and level == 0:
-            region = marker.weak
-        if marker.content == CONTENT:
-            level = CONTENT
+        region, level = apply_marker(marker, region, level)
     return region
 
 

@@ -83,7 +83,7 @@ from collections import Counter
 
 from lxml import etree
 
-from crawler.extract.regions import ARTICLE, CONTENT, NO_MARKER, classify
+from crawler.extract.regions import ARTICLE, NO_MARKER, apply_marker, classify
 from govcrawl.model import A11yNode, Region
 
 __all__ = ["MAX_NODES_PER_RULE", "contrast_ratio", "css_escape", "parse_color", "static_a11y"]
@@ -479,15 +479,7 @@ class _Context:
                 if cls is not None or eid is not None or tag in _SEMANTIC:
                     marker = classify(tag, eid, cls)
                     if marker is not NO_MARKER:
-                        if marker.content == ARTICLE:
-                            level, region = ARTICLE, Region.BODY
-                        else:
-                            if marker.strong is not None:
-                                region = marker.strong
-                            elif marker.weak is not None and level == 0:
-                                region = marker.weak
-                            if marker.content == CONTENT:
-                                level = CONTENT
+                        region, level = apply_marker(marker, region, level)
             if tag == "head":
                 region = Region.HEADER
             if not hidden:

@@ -33,7 +33,7 @@ from functools import lru_cache
 
 from govcrawl.model import Region
 
-__all__ = ["ARTICLE", "CONTENT", "Marker", "classify", "split_tokens"]
+__all__ = ["ARTICLE", "CONTENT", "Marker", "apply_marker", "classify", "split_tokens"]
 
 CONTENT = 1  # content container: weak template tokens stop counting below it
 ARTICLE = 2  # article text: nothing below it is template
@@ -165,3 +165,22 @@ def classify(tag: str, element_id: str | None, class_attr: str | None) -> Marker
         if found is not NO_MARKER:
             marker = _merge(marker, found)
     return marker
+
+
+def apply_marker(marker: Marker, region: Region, level: int) -> tuple[Region, int]:
+    """The template region and content level below an element with ``marker``.
+
+    The one rule every walker shares (the extraction's scan, the static
+    accessibility pass, the browser pass): article text resets to the body for
+    good; a strong token sets the region; a weak token sets it only outside
+    content containers; a content container stops weak tokens below it.
+    """
+    if marker.content == ARTICLE:
+        return Region.BODY, ARTICLE
+    if marker.strong is not None:
+        region = marker.strong
+    elif marker.weak is not None and level == 0:
+        region = marker.weak
+    if marker.content == CONTENT:
+        level = CONTENT
+    return region, level

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from crawler.extract.links import HIDDEN_CACHE, LINK_ATTRS, LINK_RELS, hidden_by_style
-from crawler.extract.regions import ARTICLE, CONTENT, NO_MARKER, classify
+from crawler.extract.regions import ARTICLE, NO_MARKER, apply_marker, classify
 from govcrawl.model import Region
 
 __all__ = [
@@ -259,17 +259,10 @@ def scan_tree(root: etree._Element) -> Scan:  # noqa: C901 - one loop on purpose
                 if cls is not None or eid is not None or kind & K_SEMANTIC:
                     marker = classify_(tag, eid, cls)
                     if marker is not NO_MARKER:
+                        region, level = apply_marker(marker, region, level)
                         if marker.content == ARTICLE:
-                            level = ARTICLE
-                            region = body
                             flags = (flags | F_ARTICLE) & ~F_TEMPLATE
                         else:
-                            if marker.strong is not None:
-                                region = marker.strong
-                            elif marker.weak is not None and level == 0:
-                                region = marker.weak
-                            if marker.content == CONTENT:
-                                level = CONTENT
                             if marker.crumb:
                                 flags |= F_CRUMB
                             if region is not body:
