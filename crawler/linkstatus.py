@@ -22,6 +22,7 @@ import queue
 import socket
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from govcrawl.model import LinkOutcome, LinkState
@@ -70,6 +71,8 @@ class LanePlan:
     retries: int
     allow_private: bool
     user_agent: str
+    # Reuse external links that answered fine in runs started at or after this ISO time (None: never).
+    cache_since: str | None = None
     extra: dict = field(default_factory=dict)
 
 
@@ -203,6 +206,7 @@ async def _lane(plan: LanePlan, inbox: mp.Queue, done: mp.Value, failed: mp.Valu
     store = Store(plan.store_path)
     store.db.execute("PRAGMA busy_timeout=60000")
     last_flush = time.monotonic()
+    cached = _cached_outcomes(store, plan)
 
     def flush() -> None:
         nonlocal last_flush
@@ -215,8 +219,13 @@ async def _lane(plan: LanePlan, inbox: mp.Queue, done: mp.Value, failed: mp.Valu
         host = urlsplit(url).hostname or ""
         port_host = urlsplit(url).netloc
         internal = host in internal_hosts or port_host in internal_hosts
+        reuse = None if internal else cached.get(url)
         try:
-            outcome = await checker.check(session, url, internal)
+            if reuse is not None:
+                outcome = LinkOutcome(url, reuse.state, reuse.http_status, reuse.reason, reuse.final_url, False,
+                                      "CACHE")
+            else:
+                outcome = await checker.check(session, url, internal)
         except Exception as exc:  # never lose a URL: record why it could not be checked
             outcome = LinkOutcome(url, LinkState.BROKEN, None, _error_reason(exc), None, internal, None)
         results.append(outcome)
@@ -250,6 +259,19 @@ async def _lane(plan: LanePlan, inbox: mp.Queue, done: mp.Value, failed: mp.Valu
         flush()
     store.close()
 
+
+
+def _cached_outcomes(store, plan: LanePlan) -> dict[str, LinkOutcome]:
+    """External links that answered fine in recent runs of this site (``external_links.cache_days``).
+
+    Other sites' servers are asked once a week rather than every night about a
+    link that works; a link that failed is always asked again.
+    """
+    if plan.cache_since is None:
+        return {}
+    since = datetime.fromisoformat(plan.cache_since)
+    recent = [r.id for r in store.runs() if r.id != plan.run_id and datetime.fromisoformat(r.started) >= since]
+    return store.reusable_outcomes(recent)
 
 
 def _get(inbox: mp.Queue, timeout: float):

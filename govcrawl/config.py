@@ -58,6 +58,9 @@ class ExternalLinks(_Strict):
     concurrency: Annotated[int, Field(ge=1, le=64)] = 2  # per external host
     delay: Annotated[float, Field(ge=0, le=60)] = 0.2  # seconds between requests to one external host
     retries: Annotated[int, Field(ge=0, le=5)] = 2  # on timeouts and connection resets
+    # An external link that answered fine within this many days is not asked again (0: always ask).
+    # Broken and unverified results are never reused: a fix, or a new failure, shows the next night.
+    cache_days: Annotated[float, Field(ge=0, le=90)] = 7
 
 
 class Interpretation(_Strict):

@@ -430,3 +430,18 @@ class Store:
     def compact(self) -> None:
         """Give the space of deleted runs back to the file system."""
         self.db.execute("VACUUM")
+
+    def reusable_outcomes(self, run_ids: list[str]) -> dict[str, LinkOutcome]:
+        """External links that answered fine in the given runs (the newest answer per URL)."""
+        out: dict[str, LinkOutcome] = {}
+        if not run_ids:
+            return out
+        marks = ",".join("?" * len(run_ids))
+        rows = self.db.execute(
+            f"SELECT ls.* FROM link_status ls JOIN runs r ON r.id = ls.run_id WHERE ls.run_id IN ({marks})"
+            " AND ls.internal = 0 AND ls.state = ? ORDER BY r.started",
+            (*run_ids, LinkState.OK.value),
+        )
+        for row in rows:
+            out[row[1]] = LinkOutcome(row[1], LinkState(row[2]), row[3], row[4], row[5], bool(row[6]), row[7])
+        return out

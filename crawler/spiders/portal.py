@@ -16,7 +16,7 @@ from __future__ import annotations
 import posixpath
 import time
 from collections.abc import AsyncIterator, Iterator
-from datetime import date
+from datetime import UTC, date
 from urllib.parse import urlsplit
 
 import scrapy
@@ -99,6 +99,7 @@ class PortalSpider(scrapy.Spider):
             retries=ext.retries,
             allow_private=ext.allow_private,
             user_agent=crawl.user_agent,
+            cache_since=_cache_since(ext.cache_days),
         )
         self.lane = ResourceLane(plan)
         self.workers = PageWorkers(
@@ -281,3 +282,12 @@ def _failure_reason(failure: Failure) -> str:
         return "页面过大，已放弃下载"
     return f"请求失败（{failure.type.__name__}）"
 
+
+
+def _cache_since(days: float) -> str | None:
+    """The start time from which external link answers are reused (``external_links.cache_days``)."""
+    if not days:
+        return None
+    from datetime import datetime, timedelta
+
+    return (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="seconds")
