@@ -33,7 +33,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from checks.a11y_rules import A11Y, ELDER, check_of
+from checks.a11y_rules import A11Y, ELDER, RULES, STATIC_IMPACT, check_of
 from govcrawl.facts import SiteFacts
 from govcrawl.model import A11yNode, PageFacts
 
@@ -223,8 +223,6 @@ MAX_EVIDENCE_NODES = 10
 
 def group_evidence(group: RuleGroup, site: SiteFacts) -> dict:
     """Rule, impact, Chinese and English help, the offending elements and the screenshot key."""
-    from checks.a11y_rules import RULES, STATIC_IMPACT
-
     info = RULES.get(group.rule)
     impacts = [n.impact or STATIC_IMPACT.get(n.rule) for n in group.nodes]
     order = ("critical", "serious", "moderate", "minor")
@@ -250,8 +248,6 @@ def group_evidence(group: RuleGroup, site: SiteFacts) -> dict:
 
 def group_message(group: RuleGroup) -> str:
     """One sentence in Chinese: what, how many, and where when it is the template's."""
-    from checks.a11y_rules import RULES
-
     info = RULES.get(group.rule)
     title = info.title if info else (next((n.help for n in group.nodes if n.help), "") or group.rule)
     # axe's failure summaries are English and long: they stay in the evidence; our own details are short.
