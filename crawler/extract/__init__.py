@@ -175,4 +175,4 @@ def _extract(page: PageFacts, body: bytes, header_content_type: str | None) -> N
     apply_statements(page)
     # Accessibility (a11y): the static pass and the template the page is made from.
     page.template = template_fingerprint(root)
-    page.a11y = static_a11y(root)
+    page.a11y = static_a11y(root, text=page.text)
