@@ -30,6 +30,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from govcrawl.lifecycle import days_open
 from govcrawl.model import Finding
 
 from .data import (
@@ -117,7 +118,17 @@ class FindingView:
     rechecked: bool = True
 
 
-def _finding_view(finding: Finding, labels: Mapping[str, str], screenshot: str | None = None) -> FindingView:
+def _since(finding: Finding, night: date | None) -> str | None:
+    """"首次发现于 …，已 N 天" for a finding still open from an earlier night."""
+    if not finding.first_seen or finding.status not in ("open", "reopened"):
+        return None
+    days = days_open(finding, night) if isinstance(night, date) else None
+    return f"首次发现于 {finding.first_seen}" + (f"，已 {days} 天" if days else "")
+
+
+def _finding_view(
+    finding: Finding, labels: Mapping[str, str], screenshot: str | None = None, night: date | None = None
+) -> FindingView:
     severity = severity_of(finding)
     return FindingView(
         id=finding.id,
@@ -135,8 +146,7 @@ def _finding_view(finding: Finding, labels: Mapping[str, str], screenshot: str |
         screenshot=screenshot,
         status=finding.status,
         status_label=STATUS_LABELS.get(finding.status or ""),
-        since=f"首次发现于 {finding.first_seen}" if finding.first_seen and finding.status in ("open", "reopened")
-        else None,
+        since=_since(finding, night),
         rechecked=finding.rechecked,
     )
 
@@ -304,7 +314,7 @@ def context(data: ReportInput) -> dict[str, Any]:
                 {
                     "check": group.check,
                     "findings": [
-                        _finding_view(f, group.check.evidence_labels, data.screenshots.get(f.id))
+                        _finding_view(f, group.check.evidence_labels, data.screenshots.get(f.id), run.today)
                         for f in group.findings
                     ],
                 }

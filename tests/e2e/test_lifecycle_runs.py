@@ -66,6 +66,8 @@ def test_new_open_fixed_and_not_rechecked(tmp_path):
         ("/a.html", "/gone.pdf")]
     # open: keep.pdf, old.pdf (carried) and the homepage's missing elder-mode entry, both nights.
     assert second["summary"]["by_status"] == {"new": 2, "open": 3, "reopened": 0, "fixed": 1}
+    # The report tells how long an open finding has waited (first seen 2023-10-31, tonight 2023-11-01).
+    assert "首次发现于 2023-10-31，已 1 天" in (tmp_path / "2023-11-01" / "report.html").read_text(encoding="utf-8")
     # /e.html is a page new tonight, /old.html is no longer linked: the run summary counts both.
     assert (second["run"]["stats"]["pages_new"], second["run"]["stats"]["pages_gone"]) == (1, 1)
 
