@@ -52,6 +52,7 @@ from selenium.webdriver.remote.client_config import ClientConfig
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from crawler.extract.regions import ARTICLE, NO_MARKER, apply_marker, classify
+from crawler.parentwatch import GroupReaper
 from govcrawl.config import Accessibility
 from govcrawl.model import A11yNode, PageAudit, Region
 
@@ -660,6 +661,7 @@ class _Browser:
             service = Service(executable_path=self.pool.chromedriver, popen_kw={"start_new_session": True})
             driver = webdriver.Chrome(service=service, options=options)
             self.pgid = service.process.pid  # its own session: chromedriver's pid is the group id
+            self.pool.reaper.add(self.pgid, self.profile)
         driver.set_page_load_timeout(settings.page_timeout)
         driver.set_script_timeout(settings.page_timeout)
         with contextlib.suppress(WebDriverException, AttributeError):
@@ -683,6 +685,7 @@ class _Browser:
         if self.pgid is not None:
             with contextlib.suppress(OSError):
                 os.killpg(self.pgid, signal.SIGKILL)
+            self.pool.reaper.remove(self.pgid)
             self.pgid = None
         if self.profile:
             shutil.rmtree(self.profile, ignore_errors=True)
@@ -798,6 +801,7 @@ class BrowserPool:
         self._browsers = [_Browser(self) for _ in range(settings.workers)]
         self._lock = threading.Lock()
         self._closed = False
+        self.reaper = GroupReaper()  # ends the browsers if this process is killed (kill -9)
 
     def __enter__(self) -> BrowserPool:
         return self
@@ -810,6 +814,7 @@ class BrowserPool:
         self._closed = True
         for browser in self._browsers:
             browser.kill()
+        self.reaper.close()
 
     def audit(self, urls: Iterable[str]) -> Iterator[PageAudit]:
         """Render and audit each URL; yield one :class:`PageAudit` per URL as pages finish.

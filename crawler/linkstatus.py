@@ -284,6 +284,9 @@ def _get(inbox: mp.Queue, timeout: float):
 
 
 def _lane_main(plan: LanePlan, inbox: mp.Queue, done: mp.Value, failed: mp.Value) -> None:
+    from crawler.parentwatch import watch_parent
+
+    watch_parent()
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_lane(plan, inbox, done, failed))
 

@@ -11,6 +11,13 @@ failed. The spider keeps scheduling while workers parse.
 
 A worker that dies is not fatal: the spider falls back to extracting in its
 own process for the rest of the run (slower, nothing lost).
+
+A page the server says is unchanged (304 to a conditional request) is not
+parsed at all: the worker copies last night's stored facts into tonight's run
+(``reuse``) and answers with their links.
+
+Workers exit by themselves when the crawl process dies (kill -9, OOM): an
+orphan must not go on writing into a store that a resumed run is using.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing as mp
 import os
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -26,6 +34,9 @@ from crawler.extract import extract_html
 from govcrawl.model import PageFacts
 
 BATCH = 200
+# A batch is also written once it is this old, so a crawl killed on a slow site
+# loses at most a few seconds of pages (they are fetched again on resume).
+FLUSH_SECONDS = 5.0
 
 
 @dataclass(slots=True)
@@ -35,6 +46,25 @@ class Routing:
     links: list[tuple[str, str]]  # (normalised URL without fragment, tag), first occurrence per URL
     pagination: list[str]
     error: str | None
+
+
+@dataclass(slots=True)
+class Reused:
+    """A page carried over unchanged: its routing and what its link outcome needs."""
+
+    routing: Routing
+    status: int | None
+    final_url: str | None
+
+
+def carry_over(store, source_run: str, url: str, depth: int, referer: str | None,
+               response_ms: int | None) -> PageFacts | None:
+    """Last night's facts of ``url`` as tonight's (depth and referer are tonight's); None if not stored."""
+    page = store.page(source_run, url)
+    if page is None or page.error is not None:
+        return None
+    page.depth, page.referer, page.response_ms, page.unchanged = depth, referer, response_ms, True
+    return page
 
 
 def routing_of(page: PageFacts) -> Routing:
@@ -51,23 +81,35 @@ def routing_of(page: PageFacts) -> Routing:
 _store = None
 _run_id: str | None = None
 _buffer: list[PageFacts] = []
+_last_flush = 0.0
 
 
 def _init(store_path: str, run_id: str) -> None:
-    global _store, _run_id
+    global _store, _run_id, _last_flush
+    from crawler.parentwatch import watch_parent
     from govcrawl.store import Store
 
+    watch_parent()
+    _last_flush = time.monotonic()
     _store = Store(store_path)
     _store.db.execute("PRAGMA busy_timeout=60000")
     _run_id = run_id
 
 
 def _flush() -> int:
+    global _last_flush
     count = len(_buffer)
     if _buffer:
         _store.add_pages(_run_id, _buffer)
         _buffer.clear()
+    _last_flush = time.monotonic()
     return count
+
+
+def _keep(page: PageFacts) -> None:
+    _buffer.append(page)
+    if len(_buffer) >= BATCH or time.monotonic() - _last_flush > FLUSH_SECONDS:
+        _flush()
 
 
 def _extract_and_store(page: PageFacts, body: bytes, content_type: str | None) -> Routing:
@@ -75,10 +117,17 @@ def _extract_and_store(page: PageFacts, body: bytes, content_type: str | None) -
         extract_html(page, body, content_type)
     except Exception as exc:  # one page's failure never stops the crawl
         page.error = f"解析失败：{exc.__class__.__name__}: {exc}"[:300]
-    _buffer.append(page)
-    if len(_buffer) >= BATCH:
-        _flush()
+    _keep(page)
     return routing_of(page)
+
+
+def _reuse_and_store(url: str, source_run: str, depth: int, referer: str | None,
+                     response_ms: int | None) -> Reused | None:
+    page = carry_over(_store, source_run, url, depth, referer, response_ms)
+    if page is None:
+        return None
+    _keep(page)
+    return Reused(routing_of(page), page.status, page.final_url)
 
 
 # -- spider side ------------------------------------------------------------------------
@@ -91,6 +140,8 @@ class PageWorkers:
     """Round-robin over single-process executors, so each worker's batch can be flushed at the end."""
 
     def __init__(self, store_path: str, run_id: str, workers: int | None = None):
+        self.store_path = store_path
+        self._store = None  # the crawl process's own reader, only when there are no workers
         ctx = mp.get_context("spawn")  # never fork a process that runs a Twisted reactor
         count = default_workers() if workers is None else workers
         self.executors = [
@@ -120,8 +171,36 @@ class PageWorkers:
             page.error = f"解析失败：{exc.__class__.__name__}: {exc}"[:300]
         return routing_of(page), False
 
+    async def reuse(
+        self, url: str, source_run: str, depth: int, referer: str | None, response_ms: int | None
+    ) -> tuple[Reused | None, PageFacts | None]:
+        """Carry ``url``'s stored facts over to tonight's run.
+
+        Returns (routing, None) when a worker stored the page, (routing, page) when
+        the caller must store it (no workers), and (None, None) when nothing was
+        stored for that URL (the caller then fetches the page in full).
+        """
+        if self.executors and not self.broken:
+            executor = self.executors[self.turn % len(self.executors)]
+            self.turn += 1
+            try:
+                future: Future = executor.submit(_reuse_and_store, url, source_run, depth, referer, response_ms)
+                return await asyncio.wrap_future(future), None
+            except BrokenProcessPool:
+                self.broken = True
+        if self._store is None:
+            from govcrawl.store import Store
+
+            self._store = Store(self.store_path)
+        page = carry_over(self._store, source_run, url, depth, referer, response_ms)
+        if page is None:
+            return None, None
+        return Reused(routing_of(page), page.status, page.final_url), page
+
     def close(self) -> bool:
         """Flush every worker's last batch and stop them; False if a worker had died."""
+        if self._store is not None:
+            self._store.close()
         ok = not self.broken
         for executor in self.executors:
             try:

@@ -6,10 +6,13 @@ Batches keep SQLite's per-transaction cost off the hot path (one commit per
 
 from __future__ import annotations
 
+import time
+
 from govcrawl.model import PageFacts
 from govcrawl.store import Store
 
 BATCH = 200
+FLUSH_SECONDS = 5.0  # error pages of a slow crawl are written at least this often (resume loses little)
 
 
 class StorePipeline:
@@ -17,6 +20,7 @@ class StorePipeline:
         self.crawler = crawler
         self.store: Store | None = None
         self.buffer: list[PageFacts] = []
+        self.last_flush = time.monotonic()
 
     @classmethod
     def from_crawler(cls, crawler) -> StorePipeline:
@@ -29,11 +33,12 @@ class StorePipeline:
     def process_item(self, item):
         if isinstance(item, PageFacts):
             self.buffer.append(item)
-            if len(self.buffer) >= BATCH:
+            if len(self.buffer) >= BATCH or time.monotonic() - self.last_flush > FLUSH_SECONDS:
                 self.flush()
         return item
 
     def flush(self) -> None:
+        self.last_flush = time.monotonic()
         spider = self.crawler.spider
         if self.buffer:
             self.store.add_pages(spider.run_id, self.buffer)

@@ -42,7 +42,7 @@ def build_settings(site: Site, *, log_level: str = "WARNING", progress: str | No
         "LOG_FORMAT": "%(asctime)s %(levelname)s %(name)s: %(message)s",
         "LOG_DATEFORMAT": "%H:%M:%S",
     }
-    if progress:
+    if progress and progress != "off":
         values["EXTENSIONS"] = {**settings.getdict("EXTENSIONS"), "crawler.progress.Progress": 500}
         values["GOVCRAWL_PROGRESS"] = progress
     settings.setdict(values, priority="cmdline")
@@ -58,16 +58,21 @@ def run_crawl(
     today: date | None = None,
     progress: str | None = "auto",
     log_level: str = "WARNING",
+    reuse_from: str | None = None,
+    resume: bool = False,
+    recheck: list[str] | None = None,
 ) -> dict:
     """Crawl one site into the store; return Scrapy's final stats.
 
+    ``reuse_from``, ``resume`` and ``recheck``: see ``crawler.spiders.portal``.
     One Twisted reactor per process: call this once per process (the CLI does).
     """
     from crawler.spiders.portal import PortalSpider
 
     process = CrawlerProcess(build_settings(site, log_level=log_level, progress=progress))
     crawler = process.create_crawler(PortalSpider)
-    process.crawl(crawler, site=site, site_id=site_id, run_id=run_id, store_path=store_path, today=today)
+    process.crawl(crawler, site=site, site_id=site_id, run_id=run_id, store_path=store_path, today=today,
+                  reuse_from=reuse_from, resume=resume, recheck=recheck)
     process.start()
     stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
     spider = crawler.spider

@@ -1,9 +1,11 @@
 """``govcrawl``: the command line and the composition root (the only module that imports everything).
 
-    govcrawl run SITE_ID [-c CONFIG] [--out DIR] [--today YYYY-MM-DD] [--no-browser]
+    govcrawl run SITE_ID [-c CONFIG] [--out DIR] [--today YYYY-MM-DD] [--no-browser] [--fresh] [--full]
+    govcrawl recheck URL... [--site SITE_ID] [-c CONFIG] [--today YYYY-MM-DD]
     govcrawl check RUN_ID [-c CONFIG] [--today YYYY-MM-DD] [--out DIR]
     govcrawl report RUN_ID [-c CONFIG] [--out DIR]
     govcrawl runs SITE_ID [-c CONFIG]
+    govcrawl diff RUN_A RUN_B / govcrawl schedule SITE_ID [--at HH:MM]
     govcrawl checks [--markdown]
     govcrawl demo [--out DIR] [--today 2023-11-01] [--serve]
 
@@ -163,13 +165,17 @@ def prune_runs(store: Store, keep: int, current: RunInfo) -> list[str]:
 
     Runs that are not completed and older than the newest kept run go too (an
     interrupted crawl is never a "previous run"); a run still in progress or
-    newer than the current one is never touched.
+    newer than the current one is never touched, nor a pinned run (a quarterly
+    evidence pack refers to it) or the base run of a re-check that stays.
     """
     runs = store.runs()
     completed = [r for r in runs if r.status == "completed"]
-    kept = {r.id for r in completed[-keep:]} | {current.id}
-    oldest_kept = min((r.started for r in runs if r.id in kept), default=current.started)
+    kept = {r.id for r in completed[-keep:]} | {current.id} | set(store.pinned())
+    kept |= {r.base_run for r in runs if r.id in kept and r.base_run}
+    oldest_kept = min((r.started for r in completed[-keep:] + [current]), default=current.started)
     gone = [r.id for r in runs if r.id not in kept and r.started < oldest_kept]
+    # A re-check's base goes only with the re-check: delete the re-checks first.
+    gone.sort(key=lambda run_id: next(r.base_run is None for r in runs if r.id == run_id))
     for run_id in gone:
         store.delete_run(run_id)
     if gone:
@@ -270,8 +276,14 @@ def write_reports(store: Store, run: RunInfo, site_id: str, site: Site, out: Pat
 
 
 def _trend(store: Store, run: RunInfo, nights: int = 30) -> list[tuple[str, dict[str, int]]]:
-    """Findings per department over the last ``nights`` completed runs, this one included, oldest first."""
-    runs = (previous_completed(store, run) + [run])[-nights:]
+    """Findings per department over the last ``nights`` evaluation dates, this run included, oldest first.
+
+    One point per date: the day's last run (a same-day re-check replaces the night's count).
+    """
+    by_day: dict[date, RunInfo] = {}
+    for r in previous_completed(store, run) + [run]:
+        by_day[r.today] = r
+    runs = sorted(by_day.values(), key=lambda r: r.today)[-nights:]
     counts = store.open_counts([r.id for r in runs])
     return [(r.today.isoformat(), counts.get(r.id, {})) for r in runs]
 
@@ -297,7 +309,8 @@ def _export_screenshots(store: Store, run: RunInfo, findings: list, out: Path) -
     return paths
 
 
-def browser_pass(store: Store, run: RunInfo, site: Site, *, all_pages: bool, config_dir: Path | None) -> dict:
+def browser_pass(store: Store, run: RunInfo, site: Site, *, all_pages: bool, config_dir: Path | None,
+                 skip: set[str] | frozenset[str] = frozenset(), only: list[str] | None = None) -> dict:
     """Render the chosen pages in headless Chromium (axe-core + own rules) and store the audits.
 
     Runs after the crawl, from the stored facts: the crawl stays fast and the
@@ -307,83 +320,131 @@ def browser_pass(store: Store, run: RunInfo, site: Site, *, all_pages: bool, con
     from crawler.browser_select import choose_pages
 
     settings = site.accessibility
-    urls = choose_pages(
-        store.pages(run.id), _homepage(site), per_template=settings.per_template, max_pages=settings.max_pages,
-        all_pages=all_pages,
-    )
+    if only is not None:
+        urls = only
+    else:
+        urls = choose_pages(
+            store.pages(run.id), _homepage(site), per_template=settings.per_template, max_pages=settings.max_pages,
+            all_pages=all_pages,
+        )
+    if skip:  # a resumed run: pages already rendered before the interruption are not rendered again
+        urls = [u for u in urls if u not in skip]
     where = f"Selenium Grid {settings.remote_url}" if settings.remote_url else f"{settings.workers} 个本地浏览器"
     print(f"浏览器无障碍检测：{len(urls)} 个页面（{where}）", file=sys.stderr)
     started = time.monotonic()
     done = failed = 0
     first_error = None
     batch: list = []
+    flushed = time.monotonic()
     with BrowserPool(settings, base_dir=config_dir) as pool:
         for audit in pool.audit(urls):
             done += 1
             failed += audit.status != "ok"
             first_error = first_error or audit.error
             batch.append(audit)
-            if len(batch) >= 20:
+            # Stored often: a run killed now resumes after the last stored audit (each costs ~1 s to redo).
+            if len(batch) >= 5 or time.monotonic() - flushed > 5:
                 store.add_audits(run.id, batch)
                 batch.clear()
+                flushed = time.monotonic()
             if done % 50 == 0:
                 print(f"  已检测 {done}/{len(urls)} 个页面", file=sys.stderr)
     store.add_audits(run.id, batch)
     if failed:
         print(f"  注意：{failed} 个页面浏览器检测未完成（超时或浏览器崩溃），报告中只有静态检查结果。"
               f"首个原因：{first_error}", file=sys.stderr)
-    return {"browser_pages": done, "browser_failed": failed,
+    return {"browser_pages": done + len(skip), "browser_failed": failed,
             "browser_seconds": round(time.monotonic() - started, 1)}
 
 
 def crawl_check_report(
     site_id: str, site: Site, root: Path, today: date, out: Path | None, *, progress: str, verbose: bool,
     browser: bool = True, a11y_all: bool = False, config_dir: Path | None = None, waivers: list | None = None,
+    fresh: bool = False, full: bool = False,
 ) -> tuple[RunInfo, dict[str, Path], list]:
     """Crawl, check and report one site, holding the site's run lock (one run per site at a time)."""
     from govcrawl.runlock import RunLock
 
     with RunLock(root, site_id):
         return _crawl_check_report(site_id, site, root, today, out, progress=progress, verbose=verbose,
-                                   browser=browser, a11y_all=a11y_all, config_dir=config_dir, waivers=waivers)
+                                   browser=browser, a11y_all=a11y_all, config_dir=config_dir, waivers=waivers,
+                                   fresh=fresh, full=full)
+
+
+class CrawlInterrupted(Exception):
+    """The crawl stopped early (Ctrl+C, SIGTERM); the run stays resumable."""
+
+
+def config_hash(site: Site) -> str:
+    """A short hash of a site's effective config: a run is resumed only under the same config."""
+    import hashlib
+    import json
+
+    text = json.dumps(site.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _facts_version() -> int:
+    from crawler.extract import FACTS_VERSION
+
+    return FACTS_VERSION
+
+
+def resumable(store: Store, site_id: str, site: Site, today: date) -> RunInfo | None:
+    """The site's newest run, when it was interrupted and can be continued by the same command.
+
+    Same evaluation date, same config, same tool version: only then does the
+    resumed run end with the findings an uninterrupted one would have had. The
+    caller holds the site's lock, so an unfinished run is a dead one.
+    """
+    runs = [r for r in store.runs() if r.site == site_id and r.base_run is None]
+    if not runs or runs[-1].status not in ("running", "failed", "crawled"):
+        return None
+    last = runs[-1]
+    if (last.today != today or last.stats.get("config_hash") != config_hash(site)
+            or last.tool_version != __version__ or last.stats.get("facts_version") != _facts_version()):
+        return None
+    return last
+
+
+def _reuse_source(store: Store, run: RunInfo) -> str | None:
+    """The completed run whose pages tonight's conditional requests can fall back on (same extraction)."""
+    earlier = previous_completed(store, run)
+    if earlier and earlier[-1].stats.get("facts_version") == _facts_version():
+        return earlier[-1].id
+    return None
 
 
 def _crawl_check_report(
     site_id: str, site: Site, root: Path, today: date, out: Path | None, *, progress: str, verbose: bool,
-    browser: bool, a11y_all: bool, config_dir: Path | None, waivers: list | None,
+    browser: bool, a11y_all: bool, config_dir: Path | None, waivers: list | None, fresh: bool, full: bool,
 ) -> tuple[RunInfo, dict[str, Path], list]:
-    from crawler.runner import run_crawl
-
-    run = RunInfo(id=_new_run_id(site_id), site=site_id, started=_now(), today=today, tool_version=__version__)
     store_path = _store_path(root, site_id)
     with Store(store_path) as store:
-        store.begin_run(run)
-    print(f"开始检查 {site.name}（{site_id}），运行编号 {run.id}", file=sys.stderr)
-    try:
-        stats = run_crawl(
-            site, site_id=site_id, run_id=run.id, store_path=str(store_path), today=today, progress=progress,
-            log_level="INFO" if verbose else "WARNING",
-        )
-    except BaseException:
-        with Store(store_path) as store:
-            run.status, run.finished = "failed", _now()
-            store.update_run(run)
-        raise
+        run = None if fresh else resumable(store, site_id, site, today)
+        resumed = run is not None
+        if run is None:
+            for stale in store.runs():
+                if stale.site == site_id and stale.status in ("running", "crawled"):
+                    stale.status = "failed"  # dead and not resumable: never a "previous run"
+                    store.update_run(stale)
+            run = RunInfo(id=_new_run_id(site_id), site=site_id, started=_now(), today=today,
+                          tool_version=__version__,
+                          stats={"config_hash": config_hash(site), "facts_version": _facts_version()})
+            store.begin_run(run)
+        reuse_from = None if full else _reuse_source(store, run)
+    if resumed:
+        run.stats["resumed"] = int(run.stats.get("resumed", 0)) + 1
+        print(f"继续上次中断的运行 {run.id}（已完成的部分不再重复）/ resuming", file=sys.stderr)
+    else:
+        print(f"开始检查 {site.name}（{site_id}），运行编号 {run.id}", file=sys.stderr)
+    if run.status != "crawled":
+        _crawl(run, site, site_id, store_path, progress=progress, verbose=verbose, reuse_from=reuse_from,
+               resume=resumed)
     with Store(store_path) as store:
-        counters = stats.get("govcrawl/counters", {})
-        run.pages_crawled = int(counters.get("pages", 0))
-        run.stats = {
-            "pages": run.pages_crawled,
-            "page_errors": int(counters.get("errors", 0)),
-            "resources_checked": int(stats.get("govcrawl/resources_checked", 0)),
-            "excluded": int(counters.get("excluded", 0)),
-            "finish_reason": FINISH_REASONS.get(str(stats.get("finish_reason")), str(stats.get("finish_reason"))),
-            "elapsed_seconds": round(float(stats.get("elapsed_time_seconds", 0.0)), 1),
-        }
-        run.status = "crawled"
-        store.update_run(run)
         if browser:
-            run.stats.update(browser_pass(store, run, site, all_pages=a11y_all, config_dir=config_dir))
+            run.stats.update(browser_pass(store, run, site, all_pages=a11y_all, config_dir=config_dir,
+                                          skip=store.audited_urls(run.id)))
             store.update_run(run)
         try:
             findings = check_run(store, run, site_id, site, waivers)
@@ -399,6 +460,49 @@ def _crawl_check_report(
             run.stats["notifications"] = notes
             store.update_run(run)
     return run, paths, findings
+
+
+def _crawl(run: RunInfo, site: Site, site_id: str, store_path: Path, *, progress: str, verbose: bool,
+           reuse_from: str | None, resume: bool = False, recheck: list[str] | None = None) -> None:
+    """The crawl phase: pages and link answers into the store, then the run is marked ``crawled``."""
+    from crawler.runner import run_crawl
+
+    try:
+        stats = run_crawl(
+            site, site_id=site_id, run_id=run.id, store_path=str(store_path), today=run.today, progress=progress,
+            log_level="INFO" if verbose else "WARNING", reuse_from=reuse_from, resume=resume, recheck=recheck,
+        )
+    except BaseException:
+        with Store(store_path) as store:
+            run.status = "failed"
+            store.update_run(run)
+        raise
+    counters = stats.get("govcrawl/counters", {})
+    reason = str(stats.get("finish_reason"))
+    run.pages_crawled = int(counters.get("pages", 0))
+    unchanged = int(counters.get("unchanged", 0))
+    run.stats.update({
+        "pages": run.pages_crawled,
+        "pages_fetched": run.pages_crawled - unchanged - int(counters.get("replayed", 0)),
+        "pages_unchanged": unchanged,
+        "reused_from": reuse_from,
+        "page_errors": int(counters.get("errors", 0)),
+        "resources_checked": int(stats.get("govcrawl/resources_checked", 0)),
+        "excluded": int(counters.get("excluded", 0)),
+        "finish_reason": FINISH_REASONS.get(reason, reason),
+        "elapsed_seconds": round(float(run.stats.get("elapsed_seconds", 0.0) if resume else 0.0)
+                                 + float(stats.get("elapsed_time_seconds", 0.0)), 1),
+    })
+    with Store(store_path) as store:
+        if reason != "finished":  # Ctrl+C or SIGTERM: Scrapy stopped cleanly but the crawl is not whole
+            run.status = "failed"
+            store.update_run(run)
+            raise CrawlInterrupted(
+                f"抓取被中断（{FINISH_REASONS.get(reason, reason)}），已抓取的 {run.pages_crawled} 个页面已保存；"
+                "再次运行同一命令即可继续 / interrupted: run the same command again to resume"
+            )
+        run.status = "crawled"
+        store.update_run(run)
 
 
 def notify(store: Store, run: RunInfo, site: Site, paths: dict[str, Path]) -> list[str]:
@@ -422,6 +526,65 @@ def notify(store: Store, run: RunInfo, site: Site, paths: dict[str, Path]) -> li
     for note in notes:
         print(f"通知 / notify: {note}", file=sys.stderr)
     return notes
+
+
+def recheck(
+    site_id: str, site: Site, root: Path, urls: list[str], today: date, out: Path | None, *, verbose: bool,
+    browser: bool, config_dir: Path | None, waivers: list | None,
+) -> tuple[RunInfo, dict[str, Path], list, list]:
+    """Fetch ``urls`` again now, ask each of their links for its status, and re-judge the site.
+
+    The re-check is a run of its own that stores only what it fetched; every
+    other fact is read from the newest full crawl (``RunInfo.base_run``), so a
+    webmaster's confirmation costs a few requests, not a night's crawl, and
+    the next night compares with it like with any completed run.
+    """
+    from govcrawl.runlock import RunLock
+
+    store_path = _store_path(root, site_id)
+    with RunLock(root, site_id):
+        with Store(store_path, create=False) as store:
+            done = [r for r in store.runs() if r.status == "completed"]
+            if not done:
+                raise UsageError(f"站点 {site_id} 还没有完成过一次检查，请先运行 govcrawl run {site_id}")
+            latest = done[-1]
+            run = RunInfo(
+                id=_new_run_id(site_id), site=site_id, started=_now(), today=today, tool_version=__version__,
+                stats={"kind": "recheck", "recheck_urls": urls, "recheck_of": latest.id,
+                       "config_hash": config_hash(site), "facts_version": _facts_version()},
+                base_run=latest.base_run or latest.id,
+            )
+            store.begin_run(run)
+            if latest.base_run:
+                store.copy_own(latest.id, run.id)
+        print(f"复查 {len(urls)} 个页面（其余页面沿用 {latest.id} 的结果）", file=sys.stderr)
+        _crawl(run, site, site_id, store_path, progress="off", verbose=verbose, reuse_from=None, recheck=urls)
+        with Store(store_path) as store:
+            if browser:
+                pages = [store.page(run.id, u) for u in urls]
+                html = [p.url for p in pages if p and p.is_html and p.status and 200 <= p.status < 300 and not p.error]
+                if html:
+                    run.stats.update(browser_pass(store, run, site, all_pages=False, config_dir=config_dir,
+                                                  only=html))
+                    store.update_run(run)
+            findings = check_run(store, run, site_id, site, waivers)
+            run.status, run.finished = "completed", _now()
+            store.update_run(run)
+            paths = write_reports(store, run, site_id, site, out or _default_out(site_id, run.id))
+            fixed = store.fixed(run.id)
+    return run, paths, findings, fixed
+
+
+def _recheck_summary(urls: list[str], findings: list, fixed: list) -> None:
+    """Per re-checked page: what is fixed, what is still there, what is new (on stdout: the webmaster's answer)."""
+    for url in urls:
+        here = [f for f in findings if f.url == url and not f.waiver]
+        gone = [f for f in fixed if f.url == url]
+        new = [f for f in here if f.status in ("new", "reopened")]
+        print(f"{url}\n  已修复 {len(gone)} 项，仍存在 {len(here) - len(new)} 项，新发现 {len(new)} 项")
+        for label, items in (("已修复", gone), ("新发现", new), ("仍存在", [f for f in here if f not in new])):
+            for f in items:
+                print(f"    {label}：[{f.check}] {f.message}{'（' + f.target + '）' if f.target else ''}")
 
 
 def _summary(run: RunInfo, paths: dict[str, Path], findings: list) -> None:
@@ -450,6 +613,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     run, paths, findings = crawl_check_report(
         args.site_id, site, root, today, args.out, progress=args.progress, verbose=args.verbose,
         browser=not args.no_browser, a11y_all=args.a11y_all, config_dir=Path(path).parent, waivers=waivers,
+        fresh=args.fresh, full=args.full,
     )
     if args.keep_runs:
         with Store(_store_path(root, args.site_id)) as store:
@@ -457,6 +621,48 @@ def cmd_run(args: argparse.Namespace) -> int:
         if gone:
             print(f"已清理 {len(gone)} 次旧运行（保留最近 {args.keep_runs} 次完整运行）", file=sys.stderr)
     _summary(run, paths, findings)
+    return _exit_status(args, findings)
+
+
+def _site_for(config: Config, urls: list[str]) -> str:
+    """The configured site whose hosts the URLs are on (the first URL decides)."""
+    from urllib.parse import urlsplit
+
+    host = urlsplit(urls[0]).hostname or ""
+    netloc = urlsplit(urls[0]).netloc
+    owners = [sid for sid, site in config.sites.items() if host in site.hosts() or netloc in site.hosts()]
+    if len(owners) != 1:
+        which = "、".join(owners) if owners else "没有"
+        raise UsageError(f"{urls[0]}: 配置中{which}站点包含此网址，请用 --site 指定 / use --site SITE_ID")
+    return owners[0]
+
+
+def cmd_recheck(args: argparse.Namespace) -> int:
+    from urllib.parse import urlsplit
+
+    from crawler.urls import normalise
+
+    config, path = load_config(args.config)
+    urls: list[str] = []
+    for raw in args.urls:
+        norm = normalise(raw)
+        if not norm or urlsplit(norm[0]).scheme not in ("http", "https"):
+            raise UsageError(f"URL: 不是 http(s) 网址 / not a web address: {raw!r}")
+        if norm[0] not in urls:
+            urls.append(norm[0])
+    site_id = args.site or _site_for(config, urls)
+    site = get_site(config, site_id)
+    hosts = set(site.hosts())
+    foreign = [u for u in urls if urlsplit(u).hostname not in hosts and urlsplit(u).netloc not in hosts]
+    if foreign:
+        raise UsageError(f"URL: {foreign[0]} 不属于站点 {site_id} / not on this site")
+    waivers = _waivers(args, path)
+    run, paths, findings, fixed = recheck(
+        site_id, site, data_dir(config, path), urls, _today(args.today), args.out, verbose=args.verbose,
+        browser=not args.no_browser, config_dir=Path(path).parent, waivers=waivers,
+    )
+    _recheck_summary(urls, findings, fixed)
+    print(f"报告 / report: {paths['html'].resolve()}", file=sys.stderr)
     return _exit_status(args, findings)
 
 
@@ -584,8 +790,19 @@ def cmd_runs(args: argparse.Namespace) -> int:
     get_site(config, args.site_id)
     store_path = _store_path(data_dir(config, path), args.site_id)
     with Store(store_path, create=False) as store:
+        pinned = store.pinned()
         for run in store.runs():
-            print(f"{run.id}\t{run.status}\t检查日期 {run.today}\t页面 {run.pages_crawled}\t{run.started}")
+            notes = []
+            if run.base_run:
+                notes.append(f"复查 {len(run.stats.get('recheck_urls', []))} 个页面（基于 {run.base_run}）")
+            if run.stats.get("pages_unchanged"):
+                notes.append(f"未变化 {run.stats['pages_unchanged']}")
+            if run.stats.get("resumed"):
+                notes.append(f"续抓 {run.stats['resumed']} 次")
+            if run.id in pinned:
+                notes.append("已固定：" + "、".join(pinned[run.id]))
+            print(f"{run.id}\t{run.status}\t检查日期 {run.today}\t页面 {run.pages_crawled}\t{run.started}"
+                  + ("\t" + "；".join(notes) if notes else ""))
     return 0
 
 
@@ -641,7 +858,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         site = get_site(config, "demo")
         run, paths, findings = crawl_check_report(
             "demo", site, Path(args.data).resolve(), today, args.out, progress=args.progress, verbose=args.verbose,
-            browser=not args.no_browser, a11y_all=args.a11y_all,
+            browser=not args.no_browser, a11y_all=args.a11y_all, fresh=args.fresh, full=args.full,
         )
     _summary(run, paths, findings)
     return 0
@@ -687,6 +904,10 @@ def build_parser() -> argparse.ArgumentParser:
         fail_on(p)
         p.add_argument("--keep-runs", type=_positive, metavar="N",
                        help="运行结束后只保留最近 N 次完整运行的数据（默认全部保留）")
+        p.add_argument("--fresh", action="store_true",
+                       help="不继续上次中断的运行，重新开始（默认：同一评判日期、同一配置的中断运行会自动续抓）")
+        p.add_argument("--full", action="store_true",
+                       help="全部重新下载（默认：上次已抓取且未变化的页面用条件请求确认，服务器回 304 则沿用上次的解析结果）")
         p.add_argument("--a11y-all", action="store_true",
                        help="浏览器检测所有页面（默认：首页、各栏目首页和每个模板的抽样页面）")
         p.add_argument("--progress", choices=["auto", "live", "log", "off"], default="auto",
@@ -698,6 +919,16 @@ def build_parser() -> argparse.ArgumentParser:
     common(p)
     crawling(p)
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("recheck", help="立即复查指定页面（重新下载并核验其链接），当场确认整改结果")
+    p.add_argument("urls", nargs="+", metavar="URL")
+    p.add_argument("--site", metavar="SITE_ID", help="站点编号 (default: 按网址的主机名在配置中查找)")
+    common(p)
+    p.add_argument("--today", help="评判日期 YYYY-MM-DD (default: 今天，北京时间)")
+    p.add_argument("--no-browser", action="store_true", help="跳过浏览器无障碍检测")
+    p.add_argument("-v", "--verbose", action="store_true", help="显示 Scrapy 的详细日志")
+    fail_on(p)
+    p.set_defaults(func=cmd_recheck)
 
     p = sub.add_parser("check", help="对已保存的一次运行重新执行全部检查（不抓取）")
     p.add_argument("run_id", metavar="RUN_ID")
@@ -752,7 +983,7 @@ def main(argv: list[str] | None = None) -> int:
     except StoreError as exc:
         print(f"govcrawl: {exc}", file=sys.stderr)
         return 2
-    except SiteBusy as exc:
+    except (SiteBusy, CrawlInterrupted) as exc:
         print(f"govcrawl: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -93,6 +93,9 @@ class Crawl(_Strict):
     autothrottle: bool = True
     obey_robots: bool = True
     timeout: Annotated[float, Field(gt=0, le=300)] = 30
+    # Ask with If-None-Match / If-Modified-Since for pages last night's run read:
+    # an unchanged page (304) costs the site no body and keeps last night's facts.
+    conditional: bool = True
     user_agent: str = "govcrawl/0.1 (+政务网站检查; https://github.com/govcrawl/govcrawl)"
 
 

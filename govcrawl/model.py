@@ -185,6 +185,10 @@ class PageFacts:
     error: str | None = None  # network failure or parse failure, human readable
     template: str | None = None  # fingerprint of the DOM skeleton (tags, ids, classes; no text)
     a11y: list[A11yNode] = field(default_factory=list)  # static a11y / elder-friendly pass
+    # HTTP validators of a 200 page, sent back next night as If-None-Match / If-Modified-Since.
+    etag: str | None = None
+    last_modified: str | None = None
+    unchanged: bool = False  # this run's server answered 304: facts carried over from the previous run
 
     @property
     def is_html(self) -> bool:
@@ -282,3 +286,5 @@ class RunInfo:
     tool_version: str = ""
     status: str = "running"  # running | crawled | completed | failed
     stats: dict = field(default_factory=dict)
+    # A re-check of a few pages stores only those pages; every other fact is read from this run.
+    base_run: str | None = None

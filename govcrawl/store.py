@@ -33,19 +33,20 @@ from govcrawl.model import (
     RunInfo,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
     id TEXT PRIMARY KEY, site TEXT NOT NULL, started TEXT NOT NULL, finished TEXT,
     today TEXT NOT NULL, pages_crawled INTEGER NOT NULL DEFAULT 0,
-    tool_version TEXT NOT NULL DEFAULT '', status TEXT NOT NULL, stats TEXT NOT NULL DEFAULT '{}'
+    tool_version TEXT NOT NULL DEFAULT '', status TEXT NOT NULL, stats TEXT NOT NULL DEFAULT '{}',
+    base_run TEXT
 );
 CREATE TABLE IF NOT EXISTS pages (
     id INTEGER PRIMARY KEY, run_id TEXT NOT NULL, url TEXT NOT NULL, status INTEGER,
     final_url TEXT, content_type TEXT, title TEXT, column_name TEXT, published_on TEXT,
-    depth INTEGER NOT NULL DEFAULT 0, error TEXT, facts BLOB NOT NULL,
+    depth INTEGER NOT NULL DEFAULT 0, error TEXT, facts BLOB NOT NULL, etag TEXT, last_modified TEXT,
     UNIQUE (run_id, url)
 );
 CREATE TABLE IF NOT EXISTS links (
@@ -71,11 +72,25 @@ CREATE TABLE IF NOT EXISTS fixed (
     PRIMARY KEY (run_id, id)
 );
 CREATE INDEX IF NOT EXISTS fixed_id ON fixed (id);
+CREATE TABLE IF NOT EXISTS pins (
+    run_id TEXT NOT NULL, reason TEXT NOT NULL, created TEXT NOT NULL, PRIMARY KEY (run_id, reason)
+);
 CREATE TABLE IF NOT EXISTS findings (
     run_id TEXT NOT NULL, id TEXT NOT NULL, check_id TEXT NOT NULL, department TEXT NOT NULL,
     body TEXT NOT NULL, PRIMARY KEY (run_id, id)
 );
 """
+
+
+# Additive migrations, applied in order to a store written by an older version
+# (its data stays readable: new columns are empty, new tables start empty).
+_MIGRATIONS = {
+    2: (
+        "ALTER TABLE runs ADD COLUMN base_run TEXT",
+        "ALTER TABLE pages ADD COLUMN etag TEXT",
+        "ALTER TABLE pages ADD COLUMN last_modified TEXT",
+    ),
+}
 
 
 class StoreError(Exception):
@@ -110,6 +125,7 @@ def _page_blob(page: PageFacts) -> bytes:
         "response_ms": page.response_ms,
         "template": page.template,
         "a11y": [node.as_json() for node in page.a11y],
+        "unchanged": page.unchanged,
     }
     return zlib.compress(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(), 3)
 
@@ -148,6 +164,9 @@ def _page_from_row(row: sqlite3.Row, links: list[LinkFacts]) -> PageFacts:
         error=row["error"],
         template=body.get("template"),
         a11y=[A11yNode.from_json(node) for node in body.get("a11y") or ()],
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        unchanged=bool(body.get("unchanged")),
     )
 
 
@@ -163,12 +182,35 @@ class Store:
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
+        row = self.db.execute(
+            "SELECT value FROM meta WHERE key='schema'"
+            if self.db.execute("SELECT 1 FROM sqlite_master WHERE name='meta'").fetchone()
+            else "SELECT NULL WHERE 0"
+        ).fetchone()
+        if row is not None and int(row[0]) > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: store schema {row[0]} is newer than this version of govcrawl reads ({SCHEMA_VERSION});"
+                " upgrade govcrawl"
+            )
+        if row is not None and int(row[0]) < SCHEMA_VERSION:
+            self._migrate(int(row[0]))
         self.db.executescript(_SCHEMA)
-        row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
         if row is None:
             self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
-        elif int(row[0]) != SCHEMA_VERSION:
-            raise StoreError(f"{self.path}: store schema {row[0]}, this version reads {SCHEMA_VERSION}")
+
+    def _migrate(self, version: int) -> None:
+        """Bring an older store up to this version in one transaction (all or nothing)."""
+        cur = self.db.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                for statement in _MIGRATIONS[target]:
+                    cur.execute(statement)
+            cur.execute("UPDATE meta SET value=? WHERE key='schema'", (str(SCHEMA_VERSION),))
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
 
     def close(self) -> None:
         self.db.close()
@@ -182,8 +224,10 @@ class Store:
     # -- runs -------------------------------------------------------------
     def begin_run(self, run: RunInfo) -> None:
         self.db.execute(
-            "INSERT INTO runs (id, site, started, today, tool_version, status, stats) VALUES (?,?,?,?,?,?,?)",
-            (run.id, run.site, run.started, run.today.isoformat(), run.tool_version, run.status, "{}"),
+            "INSERT INTO runs (id, site, started, today, tool_version, status, stats, base_run)"
+            " VALUES (?,?,?,?,?,?,?,?)",
+            (run.id, run.site, run.started, run.today.isoformat(), run.tool_version, run.status,
+             json.dumps(run.stats, ensure_ascii=False), run.base_run),
         )
 
     def update_run(self, run: RunInfo) -> None:
@@ -213,6 +257,7 @@ class Store:
             tool_version=row["tool_version"],
             status=row["status"],
             stats=json.loads(row["stats"]),
+            base_run=row["base_run"],
         )
 
     def runs(self) -> list[RunInfo]:
@@ -226,9 +271,15 @@ class Store:
         cur.execute("BEGIN")
         try:
             for page in pages:
+                # A page stored again (a resumed crawl) replaces its row: drop the old row's links first.
+                cur.execute(
+                    "DELETE FROM links WHERE page_id = (SELECT id FROM pages WHERE run_id=? AND url=?)",
+                    (run_id, page.url),
+                )
                 cur.execute(
                     "INSERT OR REPLACE INTO pages (run_id, url, status, final_url, content_type, title,"
-                    " column_name, published_on, depth, error, facts) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    " column_name, published_on, depth, error, facts, etag, last_modified)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (
                         run_id,
                         page.url,
@@ -241,6 +292,8 @@ class Store:
                         page.depth,
                         page.error,
                         _page_blob(page),
+                        page.etag,
+                        page.last_modified,
                     ),
                 )
                 page_id = cur.lastrowid
@@ -257,8 +310,26 @@ class Store:
             cur.execute("ROLLBACK")
             raise
 
+    def _base(self, run_id: str) -> str | None:
+        row = self.db.execute("SELECT base_run FROM runs WHERE id=?", (run_id,)).fetchone()
+        return row[0] if row else None
+
     def pages(self, run_id: str) -> Iterator[PageFacts]:
-        """Every page of a run with its links, in crawl order."""
+        """Every page of a run with its links, in crawl order.
+
+        A re-check run (``base_run`` set) stores only the pages it fetched again:
+        its pages are the base run's, each replaced by its newer copy where there is one.
+        """
+        base = self._base(run_id)
+        if base is None:
+            yield from self._own_pages(run_id)
+            return
+        newer = {page.url: page for page in self._own_pages(run_id)}
+        for page in self._own_pages(base):
+            yield newer.pop(page.url, page)
+        yield from newer.values()
+
+    def _own_pages(self, run_id: str) -> Iterator[PageFacts]:
         links: dict[int, list[LinkFacts]] = {}
         # Template links repeat on every page: intern their strings so 100k pages
         # of the same navigation share one copy of each URL and anchor text.
@@ -275,6 +346,40 @@ class Store:
             )
         for row in self.db.execute("SELECT * FROM pages WHERE run_id=? ORDER BY id", (run_id,)):
             yield _page_from_row(row, links.get(row["id"], []))
+
+    def page(self, run_id: str, url: str) -> PageFacts | None:
+        """One stored page of a run (a re-check run falls back to its base), or None."""
+        for rid in (run_id, self._base(run_id)):
+            if rid is None:
+                continue
+            row = self.db.execute("SELECT * FROM pages WHERE run_id=? AND url=?", (rid, url)).fetchone()
+            if row is not None:
+                links = [
+                    LinkFacts(r[1], r[2], r[3], r[4], Region(r[5]), r[6], bool(r[7]))
+                    for r in self.db.execute("SELECT * FROM links WHERE page_id=? ORDER BY rowid", (row["id"],))
+                ]
+                return _page_from_row(row, links)
+        return None
+
+    def validators(self, run_id: str) -> dict[str, tuple[str | None, str | None]]:
+        """URL -> (ETag, Last-Modified) of a run's readable pages, for next night's conditional requests."""
+        out: dict[str, tuple[str | None, str | None]] = {}
+        for rid in (self._base(run_id), run_id):
+            if rid is None:
+                continue
+            for url, etag, modified in self.db.execute(
+                "SELECT url, etag, last_modified FROM pages WHERE run_id=? AND error IS NULL"
+                " AND status BETWEEN 200 AND 299", (rid,)
+            ):
+                if etag or modified:
+                    out[url] = (etag, modified)
+                else:
+                    out.pop(url, None)
+        return out
+
+    def page_urls(self, run_id: str) -> set[str]:
+        """The URLs a run stored as pages (its own rows only: what a resumed crawl need not fetch again)."""
+        return {row[0] for row in self.db.execute("SELECT url FROM pages WHERE run_id=?", (run_id,))}
 
     def add_outcomes(self, run_id: str, outcomes: Iterable[LinkOutcome]) -> None:
         cur = self.db.cursor()
@@ -293,10 +398,14 @@ class Store:
             raise
 
     def outcomes(self, run_id: str) -> dict[str, LinkOutcome]:
-        return {
-            row[1]: LinkOutcome(row[1], LinkState(row[2]), row[3], row[4], row[5], bool(row[6]), row[7])
-            for row in self.db.execute("SELECT * FROM link_status WHERE run_id=?", (run_id,))
-        }
+        """What each URL answered in a run (a re-check run: its answers over its base run's)."""
+        out: dict[str, LinkOutcome] = {}
+        for rid in (self._base(run_id), run_id):
+            if rid is None:
+                continue
+            for row in self.db.execute("SELECT * FROM link_status WHERE run_id=?", (rid,)):
+                out[row[1]] = LinkOutcome(row[1], LinkState(row[2]), row[3], row[4], row[5], bool(row[6]), row[7])
+        return out
 
     # -- findings ----------------------------------------------------------
     def replace_findings(self, run_id: str, findings: Iterable[Finding], fixed: Iterable[Finding] = ()) -> None:
@@ -395,26 +504,46 @@ class Store:
         empty bytes, and ``screenshot`` reads one when a report needs it.
         """
         out: dict[str, PageAudit] = {}
-        for url, status, blob in self.db.execute("SELECT url, status, body FROM audits WHERE run_id=?", (run_id,)):
-            body = json.loads(zlib.decompress(blob))
-            out[url] = PageAudit(
-                url, status, [A11yNode.from_json(n) for n in body.get("nodes") or ()], body.get("elapsed_ms", 0),
-                body.get("error"), body.get("axe_version"), body.get("metrics") or {},
-            )
-        for url, key in self.db.execute("SELECT url, key FROM screenshots WHERE run_id=?", (run_id,)):
-            if url in out:
-                out[url].screenshots[key] = b""
+        for rid in (self._base(run_id), run_id):
+            if rid is None:
+                continue
+            mine: set[str] = set()
+            for url, status, blob in self.db.execute("SELECT url, status, body FROM audits WHERE run_id=?", (rid,)):
+                body = json.loads(zlib.decompress(blob))
+                mine.add(url)
+                out[url] = PageAudit(
+                    url, status, [A11yNode.from_json(n) for n in body.get("nodes") or ()], body.get("elapsed_ms", 0),
+                    body.get("error"), body.get("axe_version"), body.get("metrics") or {},
+                )
+            for url, key in self.db.execute("SELECT url, key FROM screenshots WHERE run_id=?", (rid,)):
+                if url in mine:
+                    out[url].screenshots[key] = b""
         return out
 
     def screenshot(self, run_id: str, url: str, key: str) -> bytes | None:
-        row = self.db.execute(
-            "SELECT png FROM screenshots WHERE run_id=? AND url=? AND key=?", (run_id, url, key)
-        ).fetchone()
-        return row[0] if row else None
+        for rid in (run_id, self._base(run_id)):
+            row = self.db.execute(
+                "SELECT png FROM screenshots WHERE run_id=? AND url=? AND key=?", (rid, url, key)
+            ).fetchone() if rid else None
+            if row:
+                return row[0]
+        return None
+
+    def audited_urls(self, run_id: str) -> set[str]:
+        """Pages this run already rendered in the browser (a resumed run does not render them again)."""
+        return {row[0] for row in self.db.execute("SELECT url FROM audits WHERE run_id=?", (run_id,))}
 
     # -- retention ---------------------------------------------------------------
     def delete_run(self, run_id: str) -> None:
-        """Remove one run and everything stored for it, in one transaction."""
+        """Remove one run and everything stored for it, in one transaction.
+
+        Refused (``StoreError``) for a pinned run and for the base of a re-check run:
+        evidence and newer runs must never lose the facts they point to.
+        """
+        if self.db.execute("SELECT 1 FROM pins WHERE run_id=?", (run_id,)).fetchone():
+            raise StoreError(f"run {run_id} is pinned ({', '.join(self.pinned()[run_id])}); not deleted")
+        if self.db.execute("SELECT 1 FROM runs WHERE base_run=?", (run_id,)).fetchone():
+            raise StoreError(f"run {run_id} is the base of a re-check run; not deleted")
         cur = self.db.cursor()
         cur.execute("BEGIN")
         try:
@@ -426,6 +555,50 @@ class Store:
         except BaseException:
             cur.execute("ROLLBACK")
             raise
+
+    def copy_own(self, source: str, target: str) -> None:
+        """Copy what ``source`` stored itself (pages, links, answers, audits) into ``target``.
+
+        A re-check of a re-check starts from the earlier re-check's pages, so every
+        re-check run sits directly on a full crawl (one level of overlay, never a chain).
+        """
+        cur = self.db.cursor()
+        cur.execute("BEGIN")
+        try:
+            columns = ("url, status, final_url, content_type, title, column_name, published_on, depth, error,"
+                       " facts, etag, last_modified")
+            for (old_id,) in cur.execute("SELECT id FROM pages WHERE run_id=? ORDER BY id", (source,)).fetchall():
+                cur.execute(f"INSERT INTO pages (run_id, {columns}) SELECT ?, {columns} FROM pages WHERE id=?",
+                            (target, old_id))
+                cur.execute("INSERT INTO links SELECT ?, url, tag, attr, text, region, fragment, hidden FROM links"
+                            " WHERE page_id=? ORDER BY rowid", (cur.lastrowid, old_id))
+            cur.execute("INSERT INTO link_status SELECT ?, url, state, http_status, reason, final_url, internal,"
+                        " method FROM link_status WHERE run_id=?", (target, source))
+            cur.execute("INSERT INTO audits SELECT ?, url, status, body FROM audits WHERE run_id=?", (target, source))
+            cur.execute("INSERT INTO screenshots SELECT ?, url, key, png FROM screenshots WHERE run_id=?",
+                        (target, source))
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+
+    def pin(self, run_ids: Iterable[str], reason: str, created: str) -> None:
+        """Keep these runs whatever ``--keep-runs`` says (e.g. a quarterly evidence pack refers to them)."""
+        cur = self.db.cursor()
+        cur.execute("BEGIN")
+        try:
+            cur.executemany("INSERT OR REPLACE INTO pins VALUES (?,?,?)", [(r, reason, created) for r in run_ids])
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+
+    def pinned(self) -> dict[str, list[str]]:
+        """Run id -> the reasons it is pinned."""
+        out: dict[str, list[str]] = {}
+        for run_id, reason in self.db.execute("SELECT run_id, reason FROM pins ORDER BY created"):
+            out.setdefault(run_id, []).append(reason)
+        return out
 
     def compact(self) -> None:
         """Give the space of deleted runs back to the file system."""

@@ -30,8 +30,8 @@ def serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
         server.server_close()
 
 
-def static_handler(pages: dict[str, tuple[int, str]]) -> type[BaseHTTPRequestHandler]:
-    """A handler serving ``{path: (status, html)}``; anything else is 404."""
+def static_handler(pages: dict[str, tuple[int, str]], log: list | None = None) -> type[BaseHTTPRequestHandler]:
+    """A handler serving ``{path: (status, html)}``; anything else is 404. ``log`` collects (method, path)."""
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -46,6 +46,8 @@ def static_handler(pages: dict[str, tuple[int, str]]) -> type[BaseHTTPRequestHan
             self._answer(head=False)
 
         def _answer(self, head: bool):
+            if log is not None:
+                log.append((self.command, self.path))
             status, body = pages.get(self.path, (404, "<html><title>404</title></html>"))
             data = body.encode("utf-8")
             self.send_response(status)

@@ -16,12 +16,14 @@ Everything is built once in memory by ``build_portal`` and served from there.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import socket
 import sys
 import threading
 import time
 from collections import deque
 from dataclasses import dataclass
+from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from crawler.demo.files import config_text
@@ -115,10 +117,36 @@ class _Handler(BaseHTTPRequestHandler):
         status, headers, body, resource = self._resolve()
         if resource is not None and resource.delay:
             time.sleep(resource.delay)
+        if self.server.label == "main" and self.server.owner.slow:
+            time.sleep(self.server.owner.slow)
         if head and resource is not None and resource.head_not_allowed:
             status, headers, body = 405, {"Allow": "GET", "Content-Type": "text/html; charset=utf-8"}, b""
+        if status == 200 and self.server.owner.validators and _static(self.path):
+            status, headers, body = self._conditional(headers, body)
         self.server.owner._record(RequestRecord(self.server.label, self.command, self.path, status))
         self._send(status, headers, body, head=head)
+
+    def _conditional(self, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
+        """ETag and Last-Modified as a static web server sends them, and 304 when the client's copy is current.
+
+        If-None-Match wins over If-Modified-Since when both are sent (RFC 9110 §13.2.2).
+        """
+        etag, modified = self.server.owner._validators(body)
+        headers = {**headers, "ETag": etag, "Last-Modified": modified}
+        match = self.headers.get("If-None-Match")
+        since = self.headers.get("If-Modified-Since")
+        if match is not None:
+            current = match.strip() == "*" or etag in {tag.strip().removeprefix("W/") for tag in match.split(",")}
+        elif since is not None:
+            try:
+                current = parsedate_to_datetime(since) >= parsedate_to_datetime(modified)
+            except (TypeError, ValueError):
+                current = False
+        else:
+            current = False
+        if current:
+            return 304, {k: v for k, v in headers.items() if k != "Content-Type"}, b""
+        return 200, headers, body
 
     def _send(self, status: int, headers: dict[str, str], body: bytes, *, head: bool) -> None:
         try:
@@ -142,6 +170,10 @@ class DemoServer:
     ``set_night`` switches a running server so a test can crawl both nights.
     ``homepage_down`` makes the homepage answer 503 (for site-unavailable probes).
     ``requests`` is the in-memory log of answered requests (bounded).
+    ``validators`` (default on) sends ETag / Last-Modified on static URLs and
+    answers conditional requests with 304, as nginx or Apache in front of a
+    TRS/Hanweb site's published static files do; dynamic URLs (``.jsp``,
+    ``.do``, a query string) get none, as a CMS's scripts usually send none.
     """
 
     def __init__(
@@ -161,11 +193,20 @@ class DemoServer:
         self.refused = ""
         self.resources: dict[str, Resource] = {}
         self.homepage_down = False
+        self.validators = True
+        self.slow = 0.0  # seconds added to every answer of the portal (to interrupt a crawl mid-way in tests)
+        self._modified: dict[str, str] = {}  # body hash -> when the server first served that version
         self.requests: deque[RequestRecord] = deque(maxlen=200_000)
         self._servers: list[_PortalHTTPServer] = []
         self._threads: list[threading.Thread] = []
         self._refused_socket: socket.socket | None = None
         self._lock = threading.Lock()
+
+    def _validators(self, body: bytes) -> tuple[str, str]:
+        digest = hashlib.sha1(body).hexdigest()[:20]
+        with self._lock:
+            modified = self._modified.setdefault(digest, formatdate(time.time(), usegmt=True))
+        return f'"{digest}"', modified
 
     def _record(self, record: RequestRecord) -> None:
         self.requests.append(record)  # deque.append is atomic
@@ -221,6 +262,14 @@ class DemoServer:
 
     def __exit__(self, *exc_info) -> None:
         self.stop()
+
+
+_DYNAMIC = (".jsp", ".do", ".action", ".php", ".asp", ".aspx", ".cgi")
+
+
+def _static(target: str) -> bool:
+    path, _, query = target.partition("?")
+    return not query and not path.lower().endswith(_DYNAMIC)
 
 
 def main(argv: list[str] | None = None) -> int:

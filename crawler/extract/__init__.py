@@ -40,7 +40,11 @@ from crawler.extract.template import template_fingerprint
 from crawler.urls import normalise
 from govcrawl.model import PageFacts, Region
 
-__all__ = ["MAX_TEXT_CHARS", "extract_html", "find_dates", "parse_date"]
+__all__ = ["FACTS_VERSION", "MAX_TEXT_CHARS", "extract_html", "find_dates", "parse_date"]
+
+# Bump when extraction changes what it stores for the same bytes: a page that
+# answers 304 keeps last night's facts only if they were extracted by this version.
+FACTS_VERSION = 1
 
 MAX_TEXT_CHARS = 200_000  # page.text cap: enough for any 公文, bounded for the store
 

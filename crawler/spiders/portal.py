@@ -9,6 +9,18 @@ process with a lean HEAD client, so both cores work.
 
 The spider never judges: it records what each URL answered as a
 ``LinkOutcome`` and what each page contains as ``PageFacts``.
+
+Three ways to run besides a plain crawl:
+
+- ``reuse_from`` (last night's run): pages that run read are asked for with
+  If-None-Match / If-Modified-Since; a 304 carries their stored facts over
+  (``crawler.pageworker.carry_over``) instead of downloading and parsing.
+- ``resume``: the run was interrupted (kill -9, power loss). The pages it
+  already stored are replayed from the store, not fetched: their links rebuild
+  the seen-set and the frontier exactly as the crawl had them, and resources
+  that already have an answer are not asked again.
+- ``recheck``: only the given pages are fetched; each of their links is asked
+  for its status and nothing is followed (``govcrawl recheck``).
 """
 
 from __future__ import annotations
@@ -56,6 +68,9 @@ class PortalSpider(scrapy.Spider):
         run_id: str,
         store_path: str,
         today: date | None = None,
+        reuse_from: str | None = None,
+        resume: bool = False,
+        recheck: list[str] | None = None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -64,13 +79,18 @@ class PortalSpider(scrapy.Spider):
         self.run_id = run_id
         self.store_path = store_path
         self.hosts = {h.lower() for h in site.hosts()}
-        self.start_urls = [normalise(u)[0] for u in site.start_urls]  # validated by config
+        self.start_urls = [normalise(u)[0] for u in (recheck or site.start_urls)]  # validated by the caller
+        self.reuse_from = reuse_from if site.crawl.conditional else None
+        self.resume = resume
+        self.follow = recheck is None
+        self.validators: dict[str, tuple[str | None, str | None]] = {}
+        self.answered: set[str] = set()  # resources already checked by the interrupted run (resume)
         self.seen: set[str] = set()
         self.outcomes: list[LinkOutcome] = []  # pages and excluded URLs; flushed by the pipeline
         self.scheduled_pages = 0
         # Calendars are cut one year past the evaluation date (--today), so a run is reproducible.
         self.query_guard = QuerySpaceGuard(max_year=(today or date.today()).year + 1)
-        self.counters = {"pages": 0, "errors": 0, "broken": 0, "excluded": 0}
+        self.counters = {"pages": 0, "errors": 0, "broken": 0, "excluded": 0, "unchanged": 0, "replayed": 0}
         self.started_at = time.monotonic()
         self.lane: ResourceLane | None = None
         self.workers: PageWorkers | None = None
@@ -105,6 +125,11 @@ class PortalSpider(scrapy.Spider):
         self.workers = PageWorkers(
             self.store_path, self.run_id, self.crawler.settings.get("GOVCRAWL_PAGE_WORKERS")
         )
+        if self.reuse_from:
+            from govcrawl.store import Store
+
+            with Store(self.store_path) as store:
+                self.validators = store.validators(self.reuse_from)
 
     def closed(self, reason: str) -> None:
         if self.workers is not None and not self.workers.close():
@@ -124,20 +149,84 @@ class PortalSpider(scrapy.Spider):
 
     # -- requests -------------------------------------------------------------
     async def start(self):
+        if self.resume:
+            for request in self._replay():
+                yield request
         for url in self.start_urls:
             if url not in self.seen:
                 self.seen.add(url)
                 self.scheduled_pages += 1
                 yield self._page_request(url, 0, None)
 
-    def _page_request(self, url: str, depth: int, referer: str | None) -> scrapy.Request:
+    def _replay(self) -> list[scrapy.Request]:
+        """Rebuild an interrupted crawl's state from the pages it stored; return its unfinished frontier.
+
+        Stored pages are walked in the order they were stored, each treated as if
+        just parsed: same seen-set, same depths, same page budget as the crawl
+        had. Pages lost in a worker's unflushed batch were never stored, so they
+        are simply fetched again.
+        """
+        from crawler.pageworker import routing_of
+        from govcrawl.store import Store
+
+        with Store(self.store_path) as store:
+            pages = list(store.pages(self.run_id))
+            self.answered = set(store.outcomes(self.run_id))
+        requests: list[scrapy.Request] = []
+        stored = {p.url for p in pages}
+        self.seen.update(stored)
+        self.seen.update(p.final_url for p in pages if p.final_url)
+        self.scheduled_pages += len(pages)
+        for page in pages:
+            self.counters["pages"] += 1
+            self.counters["replayed"] += 1
+            self.counters["errors"] += page.error is not None
+            state, reason = classify(page.status, internal=True, error=page.error)
+            self.counters["broken"] += state is not LinkState.OK
+            self.outcomes.append(LinkOutcome(
+                page.url, state, page.status, reason,
+                page.final_url if page.final_url and page.final_url != page.url else None, True, "PAGE",
+            ))
+            if page.status is None or not (200 <= page.status < 300) or not page.is_html:
+                continue
+            routing = routing_of(page)
+            for link_url, tag in routing.links:
+                if link_url not in self.seen:
+                    request = self._route(link_url, tag, page.depth + 1, page.url)
+                    if request is not None:
+                        requests.append(request)
+            for other in routing.pagination:
+                if other not in self.seen:
+                    request = self._route(other, "a", page.depth, page.url)
+                    if request is not None:
+                        requests.append(request)
+        self.logger.warning("续抓：已保存 %d 个页面，继续抓取其余 %d 个", len(pages), len(requests))
+        return requests
+
+    def _page_request(self, url: str, depth: int, referer: str | None, *, conditional: bool = True) -> scrapy.Request:
+        headers = None
+        validators = self.validators.get(url) if conditional else None
+        if validators:
+            etag, modified = validators
+            headers = {}
+            if etag:
+                headers["If-None-Match"] = etag
+            if modified:
+                headers["If-Modified-Since"] = modified
         return scrapy.Request(
             url,
             callback=self.parse,
             errback=self.failed,
-            meta={"gc_page": True, "gc_url": url, "gc_depth": depth, "gc_ref": referer, "depth": depth},
+            headers=headers,
+            meta={"gc_page": True, "gc_url": url, "gc_depth": depth, "gc_ref": referer, "depth": depth,
+                  "gc_conditional": bool(headers)},
             dont_filter=True,
         )
+
+    def _submit(self, url: str) -> None:
+        """Hand a resource to the lane, unless an interrupted run already has its answer."""
+        if url not in self.answered:
+            self.lane.submit(url)
 
     def is_internal(self, url: str) -> bool:
         netloc = urlsplit(url).netloc
@@ -164,11 +253,11 @@ class PortalSpider(scrapy.Spider):
             if not self.site.external_links.check:
                 self._exclude(url, "配置为不检查外部链接", internal=False)
                 return None
-            self.lane.submit(url)
+            self._submit(url)
             return None
         path = urlsplit(url).path
-        if tag not in PAGE_TAGS or _extension(path) not in PAGE_EXTENSIONS:
-            self.lane.submit(url)
+        if not self.follow or tag not in PAGE_TAGS or _extension(path) not in PAGE_EXTENSIONS:
+            self._submit(url)
             return None
         limits = self.site.limits
         why = None
@@ -195,6 +284,10 @@ class PortalSpider(scrapy.Spider):
     async def parse(self, response) -> AsyncIterator:
         meta = response.meta
         url = meta["gc_url"]
+        if response.status == 304 and meta.get("gc_conditional"):
+            async for out in self._unchanged(response):
+                yield out
+            return
         content_type_header = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
         final = normalise(response.url)
         page = PageFacts(
@@ -222,24 +315,56 @@ class PortalSpider(scrapy.Spider):
             return
         if page.content_type is None:
             page.content_type = "text/html"
+        if response.status == 200:
+            page.etag = _header(response, b"ETag")
+            page.last_modified = _header(response, b"Last-Modified")
         routing, stored = await self.workers.extract(page, response.body, content_type_header)
         if routing.error:
             self.counters["errors"] += 1
         if not stored:
             yield page
-        depth = page.depth + 1
+        for request in self._follow(routing, page.depth, url):
+            yield request
+
+    def _follow(self, routing, depth: int, url: str) -> Iterator[scrapy.Request]:
         seen = self.seen
         for link_url, tag in routing.links:
             if link_url not in seen:
-                request = self._route(link_url, tag, depth, url)
+                request = self._route(link_url, tag, depth + 1, url)
                 if request is not None:
                     yield request
+        if not self.follow:
+            return
         for other in routing.pagination:
             if other not in seen:
                 # Pagination keeps the list page's depth: page 40 of a column is not "deeper".
-                request = self._route(other, "a", page.depth, url)
+                request = self._route(other, "a", depth, url)
                 if request is not None:
                     yield request
+
+    async def _unchanged(self, response) -> AsyncIterator:
+        """304 Not Modified: last night's facts stand for tonight; nothing is downloaded or parsed."""
+        meta = response.meta
+        url = meta["gc_url"]
+        reused, page = await self.workers.reuse(
+            url, self.reuse_from, meta["gc_depth"], meta.get("gc_ref"), int(meta.get("download_latency", 0) * 1000)
+        )
+        if reused is None:  # nothing usable stored after all: ask again, unconditionally
+            yield self._page_request(url, meta["gc_depth"], meta.get("gc_ref"), conditional=False)
+            return
+        if page is not None:
+            yield page
+        self.counters["pages"] += 1
+        self.counters["unchanged"] += 1
+        state, reason = classify(reused.status, internal=True)
+        self.outcomes.append(LinkOutcome(
+            url, state, reused.status, reason,
+            reused.final_url if reused.final_url and reused.final_url != url else None, True, "PAGE",
+        ))
+        if reused.final_url:
+            self.seen.add(reused.final_url)
+        for request in self._follow(reused.routing, meta["gc_depth"], url):
+            yield request
 
     def failed(self, failure: Failure) -> Iterator:
         request = failure.request
@@ -256,6 +381,11 @@ class PortalSpider(scrapy.Spider):
         yield PageFacts(
             url=url, status=None, depth=meta["gc_depth"], referer=meta.get("gc_ref"), error=reason
         )
+
+
+def _header(response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1").strip() or None if value else None
 
 
 def _normalised_all(urls) -> list[str]:

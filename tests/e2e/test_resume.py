@@ -1,0 +1,117 @@
+"""A crawl killed with SIGKILL mid-run, then the same command again: it resumes and ends as if never killed.
+
+The demo portal is slowed down so the kill lands in the middle of the crawl,
+after some pages have been stored and before the frontier is empty. The
+crawl's helper processes (page workers, the resource lane) must exit by
+themselves: orphans writing into the store would corrupt the resumed run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+
+from crawler.demo.server import DemoServer
+from tests.e2e.conftest import GOVCRAWL, write_demo_config
+
+TODAY = "2023-11-01"
+
+
+def _command(config: Path, out: Path) -> list[str]:
+    return [str(GOVCRAWL), "run", "demo", "-c", str(config), "--out", str(out), "--today", TODAY, "--no-browser",
+            "--progress", "off"]
+
+
+def _run(config: Path, out: Path) -> tuple[dict, str]:
+    result = subprocess.run(_command(config, out), capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads((out / "findings.json").read_text(encoding="utf-8")), result.stderr
+
+
+def _stored_pages(store: Path) -> int:
+    if not store.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=5) as db:
+            return db.execute("SELECT COUNT(*) FROM pages").fetchone()[0]
+    except sqlite3.OperationalError:  # tables not created yet
+        return 0
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                out.append(int(entry.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _shape(doc: dict) -> list:
+    return sorted(
+        (f["id"], f["check"], f["severity"], f["url"], f["target"], f["department"],
+         json.dumps(f["evidence"], sort_keys=True, ensure_ascii=False))
+        for f in doc["findings"]
+    )
+
+
+def test_sigkill_mid_crawl_then_the_same_command_resumes(tmp_path):
+    with DemoServer() as server:
+        whole, _ = _run(write_demo_config(server, tmp_path / "a.yaml", tmp_path / "a"), tmp_path / "out-a")
+
+        config = write_demo_config(server, tmp_path / "b.yaml", tmp_path / "b")
+        store = tmp_path / "b" / "demo.sqlite"
+        server.slow = 0.25
+        proc = subprocess.Popen(_command(config, tmp_path / "out-b"), stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 120
+            while _stored_pages(store) < 20:
+                assert proc.poll() is None, "the crawl ended before it could be interrupted"
+                assert time.monotonic() < deadline, "no page was stored within 120 s"
+                time.sleep(0.2)
+            helpers = _children(proc.pid)
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        stored_when_killed = _stored_pages(store)
+        assert helpers, "the crawl runs page workers and a resource lane"
+        deadline = time.monotonic() + 15
+        while any(_alive(pid) for pid in helpers) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not [pid for pid in helpers if _alive(pid)], "helper processes outlived the killed crawl"
+        assert stored_when_killed < whole["run"]["stats"]["pages"], "killed after the crawl had finished"
+
+        server.slow = 0.0
+        mark = len(server.requests)
+        resumed, stderr = _run(config, tmp_path / "out-b")
+        asked_again = [r for r in list(server.requests)[mark:] if r.host == "main" and r.method == "GET"]
+
+    assert "继续上次中断的运行" in stderr
+    assert resumed["run"]["stats"]["resumed"] == 1
+    with sqlite3.connect(store) as db:
+        runs = db.execute("SELECT id, status FROM runs").fetchall()
+    assert runs == [(resumed["run"]["id"], "completed")]  # the interrupted run itself was finished
+    # Pages stored before the kill were not fetched again.
+    assert len(asked_again) < whole["run"]["stats"]["pages"]
+    assert resumed["run"]["stats"]["pages"] == whole["run"]["stats"]["pages"]
+    assert _shape(resumed) == _shape(whole)
