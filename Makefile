@@ -23,14 +23,19 @@ $(STAMP): pyproject.toml
 	$(VENV)/bin/python -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
-# Headless Chromium and its driver for the browser tests (Debian packages).
+# Headless Chromium and its driver for the browser pass, and a Chinese font so that
+# printed PDFs (quarterly report) show 汉字 rather than empty boxes (Debian packages).
 system-deps:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
 	  echo "installing chromium and chromium-driver (apt)…"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver; \
 	fi
+	@if [ -z "$$(fc-list :lang=zh 2>/dev/null)" ]; then \
+	  echo "installing a Chinese font, fonts-wqy-microhei (apt)…"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-wqy-microhei fontconfig; \
+	fi
 
-demo: setup
+demo: setup system-deps
 	$(VENV)/bin/govcrawl demo
 
 lint: setup

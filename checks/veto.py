@@ -29,13 +29,14 @@ class VetoRisk:
     count: int
     threshold: int  # the indicator is crossed when count >= threshold
     detail: str  # Chinese, e.g. "3 个栏目（阈值 5 个）"
+    departments: tuple[str, ...] = ()  # whose findings make the count (the quarterly exposure calendar names them)
 
     @property
     def crossed(self) -> bool:
         return self.count >= self.threshold
 
     def as_json(self) -> dict:
-        return {**asdict(self), "crossed": self.crossed, "basis": BASIS}
+        return {**asdict(self), "departments": list(self.departments), "crossed": self.crossed, "basis": BASIS}
 
 
 def veto_risks(findings: Iterable[Finding]) -> list[VetoRisk]:
@@ -44,17 +45,23 @@ def veto_risks(findings: Iterable[Finding]) -> list[VetoRisk]:
     stale = [f for f in findings if f.check == "stale-column"]
     empty = [f for f in findings if f.check == "empty-column"]
     homepage = [f for f in stale if f.evidence.get("column_class") == HOMEPAGE_CLASS]
-    updates = sum(1 for f in stale if f.evidence.get("column_class") in _UPDATE_CLASSES)
-    long_stale = sum(1 for f in stale if int(f.evidence.get("age_days", 0)) > LONG_STALE_DAYS)
+    update_list = [f for f in stale if f.evidence.get("column_class") in _UPDATE_CLASSES]
+    long_list = [f for f in stale if int(f.evidence.get("age_days", 0)) > LONG_STALE_DAYS]
+    updates, long_stale = len(update_list), len(long_list)
     if homepage:
         age = max(int(f.evidence.get("age_days", 0)) for f in homepage)
         home_detail = f"首页最新信息距今 {age} 天（期限 14 天）"
     else:
         home_detail = "首页在 14 天内有更新"
     return [
-        VetoRisk("homepage-not-updated", "首页超过2周未更新", len(homepage[:1]), 1, home_detail),
+        VetoRisk("homepage-not-updated", "首页超过2周未更新", len(homepage[:1]), 1, home_detail, _owners(homepage)),
         VetoRisk("columns-not-updated", "动态、通知公告、政策文件类栏目未按期更新", updates, 5,
-                 f"{updates} 个栏目（达到 5 个即否决）"),
-        VetoRisk("columns-long-stale", "栏目超过1年未更新", long_stale, 10, f"{long_stale} 个栏目（达到 10 个即否决）"),
-        VetoRisk("empty-columns", "空白栏目", len(empty), 5, f"{len(empty)} 个栏目（达到 5 个即否决）"),
+                 f"{updates} 个栏目（达到 5 个即否决）", _owners(update_list)),
+        VetoRisk("columns-long-stale", "栏目超过1年未更新", long_stale, 10, f"{long_stale} 个栏目（达到 10 个即否决）",
+                 _owners(long_list)),
+        VetoRisk("empty-columns", "空白栏目", len(empty), 5, f"{len(empty)} 个栏目（达到 5 个即否决）", _owners(empty)),
     ]
+
+
+def _owners(findings: list[Finding]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(f.department for f in findings))

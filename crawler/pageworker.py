@@ -31,7 +31,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from crawler.extract import extract_html
-from govcrawl.model import PageFacts
+from govcrawl.model import PageFacts, RawResponse
 
 BATCH = 200
 # A batch is also written once it is this old, so a crawl killed on a slow site
@@ -55,6 +55,39 @@ class Reused:
     routing: Routing
     status: int | None
     final_url: str | None
+
+
+@dataclass(slots=True)
+class Capture:
+    """Everything of a response but its body, which travels separately (it is already on its way to the worker)."""
+
+    final_url: str
+    fetched_at: str
+    status: int
+    response_headers: list[tuple[str, str]]
+    request_headers: list[tuple[str, str]]
+    method: str = "GET"
+    http_version: str = "HTTP/1.1"
+
+    def with_body(self, body: bytes) -> RawResponse:
+        return RawResponse(self.final_url, self.fetched_at, self.status, self.response_headers, body,
+                           self.request_headers, self.method, self.http_version)
+
+
+@dataclass(slots=True)
+class Evidence:
+    """Pipeline item: a page's response as sent, to keep (only when no worker stores it)."""
+
+    url: str
+    raw: RawResponse
+
+
+@dataclass(slots=True)
+class Carried:
+    """Pipeline item: an unchanged page's kept response, copied from the run that downloaded it."""
+
+    source_run: str
+    url: str
 
 
 def carry_over(store, source_run: str, url: str, depth: int, referer: str | None,
@@ -81,6 +114,8 @@ def routing_of(page: PageFacts) -> Routing:
 _store = None
 _run_id: str | None = None
 _buffer: list[PageFacts] = []
+_raws: list[tuple[str, RawResponse]] = []
+_carried: list[tuple[str, str]] = []
 _last_flush = 0.0
 
 
@@ -99,9 +134,11 @@ def _init(store_path: str, run_id: str) -> None:
 def _flush() -> int:
     global _last_flush
     count = len(_buffer)
-    if _buffer:
-        _store.add_pages(_run_id, _buffer)
+    if _buffer or _raws or _carried:
+        _store.add_pages(_run_id, _buffer, _raws, _carried)
         _buffer.clear()
+        _raws.clear()
+        _carried.clear()
     _last_flush = time.monotonic()
     return count
 
@@ -112,11 +149,14 @@ def _keep(page: PageFacts) -> None:
         _flush()
 
 
-def _extract_and_store(page: PageFacts, body: bytes, content_type: str | None) -> Routing:
+def _extract_and_store(page: PageFacts, body: bytes, content_type: str | None,
+                       capture: Capture | None = None) -> Routing:
     try:
         extract_html(page, body, content_type)
     except Exception as exc:  # one page's failure never stops the crawl
         page.error = f"解析失败：{exc.__class__.__name__}: {exc}"[:300]
+    if capture is not None:
+        _raws.append((page.url, capture.with_body(body)))
     _keep(page)
     return routing_of(page)
 
@@ -126,6 +166,7 @@ def _reuse_and_store(url: str, source_run: str, depth: int, referer: str | None,
     page = carry_over(_store, source_run, url, depth, referer, response_ms)
     if page is None:
         return None
+    _carried.append((source_run, url))
     _keep(page)
     return Reused(routing_of(page), page.status, page.final_url)
 
@@ -151,17 +192,18 @@ class PageWorkers:
         self.turn = 0
         self.broken = False  # a worker died: extract in the crawl process from now on
 
-    async def extract(self, page: PageFacts, body: bytes, content_type: str | None) -> tuple[Routing, bool]:
+    async def extract(self, page: PageFacts, body: bytes, content_type: str | None,
+                      capture: Capture | None = None) -> tuple[Routing, bool]:
         """Extract ``page``; return its routing and whether a worker stored it.
 
         When the workers are gone the page is extracted here and the caller
-        must store it (the spider yields it to the pipeline).
+        must store it and its evidence (the spider yields both to the pipeline).
         """
         if self.executors and not self.broken:
             executor = self.executors[self.turn % len(self.executors)]
             self.turn += 1
             try:
-                future: Future = executor.submit(_extract_and_store, page, body, content_type)
+                future: Future = executor.submit(_extract_and_store, page, body, content_type, capture)
                 return await asyncio.wrap_future(future), True
             except BrokenProcessPool:
                 self.broken = True

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 
+from crawler.pageworker import Carried, Evidence
 from govcrawl.model import PageFacts
 from govcrawl.store import Store
 
@@ -20,6 +21,8 @@ class StorePipeline:
         self.crawler = crawler
         self.store: Store | None = None
         self.buffer: list[PageFacts] = []
+        self.raws: list = []  # (page URL, RawResponse): evidence of pages no worker stored
+        self.carried: list = []  # (source run, page URL) of unchanged pages stored here
         self.last_flush = time.monotonic()
 
     @classmethod
@@ -31,6 +34,12 @@ class StorePipeline:
         self.store.db.execute("PRAGMA busy_timeout=60000")
 
     def process_item(self, item):
+        if isinstance(item, Evidence):
+            self.raws.append((item.url, item.raw))
+            return item
+        if isinstance(item, Carried):
+            self.carried.append((item.source_run, item.url))
+            return item
         if isinstance(item, PageFacts):
             self.buffer.append(item)
             if len(self.buffer) >= BATCH or time.monotonic() - self.last_flush > FLUSH_SECONDS:
@@ -40,9 +49,9 @@ class StorePipeline:
     def flush(self) -> None:
         self.last_flush = time.monotonic()
         spider = self.crawler.spider
-        if self.buffer:
-            self.store.add_pages(spider.run_id, self.buffer)
-            self.buffer = []
+        if self.buffer or self.raws or self.carried:
+            self.store.add_pages(spider.run_id, self.buffer, self.raws, self.carried)
+            self.buffer, self.raws, self.carried = [], [], []
         if spider.outcomes:
             self.store.add_outcomes(spider.run_id, spider.outcomes)
             spider.outcomes = []

@@ -118,8 +118,62 @@ def check_run(store: Store, run: RunInfo, site_id: str, site: Site, waivers: lis
     run.stats["documents"] = _document_shares(facts, departments)
     run.stats.update(_interpretations(facts, run, site_id, site, departments))
     run.stats["due_soon"] = _due_soon(facts, run, site_id, site, departments)
+    run.stats["a11y_templates"] = _a11y_templates(facts, findings)
     return findings
 
+
+A11Y_CHECKS = ("a11y", "elder-friendly")
+
+
+def _a11y_templates(facts: SiteFacts, findings: list) -> dict[str, int]:
+    """Templates rendered in the browser, and how many of them carry no accessibility or elder-friendly finding.
+
+    The plan's accessibility metric is per template (a template fixed once fixes every page built on it).
+    """
+    template_of = {p.url: p.template for p in facts.pages if p.template}
+    checked = {template_of[url] for url, audit in facts.audits.items() if audit.status == "ok" and url in template_of}
+    failing = {template_of.get(f.url) for f in findings if f.check in A11Y_CHECKS and not f.waiver}
+    failing |= {f.evidence.get("template") for f in findings
+                if f.check in A11Y_CHECKS and isinstance(f.evidence, dict) and not f.waiver}
+    return {"checked": len(checked), "passing": len(checked - failing)}
+
+
+def quarter_of(day: date) -> tuple[int, int]:
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def retain_evidence(store: Store, run: RunInfo, site: Site) -> dict:
+    """Keep raw responses where they are, or may become, evidence; warn when they outgrow the budget.
+
+    The newest run keeps the capture of every page (an unchanged page carries
+    last night's over): a page with no finding tonight may have one tomorrow
+    while answering 304, and its capture could not be fetched back then.
+    Earlier runs of the same quarter give theirs up; the last run of a past
+    quarter keeps only the pages with findings (the evidence pack's captures);
+    pinned runs (an evidence pack refers to them) keep everything. Over the
+    budget nothing is deleted silently: the run warns, loudly, and the office decides.
+    """
+    freed = 0
+    pinned = store.pinned()
+    if run.base_run is None:  # a re-check keeps the night's captures it rests on
+        quarter = quarter_of(run.today)
+        for other in previous_completed(store, run):
+            if other.id in pinned:
+                continue
+            if quarter_of(other.today) == quarter:
+                freed += store.delete_raw(other.id)
+            else:
+                freed += store.prune_raw(other.id, {f.url for f in store.findings(other.id)})
+    total = sum(store.raw_usage().values())
+    budget = int(site.evidence.raw_budget_mb * 1024 * 1024)
+    out: dict = {"raw_bytes": total, "raw_freed_bytes": freed}
+    if total > budget:
+        warning = (f"证据页面原文占用 {total / 1048576:.1f} MB，超过预算 {site.evidence.raw_budget_mb:g} MB"
+                   "（evidence.raw_budget_mb）。未删除任何证据；请生成并归档季度证据包后用 --keep-runs 清理旧运行，"
+                   "或调高预算 / kept page captures exceed the evidence budget")
+        print(f"警告 / warning: {warning}", file=sys.stderr)
+        out["warning"] = warning
+    return out
 
 def _due_soon(facts: SiteFacts, run: RunInfo, site_id: str, site: Site, departments: DepartmentRules) -> list:
     """Validity periods, interpretation deadlines and consultations falling due soon (checks.due_soon)."""
@@ -452,6 +506,7 @@ def _crawl_check_report(
             raise ConfigError(
                 f"{exc}（已抓取的数据已保存，补充配置后运行 govcrawl check {run.id} 即可重新检查，无需重新抓取）"
             ) from None
+        run.stats["evidence"] = retain_evidence(store, run, site)
         run.status, run.finished = "completed", _now()
         store.update_run(run)
         paths = write_reports(store, run, site_id, site, out or _default_out(site_id, run.id))
@@ -568,6 +623,7 @@ def recheck(
                                                   only=html))
                     store.update_run(run)
             findings = check_run(store, run, site_id, site, waivers)
+            run.stats["evidence"] = retain_evidence(store, run, site)
             run.status, run.finished = "completed", _now()
             store.update_run(run)
             paths = write_reports(store, run, site_id, site, out or _default_out(site_id, run.id))
@@ -776,6 +832,158 @@ WantedBy=timers.target""")
     return 0
 
 
+# -- quarterly evidence ----------------------------------------------------------------
+
+
+def parse_quarter(text: str) -> tuple[date, date, str]:
+    """'2023Q3' (or 2023q3, 2023-Q3) -> first day, last day, canonical label."""
+    import re
+
+    match = re.fullmatch(r"(\d{4})-?[Qq]([1-4])", text.strip())
+    if not match:
+        raise UsageError(f"--quarter: 应为 年份+季度，如 2023Q3 / expected e.g. 2023Q3, got {text!r}")
+    year, number = int(match[1]), int(match[2])
+    start = date(year, 3 * number - 2, 1)
+    end = (date(year + 1, 1, 1) if number == 4 else date(year, 3 * number + 1, 1)) - timedelta(days=1)
+    return start, end, f"{year}Q{number}"
+
+
+def _run_record(store: Store, run: RunInfo, homepage: str):
+    from checks.veto import veto_risks
+    from reports.quarterly import RunRecord
+
+    findings = store.findings(run.id)
+    active = [f for f in findings if not f.waiver]
+    return RunRecord(
+        run=run, findings=findings, fixed=store.fixed(run.id),
+        veto=[risk.as_json() for risk in veto_risks(active)],
+        homepage_broken=sum(1 for f in active if f.check == "broken-link" and f.url == homepage),
+    )
+
+
+def quarter_input(store: Store, site_id: str, site: Site, label: str, start: date, end: date, as_of: date,
+                  *, with_previous: bool = True):
+    """Everything the quarterly report needs, read from the store (``reports.quarterly.QuarterInput``)."""
+    from checks import ALL_CHECKS
+    from reports import CheckMeta
+    from reports.quarterly import QuarterInput
+
+    homepage = _homepage(site)
+    completed = sorted((r for r in store.runs() if r.status == "completed"), key=lambda r: (r.today, r.started))
+    inside = [r for r in completed if start <= r.today <= as_of]
+    before = [r for r in completed if r.today < start]
+    previous = None
+    if with_previous:
+        p_end = start - timedelta(days=1)
+        p_start, _, p_label = parse_quarter(f"{p_end.year}Q{(p_end.month - 1) // 3 + 1}")
+        previous = quarter_input(store, site_id, site, p_label, p_start, p_end, p_end, with_previous=False)
+    return QuarterInput(
+        site_id=site_id, site_name=site.name, quarter=label, start=start, end=end, as_of=as_of,
+        runs=[_run_record(store, r, homepage) for r in inside],
+        before=_run_record(store, before[-1], homepage) if before else None,
+        departments=DepartmentRules.from_config(site.owner, site.departments).names(),
+        catalogue=[CheckMeta.from_check(c) for c in ALL_CHECKS],
+        previous=previous, tool_version=__version__, generated_at=_now(),
+    )
+
+
+def build_quarterly(store: Store, site_id: str, site: Site, quarter: str, as_of: date, out: Path,
+                    *, pdf: bool = True) -> tuple[Path, str, dict]:
+    """Write the quarterly report and its evidence pack; pin the runs it refers to. Returns (zip, fingerprint, manifest)."""
+    from reports.pack import build_pack
+    from reports.quarterly import write_quarterly
+    from reports.warc import write_warc
+
+    start, end, label = parse_quarter(quarter)
+    if as_of < start:
+        raise UsageError(f"--quarter {label}: 截至 {as_of} 该季度尚未开始 / the quarter has not begun")
+    as_of = min(as_of, end)
+    data = quarter_input(store, site_id, site, label, start, end, as_of)
+    out.mkdir(parents=True, exist_ok=True)
+    written = write_quarterly(data, out)
+    files: dict[str, Path | bytes] = {"quarterly.html": written["html"], "quarterly.json": written["json"]}
+    if pdf:
+        from crawler.pdf import print_pdf
+
+        pdf_path = out / "quarterly.pdf"
+        print_pdf(written["html"], pdf_path)
+        files["quarterly.pdf"] = pdf_path
+    missing: list[str] = []
+    captured = 0
+    last = data.runs[-1].run if data.runs else None
+    if last is not None:
+        paths = write_reports(store, last, site_id, site, out / "last-run")
+        files["last-run/findings.json"] = paths["json"]
+        files["last-run/findings.xlsx"] = paths["xlsx"]
+        open_urls = sorted({f.url for f in data.runs[-1].findings if not f.waiver})
+        raws = []
+        for url in open_urls:
+            raw = store.raw(last.id, url)
+            if raw is None:
+                missing.append(url)
+            else:
+                raws.append(raw)
+        warc = out / "captures.warc.gz"
+        captured = write_warc(warc, raws, software=f"govcrawl {__version__}",
+                              description=f"{site.name} {label} 季度末仍未整改问题所在页面的最后一次抓取原文")
+        files["captures.warc.gz"] = warc
+        shots = out / "last-run" / "screenshots"
+        for png in sorted(shots.glob("*.png")) if shots.exists() else ():
+            files[f"screenshots/{png.name}"] = png
+    runs = [r.run for r in data.runs]
+    manifest = {
+        "schema": "govcrawl.evidence-pack/1",
+        "tool": "govcrawl", "tool_version": __version__,
+        "site_id": site_id, "site_name": site.name,
+        "quarter": label, "date_range": [start.isoformat(), end.isoformat()], "as_of": as_of.isoformat(),
+        "partial": as_of < end,
+        "run_ids": [r.id for r in runs],
+        "before_run": data.before.run.id if data.before else None,
+        "config_hash": config_hash(site),
+        "run_config_hashes": {r.id: r.stats.get("config_hash") for r in runs},
+        "captures": {"pages": captured, "missing": missing},
+        "generated_at": data.generated_at,
+    }
+    zip_path = out / f"{site_id}-{label}-evidence.zip"
+    fingerprint = build_pack(zip_path, files, manifest)
+    (out / f"{zip_path.name}.fingerprint.txt").write_text(
+        f"{fingerprint}  MANIFEST.sha256（{zip_path.name}）\n", encoding="utf-8")
+    pinned = [r.id for r in runs] + ([data.before.run.id] if data.before else [])
+    store.pin(pinned, f"quarterly:{label}", _now())
+    return zip_path, fingerprint, manifest
+
+
+def cmd_quarterly(args: argparse.Namespace) -> int:
+    config, path = load_config(args.config)
+    site = get_site(config, args.site_id)
+    _, _, label = parse_quarter(args.quarter)
+    out = args.out or Path("reports/quarterly") / f"{args.site_id}-{label}"
+    with Store(_store_path(data_dir(config, path), args.site_id), create=False) as store:
+        zip_path, fingerprint, manifest = build_quarterly(store, args.site_id, site, label, _today(args.today),
+                                                          out, pdf=not args.no_pdf)
+    runs = len(manifest["run_ids"])
+    print(f"{label} 季度报告：{runs} 次运行，{manifest['date_range'][0]} 至 {manifest['as_of']}"
+          f"{'（季度未结束）' if manifest['partial'] else ''}；页面原文 {manifest['captures']['pages']} 个", file=sys.stderr)
+    if manifest["captures"]["missing"]:
+        print(f"  注意：{len(manifest['captures']['missing'])} 个页面没有保存原文（evidence.keep_raw 关闭或已清理），"
+              "证据包中缺少其抓取记录", file=sys.stderr)
+    print(f"证据包指纹（请另行登记）/ fingerprint: {fingerprint}", file=sys.stderr)
+    print(zip_path.resolve())
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from reports.pack import PackError, verify_pack
+
+    try:
+        result = verify_pack(Path(args.pack), args.fingerprint)
+    except PackError as exc:
+        raise UsageError(str(exc)) from None
+    for message in result.messages:
+        print(message)
+    return 0 if result.ok else 1
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     _, site, site_id, store, run = _open_run(args)
     with store:
@@ -953,6 +1161,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("run_b", metavar="RUN_B")
     common(p, out=False)
     p.set_defaults(func=cmd_diff)
+
+    p = sub.add_parser("quarterly", help="生成季度检查报告（HTML+PDF）和可校验的证据包（zip）")
+    p.add_argument("site_id", metavar="SITE_ID")
+    p.add_argument("--quarter", required=True, metavar="YYYYQn", help="季度，如 2023Q3")
+    p.add_argument("--today", help="数据截止日期 YYYY-MM-DD (default: 今天；季度未结束时报告注明)")
+    p.add_argument("--no-pdf", action="store_true", help="不用浏览器打印 PDF（只有 HTML）")
+    common(p)
+    p.set_defaults(func=cmd_quarterly)
+
+    p = sub.add_parser("verify", help="校验证据包：重新计算每个文件的哈希，指出被改动的文件")
+    p.add_argument("pack", metavar="PACK.zip")
+    p.add_argument("--fingerprint", help="生成时登记的证据包指纹（MANIFEST.sha256 的 SHA-256）")
+    p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("runs", help="列出一个站点保存的运行")
     p.add_argument("site_id", metavar="SITE_ID")

@@ -99,6 +99,16 @@ class Crawl(_Strict):
     user_agent: str = "govcrawl/0.1 (+政务网站检查; https://github.com/govcrawl/govcrawl)"
 
 
+class Evidence(_Strict):
+    """Raw responses kept for the quarterly evidence pack (WARC captures of pages with findings)."""
+
+    # Keep each page's response as sent (zlib, about 4 KB a page): the newest run keeps every
+    # page's, the last run of each past quarter only those of pages with findings.
+    keep_raw: bool = True
+    # A clear warning (never silent deletion of evidence) when kept responses exceed this.
+    raw_budget_mb: Annotated[float, Field(gt=0)] = 1024
+
+
 class ColumnLimit(_Strict):
     """Overrides the national staleness limit for columns under a path prefix."""
 
@@ -216,6 +226,7 @@ class Site(_Strict):
     # interpretations: 3 working days). {2027: {holidays: [...], workdays: [...]}}
     calendar: dict[int, CalendarYear] = Field(default_factory=dict)
     accessibility: Accessibility = Accessibility()
+    evidence: Evidence = Evidence()
     notify: Notify = Notify()
     # backdated-post: an item first seen tonight but dated more than this many days earlier.
     backdated_days: Annotated[int, Field(ge=1, le=365)] = 7

@@ -288,3 +288,21 @@ class RunInfo:
     stats: dict = field(default_factory=dict)
     # A re-check of a few pages stores only those pages; every other fact is read from this run.
     base_run: str | None = None
+
+
+@dataclass(slots=True)
+class RawResponse:
+    """One page exactly as the server sent it, kept as inspection evidence (WARC in the quarterly pack).
+
+    Headers are kept as sent (a list: names may repeat); ``body`` is the
+    undecoded bytes. ``fetched_at`` is when the response arrived (ISO-8601 UTC).
+    """
+
+    url: str
+    fetched_at: str
+    status: int
+    response_headers: list[tuple[str, str]]
+    body: bytes
+    request_headers: list[tuple[str, str]] = field(default_factory=list)
+    method: str = "GET"
+    http_version: str = "HTTP/1.1"

@@ -29,6 +29,7 @@ from govcrawl.model import (
     ListItem,
     PageAudit,
     PageFacts,
+    RawResponse,
     Region,
     RunInfo,
 )
@@ -72,6 +73,11 @@ CREATE TABLE IF NOT EXISTS fixed (
     PRIMARY KEY (run_id, id)
 );
 CREATE INDEX IF NOT EXISTS fixed_id ON fixed (id);
+CREATE TABLE IF NOT EXISTS raw_responses (
+    run_id TEXT NOT NULL, url TEXT NOT NULL, fetched_at TEXT NOT NULL, status INTEGER NOT NULL,
+    head TEXT NOT NULL, body BLOB NOT NULL, size INTEGER NOT NULL, PRIMARY KEY (run_id, url)
+);
+CREATE INDEX IF NOT EXISTS raw_url ON raw_responses (url, fetched_at);
 CREATE TABLE IF NOT EXISTS pins (
     run_id TEXT NOT NULL, reason TEXT NOT NULL, created TEXT NOT NULL, PRIMARY KEY (run_id, reason)
 );
@@ -265,11 +271,23 @@ class Store:
         return [self.get_run(i) for i in ids]
 
     # -- pages and links ---------------------------------------------------
-    def add_pages(self, run_id: str, pages: Iterable[PageFacts]) -> None:
-        """Write a batch of pages and their links in one transaction."""
+    def add_pages(
+        self, run_id: str, pages: Iterable[PageFacts], raws: Iterable[tuple[str, RawResponse]] = (),
+        carried: Iterable[tuple[str, str]] = (),
+    ) -> None:
+        """Write a batch of pages and their links in one transaction.
+
+        ``raws``: (page URL, response as sent) kept as evidence; ``carried``:
+        (source run, page URL) of unchanged pages whose evidence is copied from
+        the run that last downloaded them.
+        """
         cur = self.db.cursor()
         cur.execute("BEGIN")
         try:
+            for url, raw in raws:
+                self._put_raw(cur, run_id, url, raw)
+            for source, url in carried:
+                self._carry_raw(cur, run_id, source, url)
             for page in pages:
                 # A page stored again (a resumed crawl) replaces its row: drop the old row's links first.
                 cur.execute(
@@ -396,6 +414,73 @@ class Store:
         except BaseException:
             cur.execute("ROLLBACK")
             raise
+
+    # -- raw responses (evidence) -------------------------------------------------
+    @staticmethod
+    def _put_raw(cur: sqlite3.Cursor, run_id: str, url: str, raw: RawResponse) -> None:
+        head = json.dumps({
+            "url": raw.url, "method": raw.method, "http_version": raw.http_version,
+            "request_headers": raw.request_headers, "response_headers": raw.response_headers,
+        }, ensure_ascii=False)
+        body = zlib.compress(raw.body, 6)
+        cur.execute("INSERT OR REPLACE INTO raw_responses VALUES (?,?,?,?,?,?,?)",
+                    (run_id, url, raw.fetched_at, raw.status, head, body, len(body) + len(head)))
+
+    def _carry_raw(self, cur: sqlite3.Cursor, run_id: str, source: str, url: str) -> None:
+        """Copy an unchanged page's capture: the source run's, else the newest any run kept."""
+        copy = ("INSERT OR REPLACE INTO raw_responses SELECT ?, url, fetched_at, status, head, body, size"
+                " FROM raw_responses WHERE ")
+        for rid in (source, self._base(source)):
+            if rid is not None and cur.execute(copy + "run_id=? AND url=?", (run_id, rid, url)).rowcount:
+                return
+        cur.execute(copy + "url=? AND run_id<>? ORDER BY fetched_at DESC LIMIT 1", (run_id, url, run_id))
+
+    def raw(self, run_id: str, url: str) -> RawResponse | None:
+        """The response a page's facts were read from, as the server sent it (a re-check falls back to its base)."""
+        for rid in (run_id, self._base(run_id)):
+            if rid is None:
+                continue
+            row = self.db.execute(
+                "SELECT fetched_at, status, head, body FROM raw_responses WHERE run_id=? AND url=?", (rid, url)
+            ).fetchone()
+            if row is not None:
+                head = json.loads(row[2])
+                return RawResponse(
+                    url=head["url"], fetched_at=row[0], status=row[1],
+                    response_headers=[tuple(h) for h in head["response_headers"]],
+                    body=zlib.decompress(row[3]),
+                    request_headers=[tuple(h) for h in head["request_headers"]],
+                    method=head["method"], http_version=head["http_version"],
+                )
+        return None
+
+    def prune_raw(self, run_id: str, keep: set[str]) -> int:
+        """Drop a run's kept responses except those of ``keep`` (pages with findings); return bytes freed."""
+        rows = self.db.execute("SELECT url, size FROM raw_responses WHERE run_id=?", (run_id,)).fetchall()
+        drop = [(run_id, url) for url, _ in rows if url not in keep]
+        freed = sum(size for url, size in rows if url not in keep)
+        if drop:
+            cur = self.db.cursor()
+            cur.execute("BEGIN")
+            try:
+                cur.executemany("DELETE FROM raw_responses WHERE run_id=? AND url=?", drop)
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+        return freed
+
+    def delete_raw(self, run_id: str) -> int:
+        """Drop every kept response of a run (a newer run of the same quarter holds the evidence now)."""
+        freed = self.db.execute("SELECT COALESCE(SUM(size), 0) FROM raw_responses WHERE run_id=?",
+                                (run_id,)).fetchone()[0]
+        self.db.execute("DELETE FROM raw_responses WHERE run_id=?", (run_id,))
+        return int(freed)
+
+    def raw_usage(self) -> dict[str, int]:
+        """Bytes of kept responses per run (compressed, as stored)."""
+        return {run_id: int(size) for run_id, size in self.db.execute(
+            "SELECT run_id, SUM(size) FROM raw_responses GROUP BY run_id")}
 
     def outcomes(self, run_id: str) -> dict[str, LinkOutcome]:
         """What each URL answered in a run (a re-check run: its answers over its base run's)."""
@@ -548,7 +633,7 @@ class Store:
         cur.execute("BEGIN")
         try:
             cur.execute("DELETE FROM links WHERE page_id IN (SELECT id FROM pages WHERE run_id=?)", (run_id,))
-            for table in ("pages", "link_status", "findings", "fixed", "audits", "screenshots"):
+            for table in ("pages", "link_status", "findings", "fixed", "audits", "screenshots", "raw_responses"):
                 cur.execute(f"DELETE FROM {table} WHERE run_id=?", (run_id,))
             cur.execute("DELETE FROM runs WHERE id=?", (run_id,))
             cur.execute("COMMIT")
@@ -577,6 +662,8 @@ class Store:
             cur.execute("INSERT INTO audits SELECT ?, url, status, body FROM audits WHERE run_id=?", (target, source))
             cur.execute("INSERT INTO screenshots SELECT ?, url, key, png FROM screenshots WHERE run_id=?",
                         (target, source))
+            cur.execute("INSERT INTO raw_responses SELECT ?, url, fetched_at, status, head, body, size"
+                        " FROM raw_responses WHERE run_id=?", (target, source))
             cur.execute("COMMIT")
         except BaseException:
             cur.execute("ROLLBACK")

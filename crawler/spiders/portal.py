@@ -28,7 +28,7 @@ from __future__ import annotations
 import posixpath
 import time
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
 import scrapy
@@ -37,7 +37,7 @@ from scrapy.exceptions import IgnoreRequest, StopDownload
 from twisted.python.failure import Failure
 
 from crawler.linkstatus import HostPolicy, LanePlan, ResourceLane, classify
-from crawler.pageworker import PageWorkers
+from crawler.pageworker import Capture, Carried, Evidence, PageWorkers
 from crawler.traps import QuerySpaceGuard, repetitive_path
 from crawler.urls import normalise
 from govcrawl.config import Site
@@ -318,11 +318,14 @@ class PortalSpider(scrapy.Spider):
         if response.status == 200:
             page.etag = _header(response, b"ETag")
             page.last_modified = _header(response, b"Last-Modified")
-        routing, stored = await self.workers.extract(page, response.body, content_type_header)
+        capture = _capture(response) if self.site.evidence.keep_raw else None
+        routing, stored = await self.workers.extract(page, response.body, content_type_header, capture)
         if routing.error:
             self.counters["errors"] += 1
         if not stored:
             yield page
+            if capture is not None:
+                yield Evidence(url, capture.with_body(response.body))
         for request in self._follow(routing, page.depth, url):
             yield request
 
@@ -354,6 +357,7 @@ class PortalSpider(scrapy.Spider):
             return
         if page is not None:
             yield page
+            yield Carried(self.reuse_from, url)
         self.counters["pages"] += 1
         self.counters["unchanged"] += 1
         state, reason = classify(reused.status, internal=True)
@@ -381,6 +385,24 @@ class PortalSpider(scrapy.Spider):
         yield PageFacts(
             url=url, status=None, depth=meta["gc_depth"], referer=meta.get("gc_ref"), error=reason
         )
+
+
+def _pairs(headers) -> list[tuple[str, str]]:
+    return [(name.decode("latin-1"), value.decode("latin-1")) for name, values in headers.items() for value in values]
+
+
+def _capture(response) -> Capture:
+    """The response as the server sent it (headers as received; the body follows separately) for the evidence pack."""
+    version = response.protocol or "HTTP/1.1"
+    return Capture(
+        final_url=response.url,
+        fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        status=response.status,
+        response_headers=_pairs(response.headers),
+        request_headers=_pairs(response.request.headers),
+        method=response.request.method,
+        http_version=version if version.startswith("HTTP/") else "HTTP/1.1",
+    )
 
 
 def _header(response, name: bytes) -> str | None:
@@ -418,6 +440,6 @@ def _cache_since(days: float) -> str | None:
     """The start time from which external link answers are reused (``external_links.cache_days``)."""
     if not days:
         return None
-    from datetime import datetime, timedelta
+    from datetime import timedelta
 
     return (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="seconds")

@@ -30,3 +30,19 @@ def test_thresholds_cross_exactly_at_their_counts():
 def test_stale_homepage_is_a_veto():
     risks = {r.id: r for r in veto_risks([_f("stale-column", column_class="首页", age_days=17)])}
     assert risks["homepage-not-updated"].crossed and "17 天" in risks["homepage-not-updated"].detail
+
+
+def test_each_indicator_names_the_departments_whose_findings_make_its_count():
+    def dept(finding, name):
+        finding.department = name
+        return finding
+
+    stale = [dept(_f("stale-column", column_class="动态类", age_days=20), "司法局"),
+             dept(_f("stale-column", column_class="人事、规划计划类", age_days=400), "财政局"),
+             dept(_f("stale-column", column_class="动态类", age_days=30 + 1), "司法局")]
+    empty = [dept(_f("empty-column", column="a"), "教育局")]
+    risks = {r.id: r.as_json() for r in veto_risks(stale + empty + [dept(_f("broken-link"), "民政局")])}
+    assert risks["columns-not-updated"]["departments"] == ["司法局"]  # once, in order of appearance
+    assert risks["columns-long-stale"]["departments"] == ["财政局"]  # only the one over a year
+    assert risks["empty-columns"]["departments"] == ["教育局"]
+    assert risks["homepage-not-updated"]["departments"] == []

@@ -83,6 +83,27 @@ def test_unchanged_portal_keeps_every_finding(nights):
     assert second["summary"]["by_check"] == first["summary"]["by_check"]
 
 
+def test_evidence_captures_are_carried_over_for_unchanged_pages(nights):
+    from govcrawl.store import Store
+
+    server, _, base, (first, second), _ = nights
+    with Store(base / "data" / "demo.sqlite", create=False) as store:
+        usage = store.raw_usage()
+        pages = {p.url for p in store.pages(second["run"]["id"])
+                 if p.status == 200 and p.is_html and not p.error}
+        kept = {row[0] for row in store.db.execute("SELECT url FROM raw_responses WHERE run_id=?",
+                                                   (second["run"]["id"],))}
+        # The newest run holds a capture of every readable page, though it downloaded almost none of them.
+        assert kept == pages and second["run"]["stats"]["pages_unchanged"] > 0.9 * len(pages)
+        flagged = sorted({f["url"] for f in second["findings"]} & kept)
+        for url in flagged:
+            raw = store.raw(second["run"]["id"], url)
+            served = server.resources[raw.url]
+            assert raw.body == served.body and raw.status == 200  # byte for byte as served
+        assert any(name.lower() == "etag" for name, _ in store.raw(second["run"]["id"], flagged[0]).response_headers)
+    # The first night of the same quarter gave its captures up to the newest run.
+    assert set(usage) == {second["run"]["id"]}
+
 def test_changed_page_is_downloaded_again_and_full_asks_everything(nights):
     server, config, base, (_, second), _ = nights
     # A webmaster edits one department page tonight: it gains a link to a missing attachment.
@@ -108,3 +129,4 @@ def test_changed_page_is_downloaded_again_and_full_asks_everything(nights):
     assert not [r for r in gets if r.status == 304]
     assert full["run"]["stats"]["pages_unchanged"] == 0
     assert sorted(f["id"] for f in full["findings"]) == sorted(f["id"] for f in third["findings"])
+
