@@ -61,6 +61,9 @@ class ExternalLinks(_Strict):
     # An external link that answered fine within this many days is not asked again (0: always ask).
     # Broken and unverified results are never reused: a fix, or a new failure, shows the next night.
     cache_days: Annotated[float, Field(ge=0, le=90)] = 7
+    # Terms that mark an external page as gambling/pornographic content (unsafe-link), added to
+    # govcrawl's own list (crawler.unsafe_terms); matched in the page's title and visible text.
+    unsafe_terms: list[str] = Field(default_factory=list)
 
 
 class Interpretation(_Strict):
@@ -97,6 +100,15 @@ class Crawl(_Strict):
     # an unchanged page (304) costs the site no body and keeps last night's facts.
     conditional: bool = True
     user_agent: str = "govcrawl/0.1 (+政务网站检查; https://github.com/govcrawl/govcrawl)"
+
+
+class Privacy(_Strict):
+    """privacy-leak: personal numbers in pages and in the attachments the crawl reads."""
+
+    # Internal PDF/DOCX/XLSX attachments up to this size are downloaded and their text searched.
+    attachment_max_mb: Annotated[float, Field(ge=0, le=100)] = 10
+    # false: attachments are only checked for reachability (HEAD), never read.
+    attachments: bool = True
 
 
 class Evidence(_Strict):
@@ -227,6 +239,7 @@ class Site(_Strict):
     calendar: dict[int, CalendarYear] = Field(default_factory=dict)
     accessibility: Accessibility = Accessibility()
     evidence: Evidence = Evidence()
+    privacy: Privacy = Privacy()
     notify: Notify = Notify()
     # backdated-post: an item first seen tonight but dated more than this many days earlier.
     backdated_days: Annotated[int, Field(ge=1, le=365)] = 7

@@ -151,6 +151,28 @@ class DocInfo:
     validity_statement: str | None = None  # the sentence the period was read from (evidence)
 
 
+@dataclass(frozen=True, slots=True)
+class PrivacyHit:
+    """One personal number found in public content, already masked.
+
+    The number itself is never kept (contract: it never leaves the machine that
+    crawled it): only its masked form, for the report, and a salted hash, to
+    know the same leak again on later nights.
+    """
+
+    kind: str  # id-card | mobile | bank-card
+    masked: str  # e.g. 640102********1234, 138****5678
+    digest: str  # salted SHA-256 (hex prefix) of the number
+    where: str = "text"  # text | attribute (title, alt …) | attachment
+
+    def as_json(self) -> list:
+        return [self.kind, self.masked, self.digest, self.where]
+
+    @classmethod
+    def from_json(cls, raw: list) -> PrivacyHit:
+        return cls(*raw)
+
+
 @dataclass(slots=True)
 class PageFacts:
     """What the crawler learnt about one fetched URL of the site.
@@ -189,6 +211,7 @@ class PageFacts:
     etag: str | None = None
     last_modified: str | None = None
     unchanged: bool = False  # this run's server answered 304: facts carried over from the previous run
+    privacy: list[PrivacyHit] = field(default_factory=list)  # personal numbers in text and attributes (masked)
 
     @property
     def is_html(self) -> bool:
@@ -206,6 +229,10 @@ class LinkOutcome:
     final_url: str | None = None
     internal: bool = False
     method: str | None = None  # HEAD, GET or PAGE (fetched as a page by the spider)
+    # What the check saw of the target when it read it (external pages: title and text; attachments: text):
+    title: str | None = None  # the external page's <title>
+    terms: list[str] = field(default_factory=list)  # unsafe-content terms found on it (external_links.unsafe_terms)
+    privacy: list[PrivacyHit] = field(default_factory=list)  # personal numbers in an attachment's text (masked)
 
 
 @dataclass(slots=True)

@@ -29,12 +29,13 @@ from govcrawl.model import (
     ListItem,
     PageAudit,
     PageFacts,
+    PrivacyHit,
     RawResponse,
     Region,
     RunInfo,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -57,7 +58,7 @@ CREATE TABLE IF NOT EXISTS links (
 CREATE INDEX IF NOT EXISTS links_page ON links (page_id);
 CREATE TABLE IF NOT EXISTS link_status (
     run_id TEXT NOT NULL, url TEXT NOT NULL, state TEXT NOT NULL, http_status INTEGER,
-    reason TEXT NOT NULL, final_url TEXT, internal INTEGER NOT NULL, method TEXT,
+    reason TEXT NOT NULL, final_url TEXT, internal INTEGER NOT NULL, method TEXT, extra TEXT,
     PRIMARY KEY (run_id, url)
 );
 CREATE TABLE IF NOT EXISTS audits (
@@ -90,12 +91,11 @@ CREATE TABLE IF NOT EXISTS findings (
 
 # Additive migrations, applied in order to a store written by an older version
 # (its data stays readable: new columns are empty, new tables start empty).
+# Each is (table, column, type): added where the table exists without it (a table
+# that does not exist yet is created whole by the schema script).
 _MIGRATIONS = {
-    2: (
-        "ALTER TABLE runs ADD COLUMN base_run TEXT",
-        "ALTER TABLE pages ADD COLUMN etag TEXT",
-        "ALTER TABLE pages ADD COLUMN last_modified TEXT",
-    ),
+    2: (("runs", "base_run", "TEXT"), ("pages", "etag", "TEXT"), ("pages", "last_modified", "TEXT")),
+    3: (("link_status", "extra", "TEXT"),),
 }
 
 
@@ -132,6 +132,7 @@ def _page_blob(page: PageFacts) -> bytes:
         "template": page.template,
         "a11y": [node.as_json() for node in page.a11y],
         "unchanged": page.unchanged,
+        "privacy": [hit.as_json() for hit in page.privacy],
     }
     return zlib.compress(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(), 3)
 
@@ -173,6 +174,23 @@ def _page_from_row(row: sqlite3.Row, links: list[LinkFacts]) -> PageFacts:
         etag=row["etag"],
         last_modified=row["last_modified"],
         unchanged=bool(body.get("unchanged")),
+        privacy=[PrivacyHit.from_json(hit) for hit in body.get("privacy") or ()],
+    )
+
+
+def _outcome_extra(outcome: LinkOutcome) -> str | None:
+    if outcome.title is None and not outcome.terms and not outcome.privacy:
+        return None
+    return json.dumps({"title": outcome.title, "terms": outcome.terms,
+                       "privacy": [hit.as_json() for hit in outcome.privacy]}, ensure_ascii=False)
+
+
+def _outcome_from_row(row: sqlite3.Row | tuple) -> LinkOutcome:
+    extra = json.loads(row[8]) if len(row) > 8 and row[8] else {}
+    return LinkOutcome(
+        row[1], LinkState(row[2]), row[3], row[4], row[5], bool(row[6]), row[7],
+        title=extra.get("title"), terms=list(extra.get("terms") or ()),
+        privacy=[PrivacyHit.from_json(hit) for hit in extra.get("privacy") or ()],
     )
 
 
@@ -210,8 +228,10 @@ class Store:
         cur.execute("BEGIN IMMEDIATE")
         try:
             for target in range(version + 1, SCHEMA_VERSION + 1):
-                for statement in _MIGRATIONS[target]:
-                    cur.execute(statement)
+                for table, column, kind in _MIGRATIONS[target]:
+                    columns = {row[1] for row in cur.execute(f"PRAGMA table_info({table})")}
+                    if columns and column not in columns:
+                        cur.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
             cur.execute("UPDATE meta SET value=? WHERE key='schema'", (str(SCHEMA_VERSION),))
             cur.execute("COMMIT")
         except BaseException:
@@ -404,9 +424,10 @@ class Store:
         cur.execute("BEGIN")
         try:
             cur.executemany(
-                "INSERT OR REPLACE INTO link_status VALUES (?,?,?,?,?,?,?,?)",
+                "INSERT OR REPLACE INTO link_status VALUES (?,?,?,?,?,?,?,?,?)",
                 [
-                    (run_id, o.url, str(o.state), o.http_status, o.reason, o.final_url, int(o.internal), o.method)
+                    (run_id, o.url, str(o.state), o.http_status, o.reason, o.final_url, int(o.internal), o.method,
+                     _outcome_extra(o))
                     for o in outcomes
                 ],
             )
@@ -489,7 +510,7 @@ class Store:
             if rid is None:
                 continue
             for row in self.db.execute("SELECT * FROM link_status WHERE run_id=?", (rid,)):
-                out[row[1]] = LinkOutcome(row[1], LinkState(row[2]), row[3], row[4], row[5], bool(row[6]), row[7])
+                out[row[1]] = _outcome_from_row(row)
         return out
 
     # -- findings ----------------------------------------------------------
@@ -658,7 +679,7 @@ class Store:
                 cur.execute("INSERT INTO links SELECT ?, url, tag, attr, text, region, fragment, hidden FROM links"
                             " WHERE page_id=? ORDER BY rowid", (cur.lastrowid, old_id))
             cur.execute("INSERT INTO link_status SELECT ?, url, state, http_status, reason, final_url, internal,"
-                        " method FROM link_status WHERE run_id=?", (target, source))
+                        " method, extra FROM link_status WHERE run_id=?", (target, source))
             cur.execute("INSERT INTO audits SELECT ?, url, status, body FROM audits WHERE run_id=?", (target, source))
             cur.execute("INSERT INTO screenshots SELECT ?, url, key, png FROM screenshots WHERE run_id=?",
                         (target, source))
@@ -703,5 +724,5 @@ class Store:
             (*run_ids, LinkState.OK.value),
         )
         for row in rows:
-            out[row[1]] = LinkOutcome(row[1], LinkState(row[2]), row[3], row[4], row[5], bool(row[6]), row[7])
+            out[row[1]] = _outcome_from_row(row)
         return out
