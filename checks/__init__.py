@@ -8,6 +8,7 @@ from checks import (
     elder_friendly,
     empty_column,
     expired_document,
+    hidden_link,
     intranet_link,
     late_interpretation,
     link_unverified,
@@ -16,6 +17,7 @@ from checks import (
     missing_validity,
     short_consultation,
     stale_column,
+    unsafe_link,
 )
 from checks.registry import Check, CheckContext, run_checks
 
@@ -24,6 +26,8 @@ ALL_CHECKS: list[Check] = [
     broken_anchor.CHECK,
     link_unverified.CHECK,
     intranet_link.CHECK,
+    unsafe_link.CHECK,
+    hidden_link.CHECK,
     missing_validity.CHECK,
     expired_document.CHECK,
     stale_column.CHECK,

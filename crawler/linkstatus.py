@@ -73,6 +73,10 @@ class LanePlan:
     user_agent: str
     # Reuse external links that answered fine in runs started at or after this ISO time (None: never).
     cache_since: str | None = None
+    # unsafe-link: external pages are read (up to this many bytes) and searched for these terms
+    # besides the built-in list (crawler.unsafe_terms); None: external pages are not read.
+    unsafe_terms: tuple[str, ...] | None = ()
+    page_read_bytes: int = 256 * 1024
     extra: dict = field(default_factory=dict)
 
 
@@ -163,6 +167,10 @@ class _Checker:
                 await asyncio.sleep(min(4.0, 0.5 * 2**attempt))
             try:
                 async with self.gate(urlsplit(url).netloc, internal):
+                    if not internal and self.plan.unsafe_terms is not None and _page_like(url):
+                        # An external page is read (a capped GET instead of HEAD): an expired domain
+                        # re-registered by a casino answers 200 like any other (unsafe-link).
+                        return await self._read_external(session, url, timeout)
                     method = "HEAD"
                     status, final = await self._fetch(session, "HEAD", url, timeout)
                     if status >= 400 and status != 429:
@@ -180,6 +188,26 @@ class _Checker:
                     break
         state, reason = classify(None, internal=internal, error=_error_reason(last_error or TimeoutError()))
         return LinkOutcome(url, state, None, reason, None, internal, None)
+
+    async def _read_external(self, session, url: str, timeout) -> LinkOutcome:
+        """GET an external page, read at most ``page_read_bytes`` of it, and look for unsafe content."""
+        from crawler.unsafe_terms import find_unsafe_terms, visible_title_and_text
+
+        async with session.request(
+            "GET", url, allow_redirects=True, max_redirects=MAX_REDIRECTS + 1, timeout=timeout
+        ) as resp:
+            status, final = resp.status, str(resp.url)
+            content_type = resp.headers.get("Content-Type")
+            body = b""
+            if 200 <= status < 300 and (content_type is None or "html" in content_type.lower()):
+                body = await resp.content.read(self.plan.page_read_bytes)
+        state, reason = classify(status, internal=False)
+        title, terms = None, []
+        if body:
+            title, text = visible_title_and_text(body, content_type)
+            terms = find_unsafe_terms(title, text, self.plan.unsafe_terms or ())
+        return LinkOutcome(url, state, status, reason, final if final != url else None, False, "GET",
+                           title=title[:200] if title else None, terms=terms)
 
     @staticmethod
     async def _fetch(session, method: str, url: str, timeout) -> tuple[int, str]:
@@ -220,10 +248,12 @@ async def _lane(plan: LanePlan, inbox: mp.Queue, done: mp.Value, failed: mp.Valu
         port_host = urlsplit(url).netloc
         internal = host in internal_hosts or port_host in internal_hosts
         reuse = None if internal else cached.get(url)
+        if reuse is not None and reuse.method == "HEAD" and plan.unsafe_terms is not None and _page_like(url):
+            reuse = None  # answered before pages were read: read it once now
         try:
-            if reuse is not None:
+            if reuse is not None:  # what the page said (title, unsafe terms) is reused with its answer
                 outcome = LinkOutcome(url, reuse.state, reuse.http_status, reuse.reason, reuse.final_url, False,
-                                      "CACHE")
+                                      "CACHE", title=reuse.title, terms=list(reuse.terms))
             else:
                 outcome = await checker.check(session, url, internal)
         except Exception as exc:  # never lose a URL: record why it could not be checked
@@ -272,6 +302,17 @@ def _cached_outcomes(store, plan: LanePlan) -> dict[str, LinkOutcome]:
     since = datetime.fromisoformat(plan.cache_since)
     recent = [r.id for r in store.runs() if r.id != plan.run_id and datetime.fromisoformat(r.started) >= since]
     return store.reusable_outcomes(recent)
+
+
+# Extensions of external URLs read as pages for unsafe-link (files are only asked with HEAD).
+_PAGE_EXTENSIONS = frozenset({"", ".html", ".htm", ".shtml", ".shtm", ".xhtml", ".jsp", ".asp", ".aspx", ".php",
+                              ".do", ".action", ".cgi"})
+
+
+def _page_like(url: str) -> bool:
+    name = urlsplit(url).path.rsplit("/", 1)[-1]
+    ext = name[name.rfind("."):].lower() if "." in name else ""
+    return ext in _PAGE_EXTENSIONS or len(ext) > 8
 
 
 def _get(inbox: mp.Queue, timeout: float):

@@ -27,7 +27,16 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from crawler.extract.links import HIDDEN_CACHE, LINK_ATTRS, LINK_RELS, hidden_by_style
+from crawler.extract.links import (
+    HIDDEN_CACHE,
+    LINK_ATTRS,
+    LINK_RELS,
+    SIZED_BY_ATTRIBUTES,
+    hidden_by_attributes,
+    hidden_by_selectors,
+    hidden_by_style,
+    hidden_selectors,
+)
 from crawler.extract.regions import ARTICLE, NO_MARKER, apply_marker, classify
 from govcrawl.model import Region
 
@@ -240,6 +249,8 @@ def scan_tree(root: etree._Element) -> Scan:  # noqa: C901 - one loop on purpose
     pop = stack.pop
     open_anchors: list[tuple[RawLink, int]] = []  # (link, start piece) of the open <a>s
     h1_start = -1
+    hiding_rules: frozenset[str] = frozenset()  # simple selectors a <style> block hides (暗链 trick)
+    sized_tags = SIZED_BY_ATTRIBUTES
 
     walker = etree.iterwalk(root, events=("start", "end", "comment"))
     for event, el in walker:
@@ -248,6 +259,8 @@ def scan_tree(root: etree._Element) -> Scan:  # noqa: C901 - one loop on purpose
             kind = kinds.get(tag, 0)
             if kind & K_SKIP:
                 walker.skip_subtree()
+            elif tag == "style" and el.text:
+                hiding_rules = hiding_rules | hidden_selectors(el.text)
             # the last field is where this element's own text starts
             push((region, level, hidden, flags, quiet, len(pieces)))
             parent_flags = flags
@@ -275,6 +288,10 @@ def scan_tree(root: etree._Element) -> Scan:  # noqa: C901 - one loop on purpose
                     hidden = hidden_cache.get(style)
                     if hidden is None:
                         hidden = hidden_by_style_(style)
+                if not hidden and hiding_rules and (eid is not None or el.get("class") is not None):
+                    hidden = hidden_by_selectors(el.get("class"), eid, hiding_rules)
+                if not hidden and (tag in sized_tags or el.get("hidden") is not None):
+                    hidden = hidden_by_attributes(tag, el.attrib)
             if kind & K_SPECIAL:
                 if tag == "head":
                     region = header

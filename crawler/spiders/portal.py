@@ -120,6 +120,7 @@ class PortalSpider(scrapy.Spider):
             allow_private=ext.allow_private,
             user_agent=crawl.user_agent,
             cache_since=_cache_since(ext.cache_days),
+            unsafe_terms=tuple(ext.unsafe_terms),
         )
         self.lane = ResourceLane(plan)
         self.workers = PageWorkers(
