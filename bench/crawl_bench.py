@@ -21,12 +21,24 @@ the other, and the harness measures for each:
 * for govcrawl also resources checked (run.stats) and broken-link findings
   against the links the generator planted.
 
+``--incremental`` measures something else: the second night. govcrawl runs
+twice on the same unchanged portal with the same store, config and
+``--today``; the second run sends conditional requests (If-None-Match /
+If-Modified-Since) for the pages the first one read and reuses their stored
+facts on 304. Each night is measured as above, and nginx keeps an access log
+(this mode only) so the server itself says what each night cost: requests,
+200 and 304 answers, body bytes sent, and which HTML pages got a 200 body in
+both nights (should be none). The plain spider does not run in this mode.
+
 Usage (``make bench`` runs the first)::
 
     .venv/bin/python bench/crawl_bench.py [--pages 20000] [--only govcrawl|plain] [--keep]
                                          [--timeout 1800] [--profile]
+    .venv/bin/python bench/crawl_bench.py --incremental [--pages 20000] [--keep] [--timeout 1800]
 
-Writes bench/work/result.json and prints a Markdown table. Every server
+Writes bench/work/result.json (``--incremental``:
+bench/work/result-incremental.json, the runs' files under
+bench/work/incremental/) and prints a Markdown table. Every server
 listens on 127.0.0.1 only; nginx and every crawler are stopped at the end,
 also on error or Ctrl+C (``--keep`` leaves nginx running on purpose).
 """
@@ -36,6 +48,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ctypes
+import hashlib
+import itertools
 import json
 import os
 import platform
@@ -404,10 +418,11 @@ def free_port() -> int:
 class Nginx:
     """nginx in the foreground (``daemon off``) as our child, everything under bench/work/nginx."""
 
-    def __init__(self, binary: str, root: Path, state: Path):
+    def __init__(self, binary: str, root: Path, state: Path, access_log: Path | None = None):
         self.binary = binary
         self.root = root
         self.state = state
+        self.access_log = access_log  # None: no access log (the speed benchmark)
         self.proc: subprocess.Popen | None = None
         self.port = 0
 
@@ -435,7 +450,9 @@ class Nginx:
         for _attempt in range(3):
             self.port = free_port()
             conf = genportal.write_nginx_conf(self.state / "nginx.conf", root=self.root, port=self.port,
-                                              state=self.state)
+                                              state=self.state, access_log=self.access_log)
+            if self.access_log is not None:
+                self.access_log.unlink(missing_ok=True)  # only this run's requests
             err = self.state / "error.log"
             err.unlink(missing_ok=True)  # only this run's complaints
             self.proc = subprocess.Popen(
@@ -478,6 +495,30 @@ class Nginx:
             if info:
                 total += info[1]
         return total / CLK_TCK
+
+    def flushed_access_log_size(self, quiet_seconds: float = 1.5, max_wait: float = 15.0) -> int:
+        """The access log's size once nginx has written every request answered so far.
+
+        Why: the log is buffered (flush=1s) and a night's lines are told apart
+        by their position in the file, so a position taken while lines are
+        still in nginx's buffer would put them into the wrong night. SIGUSR1
+        (reopen logs) makes the worker write its buffer at once; the size is
+        then taken when it has not changed for ``quiet_seconds``.
+        """
+        if self.access_log is None:
+            raise BenchError("nginx was started without an access log")
+        if self.proc is not None and self.proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.proc.pid, signal.SIGUSR1)
+        deadline = time.monotonic() + max_wait
+        size, since = -1, time.monotonic()
+        while True:
+            now_size = self.access_log.stat().st_size if self.access_log.exists() else 0
+            if now_size != size:
+                size, since = now_size, time.monotonic()
+            elif time.monotonic() - since >= quiet_seconds or time.monotonic() > deadline:
+                return size
+            time.sleep(0.1)
 
     def stop(self) -> None:
         if self.proc is None:
@@ -613,10 +654,20 @@ def run_govcrawl(nginx: Nginx, manifest: dict, timeout: float, profile: Path | N
     for stale in (data, out):  # a fresh store: the run is "the first night" every time
         shutil.rmtree(stale, ignore_errors=True)
     write_sites_yaml(config, nginx.base, manifest, data)
+    return measure_govcrawl("govcrawl", nginx, manifest, config, out, timeout, profile)
+
+
+def measure_govcrawl(name: str, nginx: Nginx, manifest: dict, config: Path, out: Path, timeout: float,
+                     profile: Path | None = None) -> dict:
+    """One measured ``govcrawl run`` with ``config`` into ``out``, and what its findings.json says.
+
+    The store is whatever ``config``'s data_dir holds: the caller decides
+    whether this is a first night (fresh store) or a later one.
+    """
     command = govcrawl_command(config, out)
     if profile:
         command = _with_profiler(command, profile)
-    m = run_measured("govcrawl", command, cwd=REPO, env=_child_env(), log_path=WORK / "logs" / "govcrawl.log",
+    m = run_measured(name, command, cwd=REPO, env=_child_env(), log_path=WORK / "logs" / f"{name}.log",
                      timeout=timeout, nginx=nginx)
     result: dict = {"measurement": m, "pages": None, "findings_file": None}
     if m.timed_out:
@@ -639,7 +690,9 @@ def run_govcrawl(nginx: Nginx, manifest: dict, timeout: float, profile: Path | N
         run_stats=stats,
         crawl_seconds=stats.get("elapsed_seconds"),
         resources_checked=stats.get("resources_checked"),
+        findings_total=findings.get("summary", {}).get("total"),
         by_check=findings.get("summary", {}).get("by_check", {}),
+        by_status=findings.get("summary", {}).get("by_status", {}),
         broken=_score_broken(findings, manifest, nginx.base),
     )
     return result
@@ -739,6 +792,312 @@ def warm_page_cache(site: Path) -> None:
             with open(os.path.join(folder, name), "rb") as fh:
                 while fh.read(1 << 20):
                     pass
+
+
+# -- incremental: two nights of an unchanged portal -----------------------------------
+
+
+PAGE_SUFFIXES = (".html", ".htm", ".shtml")
+INCREMENTAL = WORK / "incremental"
+CODE_UNDER_TEST = ("crawler", "govcrawl", "checks", "reports", "pyproject.toml")
+
+
+def code_fingerprint() -> dict[str, str]:
+    """A short hash of every file of the code under test (working tree, uncommitted edits included).
+
+    Why: the two nights run minutes apart, and the repository may be edited
+    meanwhile; govcrawl imports lazily and spawns workers, so an edit during
+    or between the nights makes them run different code. The harness cannot
+    prevent that, only say so.
+    """
+    out: dict[str, str] = {}
+    for name in CODE_UNDER_TEST:
+        root = REPO / name
+        paths = [root] if root.is_file() else sorted(root.rglob("*"))
+        for path in paths:
+            if path.is_file() and "__pycache__" not in path.parts:
+                with contextlib.suppress(OSError):
+                    out[str(path.relative_to(REPO))] = hashlib.sha1(path.read_bytes()).hexdigest()[:12]
+    return out
+
+
+def _changed(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+
+
+def _is_page_uri(uri: str) -> bool:
+    """An HTML page of the generated portal (directory index or *.html), not an attachment, image or asset."""
+    path = uri.split("?", 1)[0].split("#", 1)[0]
+    return path.endswith("/") or path.lower().endswith(PAGE_SUFFIXES)
+
+
+def read_access_log(path: Path, start: int, end: int) -> tuple[list[dict], int]:
+    """The requests nginx logged between two byte positions of its access log, and the count of unreadable lines.
+
+    Fields are genportal.ACCESS_LOG_FIELDS; nginx writes ``-`` for an absent header
+    and escapes ``"`` as ``\\x22`` (an ETag is quoted), which is undone here so
+    the JSON shows header values as they were sent.
+    """
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        raw = fh.read(end - start)
+    entries: list[dict] = []
+    bad = 0
+    for line in raw.decode("utf-8", "replace").splitlines():
+        parts = line.split("\t")
+        if len(parts) != len(genportal.ACCESS_LOG_FIELDS):
+            bad += 1
+            continue
+        entry = dict(zip(genportal.ACCESS_LOG_FIELDS, (v.replace("\\x22", '"') for v in parts), strict=True))
+        try:
+            entry["status"] = int(entry["status"])
+            entry["body_bytes_sent"] = int(entry["body_bytes_sent"])
+            entry["bytes_sent"] = int(entry["bytes_sent"])
+        except ValueError:
+            bad += 1
+            continue
+        entries.append(entry)
+    return entries, bad
+
+
+def summarize_access(entries: list[dict], bad_lines: int) -> dict:
+    """What the server answered during one night: requests, 200/304 answers, bytes, split pages vs resources.
+
+    Why the split: the conditional requests are only for HTML pages;
+    attachments and images are checked by the resource lane with HEAD (no
+    body), so their requests are counted but say nothing about reuse.
+    """
+    status: Counter[int] = Counter(e["status"] for e in entries)
+    methods: Counter[str] = Counter(e["request_method"] for e in entries)
+    pages, resources = [], []
+    for e in entries:
+        (pages if e["request_method"] == "GET" and _is_page_uri(e["request_uri"]) else resources).append(e)
+    page_status: Counter[int] = Counter(e["status"] for e in pages)
+    conditional, unconditional = [], []
+    for e in pages:
+        asked = e["http_if_none_match"] != "-" or e["http_if_modified_since"] != "-"
+        (conditional if asked else unconditional).append(e)
+    return {
+        "requests": len(entries),
+        "unreadable_lines": bad_lines,
+        "by_method": dict(methods.most_common()),
+        "by_status": {str(k): v for k, v in sorted(status.items())},
+        "answers_200": status[200],
+        "answers_304": status[304],
+        "body_bytes_sent": sum(e["body_bytes_sent"] for e in entries),
+        "bytes_sent_with_headers": sum(e["bytes_sent"] for e in entries),
+        "page_gets": len(pages),
+        "page_gets_by_status": {str(k): v for k, v in sorted(page_status.items())},
+        "page_200": page_status[200],
+        "page_304": page_status[304],
+        "page_body_bytes_sent": sum(e["body_bytes_sent"] for e in pages),
+        "page_gets_conditional": len(conditional),
+        "page_conditional_answered_200": sum(1 for e in conditional if e["status"] == 200),
+        "page_unconditional_answered_200": sum(1 for e in unconditional if e["status"] == 200),
+        "distinct_page_uris": len({e["request_uri"] for e in pages}),
+        "resource_requests": len(resources),
+        "resource_body_bytes_sent": sum(e["body_bytes_sent"] for e in resources),
+    }
+
+
+def _page_bodies(entries: list[dict]) -> dict[str, dict]:
+    """HTML page URI → (last) log entry, for every page GET that nginx answered 200 with a body."""
+    return {e["request_uri"]: e for e in entries
+            if e["request_method"] == "GET" and e["status"] == 200 and e["body_bytes_sent"] > 0
+            and _is_page_uri(e["request_uri"])}
+
+
+def fetched_twice(first: list[dict], second: list[dict], examples: int = 20) -> dict:
+    """HTML page URIs whose body nginx sent in both nights, with what was asked and answered the second time.
+
+    Why: "an unchanged page is not downloaded again" is the promise of the
+    conditional requests; the server's log is the witness. For each example
+    the second night's request headers show whether the crawler asked
+    conditionally, and the response's validators whether nginx's changed.
+    """
+    one, two = _page_bodies(first), _page_bodies(second)
+    twice = sorted(one.keys() & two.keys())
+    return {
+        "count": len(twice),
+        "second_night_page_bodies_not_fetched_first_night": len(two.keys() - one.keys()),
+        "examples": [
+            {
+                "uri": uri,
+                "second_night_if_none_match": two[uri]["http_if_none_match"],
+                "second_night_if_modified_since": two[uri]["http_if_modified_since"],
+                "first_night_etag": one[uri]["sent_http_etag"],
+                "second_night_etag": two[uri]["sent_http_etag"],
+                "first_night_last_modified": one[uri]["sent_http_last_modified"],
+                "second_night_last_modified": two[uri]["sent_http_last_modified"],
+            }
+            for uri in twice[:examples]
+        ],
+    }
+
+
+def run_incremental(nginx: Nginx, manifest: dict, timeout: float) -> dict:
+    """Two ``govcrawl run`` nights on the unchanged portal, same store and config; the server's log of each.
+
+    Why: the second night of a real deployment mostly meets unchanged pages;
+    with conditional requests it should be cheaper for the crawler and the
+    site, and end with the same findings. Both nights use the same
+    ``--today`` so the findings can be compared one to one; each night writes
+    its own report directory so the first night's findings.json survives.
+    """
+    if nginx.access_log is None:
+        raise BenchError("the incremental benchmark needs nginx started with an access log")
+    config = INCREMENTAL / "sites.yaml"
+    data = INCREMENTAL / "data"
+    outs = [INCREMENTAL / "night1", INCREMENTAL / "night2"]
+    for stale in (data, *outs):  # a fresh store: night 1 is a first night
+        shutil.rmtree(stale, ignore_errors=True)
+    write_sites_yaml(config, nginx.base, manifest, data)
+    nights: list[dict] = []
+    entries: list[list[dict]] = []
+    code: list[dict[str, str]] = []  # before and after each night: all equal if nobody edited the code
+    for number, out in enumerate(outs, start=1):
+        code.append(code_fingerprint())
+        start = nginx.flushed_access_log_size()
+        result = measure_govcrawl(f"govcrawl-night{number}", nginx, manifest, config, out, timeout)
+        end = nginx.flushed_access_log_size()
+        code.append(code_fingerprint())
+        lines, bad = read_access_log(nginx.access_log, start, end)
+        result["access_log"] = {"file": str(nginx.access_log), "bytes": [start, end]} | summarize_access(lines, bad)
+        result["run_stats"] = _scalar_stats(result)
+        result["log_errors"] = _log_errors(Path(result["measurement"].log))
+        nights.append(result)
+        entries.append(lines)
+        if result.get("error"):
+            log(f"night {number} failed; not running further nights")
+            break
+    labels = ["during night 1", "between the nights", "during night 2"]
+    diffs = [_changed(a, b) for a, b in itertools.pairwise(code)]
+    edits = {label: files for label, files in zip(labels, diffs, strict=False) if files}
+    for label, files in edits.items():
+        log(f"warning: the code under test changed {label}: {', '.join(files[:8])}"
+            + (f" (+{len(files) - 8} more)" if len(files) > 8 else ""))
+    report: dict = {"config": str(config), "data_dir": str(data), "nights": nights, "code_edited": edits}
+    if len(nights) == 2 and not any(n.get("error") for n in nights):
+        first, second = nights
+        report["wall_ratio_second_to_first"] = round(
+            second["measurement"].wall_seconds / max(first["measurement"].wall_seconds, 1e-9), 3)
+        report["cpu_ratio_second_to_first"] = round(
+            second["measurement"].cpu_seconds / max(first["measurement"].cpu_seconds, 1e-9), 3)
+        report["page_bodies_fetched_twice"] = fetched_twice(entries[0], entries[1])
+        report["findings_equal"] = (first.get("findings_total") == second.get("findings_total")
+                                    and first.get("by_check") == second.get("by_check"))
+    return report
+
+
+def _log_errors(path: Path) -> dict:
+    """Scrapy's "Spider error processing <GET url>" lines and the distinct exception lines of a night's log.
+
+    Why: an exception in a callback is only logged, the run still exits 0;
+    such a page is neither counted nor followed, which the totals alone hide.
+    """
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return {}
+    urls = re.findall(r"Spider error processing <GET (\S+)>", text)
+    exceptions = Counter(line.strip() for line in text.splitlines()
+                         if re.match(r"^[A-Za-z_][\w.]*(Error|Exception)\b.*:", line.strip()))
+    return {"spider_errors": len(urls), "spider_error_urls": urls[:50],
+            "exceptions": dict(exceptions.most_common(10))}
+
+
+def _scalar_stats(result: dict) -> dict:
+    """run.stats without its long lists (interpretations, column warnings): two nights of them would bloat the JSON."""
+    return {k: v for k, v in (result.get("run_stats") or {}).items() if not isinstance(v, list | dict)}
+
+
+def incremental_table(inc: dict) -> str:
+    """The two nights side by side, crawler-side numbers first, then what nginx's access log says."""
+    nights = inc["nights"]
+    names = ["first night (fresh store)", "second night (same store, unchanged portal)"][:len(nights)]
+
+    def row(label: str, fn) -> str:
+        cells = []
+        for r in nights:
+            try:
+                cells.append(fn(r))
+            except (KeyError, TypeError, ZeroDivisionError):
+                cells.append("—")
+        return f"| {label} | " + " | ".join(cells) + " |"
+
+    def stat(key: str):
+        return lambda r: _fmt((r.get("run_stats") or {}).get(key))
+
+    def acc(key: str, spec: str = ","):
+        return lambda r: _fmt(r["access_log"][key], spec)
+
+    def mib(key: str):
+        return lambda r: f"{r['access_log'][key]:,} ({r['access_log'][key] / 2**20:.1f} MiB)"
+
+    m = "measurement"
+    lines = ["| | " + " | ".join(names) + " |", "|---|" + "---:|" * len(nights)]
+    lines += [
+        row("pages crawled (`run.pages_crawled`)", lambda r: _fmt(r.get("pages"))),
+        row("pages fetched (`run.stats.pages_fetched`)", stat("pages_fetched")),
+        row("pages unchanged (`run.stats.pages_unchanged`)", stat("pages_unchanged")),
+        row("wall seconds (whole command)", lambda r: _fmt(r[m]["wall_seconds"], ".1f")),
+        row("crawl phase seconds (`run.stats.elapsed_seconds`)", lambda r: _fmt(r.get("crawl_seconds"), ".1f")),
+        row("pages/s (whole command)", lambda r: _fmt(r["pages"] / r[m]["wall_seconds"], ".1f")),
+        row("CPU seconds, user+sys, process tree", lambda r: _fmt(r[m]["cpu_seconds"], ".1f")),
+        row("CPU ms per page", lambda r: _fmt(1000 * r[m]["cpu_seconds"] / r["pages"], ".1f")),
+        row("peak RSS, process tree (MiB)", lambda r: _fmt(r[m]["peak_rss_bytes"] / 2**20, ".0f")),
+        row("attachments/images checked", lambda r: _fmt(r.get("resources_checked"))),
+        row("nginx CPU seconds during the run", lambda r: _fmt(r[m]["nginx_cpu_seconds"], ".1f")),
+        row("other processes' CPU seconds (should be ~0)", lambda r: _fmt(r[m]["other_cpu_seconds"], ".1f")),
+        row("requests (access log)", acc("requests")),
+        row("… by method", lambda r: ", ".join(f"{k} {v:,}" for k, v in r["access_log"]["by_method"].items())),
+        row("… by status", lambda r: ", ".join(f"{k}: {v:,}" for k, v in r["access_log"]["by_status"].items())),
+        row("200 answers", acc("answers_200")),
+        row("304 answers", acc("answers_304")),
+        row("body bytes sent (`$body_bytes_sent`)", mib("body_bytes_sent")),
+        row("HTML page GETs", acc("page_gets")),
+        row("… conditional (If-None-Match / If-Modified-Since sent)", acc("page_gets_conditional")),
+        row("… answered 200 / 304", lambda r: f"{r['access_log']['page_200']:,} / {r['access_log']['page_304']:,}"),
+        row("… body bytes", mib("page_body_bytes_sent")),
+        row("findings (total)", lambda r: _fmt(r.get("findings_total"))),
+        row("spider errors in the log (page not counted, links not followed)",
+            lambda r: _fmt(r["log_errors"]["spider_errors"])),
+        row("broken links found / planted", lambda r: f"{r['broken']['found']} / {r['broken']['planted']}"),
+        row("exit status", lambda r: _fmt(r[m]["exit_code"]) + (" (timed out)" if r[m]["timed_out"] else "")),
+    ]
+    return "\n".join(lines)
+
+
+def _finish_incremental(data: dict) -> int:
+    """Write result-incremental.json, print the table and the verdicts; 1 if a night failed."""
+    path = WORK / "result-incremental.json"
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    inc = data.get("incremental") or {}
+    if inc.get("nights"):
+        print(incremental_table(inc))
+    if "wall_ratio_second_to_first" in inc:
+        first, second = inc["nights"]
+        twice = inc["page_bodies_fetched_twice"]
+        print(f"\nsecond night ÷ first night, wall seconds (whole command): **{inc['wall_ratio_second_to_first']:.2f}**"
+              f" (CPU seconds: {inc['cpu_ratio_second_to_first']:.2f})")
+        print(f"HTML page URLs answered 200 with a body in both nights: **{twice['count']}**"
+              + ("" if not twice["count"] else " — e.g. " + ", ".join(e["uri"] for e in twice["examples"][:5])))
+        print(f"findings: first night {first.get('findings_total')}, second night {second.get('findings_total')}"
+              + (" (equal, same counts per check)" if inc["findings_equal"] else " (DIFFERENT)"))
+        answered, counted = second["access_log"]["page_304"], (second.get("run_stats") or {}).get("pages_unchanged")
+        if counted is not None and answered != counted:
+            print(f"WARNING: nginx answered {answered} page requests 304 but govcrawl counts {counted} pages unchanged")
+        for number, night in enumerate(inc["nights"], start=1):
+            errors = night.get("log_errors") or {}
+            if errors.get("spider_errors"):
+                print(f"WARNING: night {number}: {errors['spider_errors']} spider errors, e.g. "
+                      f"{', '.join(errors['spider_error_urls'][:3])}; exceptions: {errors['exceptions']}")
+    for label, files in (inc.get("code_edited") or {}).items():
+        print(f"WARNING: the code under test was edited {label} ({len(files)} file(s): {', '.join(files[:6])}"
+              f"{' …' if len(files) > 6 else ''}); the nights did not run the same code")
+    print(f"result: {path}")
+    failed = not inc.get("nights") or any(n.get("error") for n in inc["nights"]) or len(inc["nights"]) < 2
+    return 1 if failed else 0
 
 
 # -- report ---------------------------------------------------------------------------
@@ -850,7 +1209,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=1800, help="time bound per crawler run, seconds")
     parser.add_argument("--profile", action="store_true",
                         help="run govcrawl under py-spy (numbers then include the profiler; not for RESULTS.md)")
+    parser.add_argument("--incremental", action="store_true",
+                        help="run govcrawl twice on the unchanged portal (same store): first night vs second night, "
+                             "with nginx's access log")
     args = parser.parse_args(argv)
+    if args.incremental and (args.only or args.profile):
+        parser.error("--incremental runs govcrawl only, unprofiled; it takes neither --only nor --profile")
 
     # Explicit for SIGINT too: a shell starts background jobs with SIGINT ignored, and Python keeps that.
     signal.signal(signal.SIGINT, _interrupt)
@@ -868,7 +1232,11 @@ def main(argv: list[str] | None = None) -> int:
         f"{manifest['resources']['unique_files_linked_by_articles']} attachments/images, "
         f"{manifest['planted_broken']['total']} planted broken links")
     warm_page_cache(site)
-    nginx = Nginx(nginx_binary, site, (WORK / "nginx").resolve())
+    access_log = None
+    if args.incremental:
+        INCREMENTAL.mkdir(parents=True, exist_ok=True)
+        access_log = (INCREMENTAL / "access.log").resolve()
+    nginx = Nginx(nginx_binary, site, (WORK / "nginx").resolve(), access_log)
     results: dict = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": " ".join([".venv/bin/python", "bench/crawl_bench.py", *(argv if argv is not None else sys.argv[1:])]),
@@ -880,13 +1248,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         nginx.start()
         log(f"nginx (pid {nginx.proc.pid}) serves {site} on {nginx.base}")
-        if args.only in (None, "govcrawl"):
+        if args.incremental:
+            results["incremental"] = run_incremental(nginx, manifest, args.timeout)
+        elif args.only in (None, "govcrawl"):
             profile = WORK / "profile" / "govcrawl.folded" if args.profile else None
             if profile:
                 profile.parent.mkdir(parents=True, exist_ok=True)
                 results["profiled"] = True
             results["govcrawl"] = run_govcrawl(nginx, manifest, args.timeout, profile)
-        if args.only in (None, "plain") and not args.profile:
+        if args.only in (None, "plain") and not args.profile and not args.incremental:
             results["plain"] = run_plain(nginx, args.timeout)
     except KeyboardInterrupt:
         log("interrupted; stopping everything")
@@ -898,6 +1268,8 @@ def main(argv: list[str] | None = None) -> int:
             nginx.stop()
 
     data = json.loads(json.dumps(results, default=_plain, ensure_ascii=False))
+    if args.incremental:
+        return _finish_incremental(data)
     gov, plain = data.get("govcrawl"), data.get("plain")
     if gov and plain and gov.get("pages") and plain.get("pages") and not gov.get("error") and not plain.get("error"):
         g = gov["pages"] / gov["measurement"]["wall_seconds"]

@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import ipaddress
 import multiprocessing as mp
+import os
 import queue
 import socket
 import time
@@ -77,6 +78,10 @@ class LanePlan:
     # besides the built-in list (crawler.unsafe_terms); None: external pages are not read.
     unsafe_terms: tuple[str, ...] | None = ()
     page_read_bytes: int = 256 * 1024
+    # privacy-leak: internal PDF/DOCX/XLSX attachments up to this size are read (0: never).
+    attachment_max_bytes: int = 0
+    salt: bytes = b""  # keys the privacy digests (govcrawl.salt)
+    today: str | None = None  # the run's evaluation date (birth dates after it are not plausible)
     extra: dict = field(default_factory=dict)
 
 
@@ -123,10 +128,12 @@ def _error_reason(exc: BaseException) -> str:
 
 
 class _Checker:
-    def __init__(self, plan: LanePlan):
+    def __init__(self, plan: LanePlan, previous: dict[str, LinkOutcome] | None = None):
         self.plan = plan
         self.gates: dict[str, _HostGate] = {}
         self.private_cache: dict[str, str | None] = {}
+        self.previous = previous or {}  # the last completed run's answers (attachments read then)
+        self._reader = None
 
     def gate(self, host: str, internal: bool) -> _HostGate:
         gate = self.gates.get(host)
@@ -167,6 +174,8 @@ class _Checker:
                 await asyncio.sleep(min(4.0, 0.5 * 2**attempt))
             try:
                 async with self.gate(urlsplit(url).netloc, internal):
+                    if internal and self.plan.attachment_max_bytes and _attachment_like(url):
+                        return await self._read_attachment(session, url, timeout)
                     if not internal and self.plan.unsafe_terms is not None and _page_like(url):
                         # An external page is read (a capped GET instead of HEAD): an expired domain
                         # re-registered by a casino answers 200 like any other (unsafe-link).
@@ -209,6 +218,59 @@ class _Checker:
         return LinkOutcome(url, state, status, reason, final if final != url else None, False, "GET",
                            title=title[:200] if title else None, terms=terms)
 
+    async def _read_attachment(self, session, url: str, timeout) -> LinkOutcome:
+        """Check an attachment and, when it changed since it was last read, read its text for personal data.
+
+        HEAD first: an attachment whose ETag / Last-Modified / length equal the
+        last reading keeps that reading's result (most attachments never change,
+        and reading a PDF costs far more than asking for it).
+        """
+        status, final, headers = await self._fetch_headers(session, "HEAD", url, timeout)
+        if status >= 400 and status != 429:
+            status, final, headers = await self._fetch_headers(session, "GET", url, timeout)
+        state, reason = classify(status, internal=True)
+        outcome = LinkOutcome(url, state, status, reason, final if final != url else None, True, "HEAD")
+        if not 200 <= status < 300:
+            return outcome
+        validator = _validator(headers)
+        earlier = self.previous.get(url)
+        if validator and earlier is not None and earlier.validator == validator:
+            outcome.privacy, outcome.validator = list(earlier.privacy), validator
+            return outcome
+        length = headers.get("Content-Length")
+        if length and length.isdigit() and int(length) > self.plan.attachment_max_bytes:
+            return outcome  # too large to read tonight: reachable is all that is known
+        async with session.request("GET", url, allow_redirects=True, max_redirects=MAX_REDIRECTS + 1,
+                                   timeout=timeout) as resp:
+            body = await resp.content.read(self.plan.attachment_max_bytes + 1)
+            content_type = resp.headers.get("Content-Type")
+        if len(body) > self.plan.attachment_max_bytes:
+            return outcome
+        hits = await asyncio.get_running_loop().run_in_executor(
+            self.reader(), _attachment_privacy, body, url, content_type, self.plan.salt, self.plan.today)
+        outcome.privacy, outcome.validator, outcome.method = hits, validator, "GET"
+        return outcome
+
+    def reader(self):
+        """One thread reads attachments, so the event loop keeps checking links meanwhile.
+
+        A thread, not a process: the lane is itself a daemon process, which may
+        not have children; and reading is bounded (``attachment_text`` caps
+        pages, characters and seconds), so the loop is slowed, never stopped.
+        """
+        if self._reader is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._reader = ThreadPoolExecutor(1, thread_name_prefix="govcrawl-attachments")
+        return self._reader
+
+    @staticmethod
+    async def _fetch_headers(session, method: str, url: str, timeout):
+        async with session.request(
+            method, url, allow_redirects=True, max_redirects=MAX_REDIRECTS + 1, timeout=timeout
+        ) as resp:
+            return resp.status, str(resp.url), resp.headers.copy()
+
     @staticmethod
     async def _fetch(session, method: str, url: str, timeout) -> tuple[int, str]:
         async with session.request(
@@ -225,7 +287,6 @@ async def _lane(plan: LanePlan, inbox: mp.Queue, done: mp.Value, failed: mp.Valu
     from govcrawl.store import Store
 
     internal_hosts = set(plan.internal_hosts)
-    checker = _Checker(plan)
     pending: set[asyncio.Task] = set()
     results: list[LinkOutcome] = []
     loop = asyncio.get_running_loop()
@@ -235,6 +296,7 @@ async def _lane(plan: LanePlan, inbox: mp.Queue, done: mp.Value, failed: mp.Valu
     store.db.execute("PRAGMA busy_timeout=60000")
     last_flush = time.monotonic()
     cached = _cached_outcomes(store, plan)
+    checker = _Checker(plan, _previous_attachments(store, plan))
 
     def flush() -> None:
         nonlocal last_flush
@@ -288,7 +350,42 @@ async def _lane(plan: LanePlan, inbox: mp.Queue, done: mp.Value, failed: mp.Valu
                 flush()
         flush()
     store.close()
+    if checker._reader is not None:
+        checker._reader.shutdown(cancel_futures=True)
 
+
+
+def _previous_attachments(store, plan: LanePlan) -> dict[str, LinkOutcome]:
+    """Attachments read by the last completed run, with what was found in them (privacy-leak)."""
+    if not plan.attachment_max_bytes:
+        return {}
+    earlier = [r for r in store.runs() if r.id != plan.run_id and r.status == "completed"]
+    if not earlier:
+        return {}
+    return {url: o for url, o in store.outcomes(earlier[-1].id).items() if o.internal and o.validator}
+
+
+def _validator(headers) -> str | None:
+    """What identifies one version of a file: ETag, else Last-Modified with the length."""
+    etag, modified = headers.get("ETag"), headers.get("Last-Modified")
+    if not etag and not modified:
+        return None
+    return f"{etag or ''}|{modified or ''}|{headers.get('Content-Length') or ''}"
+
+
+def _attachment_privacy(body: bytes, url: str, content_type: str | None, salt: bytes, today: str | None) -> list:
+    """In the reader process: the attachment's text, searched for personal numbers (masked hits only)."""
+    from datetime import date
+
+    from crawler.attachments import attachment_kind, attachment_text
+    from crawler.extract.privacy import scan_text
+
+    kind = attachment_kind(url, content_type, body)
+    if kind is None:
+        return []
+    text = attachment_text(body, kind).text
+    day = date.fromisoformat(today) if today else None
+    return scan_text(text, salt or os.urandom(32), where="attachment", today=day) if text else []
 
 
 def _cached_outcomes(store, plan: LanePlan) -> dict[str, LinkOutcome]:
@@ -313,6 +410,12 @@ def _page_like(url: str) -> bool:
     name = urlsplit(url).path.rsplit("/", 1)[-1]
     ext = name[name.rfind("."):].lower() if "." in name else ""
     return ext in _PAGE_EXTENSIONS or len(ext) > 8
+
+
+def _attachment_like(url: str) -> bool:
+    from crawler.attachments import attachment_kind
+
+    return attachment_kind(url, None) is not None
 
 
 def _get(inbox: mp.Queue, timeout: float):

@@ -29,8 +29,10 @@ import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from datetime import date
 
 from crawler.extract import extract_html
+from crawler.extract.privacy import mask_bytes
 from govcrawl.model import PageFacts, RawResponse
 
 BATCH = 200
@@ -90,6 +92,16 @@ class Carried:
     url: str
 
 
+def extract_and_mask(page: PageFacts, body: bytes, content_type: str | None, salt: bytes,
+                     today: date | None) -> dict[str, str]:
+    """Extract ``page``; return the personal-number masks (as written -> masked) for its raw response."""
+    try:
+        return extract_html(page, body, content_type, salt=salt, today=today)
+    except Exception as exc:  # one page's failure never stops the crawl
+        page.error = f"解析失败：{exc.__class__.__name__}: {exc}"[:300]
+        return {}
+
+
 def carry_over(store, source_run: str, url: str, depth: int, referer: str | None,
                response_ms: int | None) -> PageFacts | None:
     """Last night's facts of ``url`` as tonight's (depth and referer are tonight's); None if not stored."""
@@ -116,11 +128,13 @@ _run_id: str | None = None
 _buffer: list[PageFacts] = []
 _raws: list[tuple[str, RawResponse]] = []
 _carried: list[tuple[str, str]] = []
+_salt = b""
+_today: date | None = None
 _last_flush = 0.0
 
 
-def _init(store_path: str, run_id: str) -> None:
-    global _store, _run_id, _last_flush
+def _init(store_path: str, run_id: str, salt: bytes = b"", today: date | None = None) -> None:
+    global _store, _run_id, _last_flush, _salt, _today
     from crawler.parentwatch import watch_parent
     from govcrawl.store import Store
 
@@ -129,6 +143,8 @@ def _init(store_path: str, run_id: str) -> None:
     _store = Store(store_path)
     _store.db.execute("PRAGMA busy_timeout=60000")
     _run_id = run_id
+    _salt = salt
+    _today = today
 
 
 def _flush() -> int:
@@ -146,17 +162,19 @@ def _flush() -> int:
 def _keep(page: PageFacts) -> None:
     _buffer.append(page)
     if len(_buffer) >= BATCH or time.monotonic() - _last_flush > FLUSH_SECONDS:
-        _flush()
+        try:
+            _flush()
+        except Exception:  # the batch stays buffered and is written with the next one, or at the end
+            import logging
+
+            logging.getLogger(__name__).exception("页面批量写入失败，稍后重试 / batch write failed, will retry")
 
 
 def _extract_and_store(page: PageFacts, body: bytes, content_type: str | None,
                        capture: Capture | None = None) -> Routing:
-    try:
-        extract_html(page, body, content_type)
-    except Exception as exc:  # one page's failure never stops the crawl
-        page.error = f"解析失败：{exc.__class__.__name__}: {exc}"[:300]
+    masks = extract_and_mask(page, body, content_type, _salt, _today)
     if capture is not None:
-        _raws.append((page.url, capture.with_body(body)))
+        _raws.append((page.url, capture.with_body(mask_bytes(body, masks) if masks else body)))
     _keep(page)
     return routing_of(page)
 
@@ -180,13 +198,17 @@ def default_workers() -> int:
 class PageWorkers:
     """Round-robin over single-process executors, so each worker's batch can be flushed at the end."""
 
-    def __init__(self, store_path: str, run_id: str, workers: int | None = None):
+    def __init__(self, store_path: str, run_id: str, workers: int | None = None, *, salt: bytes = b"",
+                 today: date | None = None):
         self.store_path = store_path
+        self.salt = salt
+        self.today = today
+        self.masks: dict[str, str] = {}  # of the last page extracted here (no workers), for its raw response
         self._store = None  # the crawl process's own reader, only when there are no workers
         ctx = mp.get_context("spawn")  # never fork a process that runs a Twisted reactor
         count = default_workers() if workers is None else workers
         self.executors = [
-            ProcessPoolExecutor(1, mp_context=ctx, initializer=_init, initargs=(store_path, run_id))
+            ProcessPoolExecutor(1, mp_context=ctx, initializer=_init, initargs=(store_path, run_id, salt, today))
             for _ in range(count)
         ]
         self.turn = 0
@@ -207,10 +229,7 @@ class PageWorkers:
                 return await asyncio.wrap_future(future), True
             except BrokenProcessPool:
                 self.broken = True
-        try:
-            extract_html(page, body, content_type)
-        except Exception as exc:
-            page.error = f"解析失败：{exc.__class__.__name__}: {exc}"[:300]
+        self.masks = extract_and_mask(page, body, content_type, self.salt, self.today)
         return routing_of(page), False
 
     async def reuse(

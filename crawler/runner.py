@@ -61,6 +61,7 @@ def run_crawl(
     reuse_from: str | None = None,
     resume: bool = False,
     recheck: list[str] | None = None,
+    salt: bytes = b"",
 ) -> dict:
     """Crawl one site into the store; return Scrapy's final stats.
 
@@ -72,7 +73,7 @@ def run_crawl(
     process = CrawlerProcess(build_settings(site, log_level=log_level, progress=progress))
     crawler = process.create_crawler(PortalSpider)
     process.crawl(crawler, site=site, site_id=site_id, run_id=run_id, store_path=store_path, today=today,
-                  reuse_from=reuse_from, resume=resume, recheck=recheck)
+                  reuse_from=reuse_from, resume=resume, recheck=recheck, salt=salt)
     process.start()
     stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
     spider = crawler.spider

@@ -521,11 +521,13 @@ def _crawl(run: RunInfo, site: Site, site_id: str, store_path: Path, *, progress
            reuse_from: str | None, resume: bool = False, recheck: list[str] | None = None) -> None:
     """The crawl phase: pages and link answers into the store, then the run is marked ``crawled``."""
     from crawler.runner import run_crawl
+    from govcrawl.salt import site_salt
 
     try:
         stats = run_crawl(
             site, site_id=site_id, run_id=run.id, store_path=str(store_path), today=run.today, progress=progress,
             log_level="INFO" if verbose else "WARNING", reuse_from=reuse_from, resume=resume, recheck=recheck,
+            salt=site_salt(store_path.parent, site_id),
         )
     except BaseException:
         with Store(store_path) as store:

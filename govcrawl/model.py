@@ -233,6 +233,7 @@ class LinkOutcome:
     title: str | None = None  # the external page's <title>
     terms: list[str] = field(default_factory=list)  # unsafe-content terms found on it (external_links.unsafe_terms)
     privacy: list[PrivacyHit] = field(default_factory=list)  # personal numbers in an attachment's text (masked)
+    validator: str | None = None  # an attachment's ETag|Last-Modified|length when read: unchanged ones are not re-read
 
 
 @dataclass(slots=True)

@@ -179,9 +179,9 @@ def _page_from_row(row: sqlite3.Row, links: list[LinkFacts]) -> PageFacts:
 
 
 def _outcome_extra(outcome: LinkOutcome) -> str | None:
-    if outcome.title is None and not outcome.terms and not outcome.privacy:
+    if outcome.title is None and not outcome.terms and not outcome.privacy and outcome.validator is None:
         return None
-    return json.dumps({"title": outcome.title, "terms": outcome.terms,
+    return json.dumps({"title": outcome.title, "terms": outcome.terms, "validator": outcome.validator,
                        "privacy": [hit.as_json() for hit in outcome.privacy]}, ensure_ascii=False)
 
 
@@ -191,6 +191,7 @@ def _outcome_from_row(row: sqlite3.Row | tuple) -> LinkOutcome:
         row[1], LinkState(row[2]), row[3], row[4], row[5], bool(row[6]), row[7],
         title=extra.get("title"), terms=list(extra.get("terms") or ()),
         privacy=[PrivacyHit.from_json(hit) for hit in extra.get("privacy") or ()],
+        validator=extra.get("validator"),
     )
 
 
@@ -302,7 +303,7 @@ class Store:
         the run that last downloaded them.
         """
         cur = self.db.cursor()
-        cur.execute("BEGIN")
+        cur.execute("BEGIN IMMEDIATE")
         try:
             for url, raw in raws:
                 self._put_raw(cur, run_id, url, raw)
@@ -421,7 +422,7 @@ class Store:
 
     def add_outcomes(self, run_id: str, outcomes: Iterable[LinkOutcome]) -> None:
         cur = self.db.cursor()
-        cur.execute("BEGIN")
+        cur.execute("BEGIN IMMEDIATE")
         try:
             cur.executemany(
                 "INSERT OR REPLACE INTO link_status VALUES (?,?,?,?,?,?,?,?,?)",
@@ -482,7 +483,7 @@ class Store:
         freed = sum(size for url, size in rows if url not in keep)
         if drop:
             cur = self.db.cursor()
-            cur.execute("BEGIN")
+            cur.execute("BEGIN IMMEDIATE")
             try:
                 cur.executemany("DELETE FROM raw_responses WHERE run_id=? AND url=?", drop)
                 cur.execute("COMMIT")
@@ -517,7 +518,7 @@ class Store:
     def replace_findings(self, run_id: str, findings: Iterable[Finding], fixed: Iterable[Finding] = ()) -> None:
         """Store a run's findings (and those fixed since the previous run), replacing an earlier check's."""
         cur = self.db.cursor()
-        cur.execute("BEGIN")
+        cur.execute("BEGIN IMMEDIATE")
         try:
             cur.execute("DELETE FROM findings WHERE run_id=?", (run_id,))
             cur.execute("DELETE FROM fixed WHERE run_id=?", (run_id,))
@@ -581,7 +582,7 @@ class Store:
     def add_audits(self, run_id: str, audits: Iterable[PageAudit]) -> None:
         """Store browser audits (replacing an earlier audit of the same page) and their screenshots."""
         cur = self.db.cursor()
-        cur.execute("BEGIN")
+        cur.execute("BEGIN IMMEDIATE")
         try:
             for audit in audits:
                 body = {
@@ -651,7 +652,7 @@ class Store:
         if self.db.execute("SELECT 1 FROM runs WHERE base_run=?", (run_id,)).fetchone():
             raise StoreError(f"run {run_id} is the base of a re-check run; not deleted")
         cur = self.db.cursor()
-        cur.execute("BEGIN")
+        cur.execute("BEGIN IMMEDIATE")
         try:
             cur.execute("DELETE FROM links WHERE page_id IN (SELECT id FROM pages WHERE run_id=?)", (run_id,))
             for table in ("pages", "link_status", "findings", "fixed", "audits", "screenshots", "raw_responses"):
@@ -669,7 +670,7 @@ class Store:
         re-check run sits directly on a full crawl (one level of overlay, never a chain).
         """
         cur = self.db.cursor()
-        cur.execute("BEGIN")
+        cur.execute("BEGIN IMMEDIATE")
         try:
             columns = ("url, status, final_url, content_type, title, column_name, published_on, depth, error,"
                        " facts, etag, last_modified")
@@ -693,7 +694,7 @@ class Store:
     def pin(self, run_ids: Iterable[str], reason: str, created: str) -> None:
         """Keep these runs whatever ``--keep-runs`` says (e.g. a quarterly evidence pack refers to them)."""
         cur = self.db.cursor()
-        cur.execute("BEGIN")
+        cur.execute("BEGIN IMMEDIATE")
         try:
             cur.executemany("INSERT OR REPLACE INTO pins VALUES (?,?,?)", [(r, reason, created) for r in run_ids])
             cur.execute("COMMIT")

@@ -21,8 +21,10 @@ a 100k-page crawl.
 
 from __future__ import annotations
 
+import os
 import re
 import threading
+from datetime import date
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -34,6 +36,7 @@ from crawler.extract.docinfo import clean_cells, date_near_title, read_docinfo, 
 from crawler.extract.encoding import decode_html, looks_binary
 from crawler.extract.links import build_links
 from crawler.extract.pagination import pagination
+from crawler.extract.privacy import mask_strings, scan_html
 from crawler.extract.scan import RawLink, Scan, scan_tree
 from crawler.extract.statements import apply_statements
 from crawler.extract.template import template_fingerprint
@@ -109,31 +112,45 @@ def _datastore_links(scan: Scan) -> list[RawLink]:
     return links
 
 
-def extract_html(page: PageFacts, body: bytes, header_content_type: str | None) -> None:
+# Digests need a secret; a crawl passes the site's (govcrawl.salt). Callers that do not
+# (tests, tools) get one per process: digests then differ between processes, never reveal.
+_PROCESS_SALT = os.urandom(32)
+
+
+def extract_html(
+    page: PageFacts, body: bytes, header_content_type: str | None, *, salt: bytes = b"", today: date | None = None,
+) -> dict[str, str]:
     """Fill page's HTML-derived fields in place: encoding, title, lang, meta, breadcrumb, column,
-    heading, doc, published_on, text, links, anchors, list_items, pagination.
+    heading, doc, published_on, text, links, anchors, list_items, pagination, privacy.
 
     ``page.url``/``final_url``/``status``/``content_type`` are set by the caller.
     Never raises: on bytes that are not HTML or a parser failure ``page.error`` says
     why and the fields stay empty. An empty body is not an error; it has no facts.
+
+    Personal numbers (privacy-leak) are recorded masked in ``page.privacy`` and
+    masked in every stored string; the returned map (as written -> masked) lets
+    the caller mask the raw response too. It is the only place the full numbers
+    exist, and it must not be stored or logged.
     """
     try:
-        _extract(page, body or b"", header_content_type)
+        return _extract(page, body or b"", header_content_type, salt or _PROCESS_SALT, today)
     except Exception as exc:  # noqa: BLE001 - garbage input must never stop the crawl
         page.error = f"解析失败：{exc.__class__.__name__}: {exc}"[:300]
+        return {}
 
 
-def _extract(page: PageFacts, body: bytes, header_content_type: str | None) -> None:
+def _extract(page: PageFacts, body: bytes, header_content_type: str | None, salt: bytes,
+             today: date | None) -> dict[str, str]:
     if not body.strip():
-        return
+        return {}
     if looks_binary(body):
         page.error = "解析失败：内容是二进制数据，不是 HTML"
-        return
+        return {}
     decoded = decode_html(body, header_content_type)
     page.encoding = decoded.encoding
     root = _parse(decoded.text)
     if root is None:
-        return
+        return {}
     scan = scan_tree(root)
 
     page.title = scan.title
@@ -180,3 +197,9 @@ def _extract(page: PageFacts, body: bytes, header_content_type: str | None) -> N
     # Accessibility (a11y): the static pass and the template the page is made from.
     page.template = template_fingerprint(root)
     page.a11y = static_a11y(root, text=page.text)
+    # Personal numbers: found on the decoded page, then masked in every fact before it is stored.
+    found = scan_html(decoded.text, page.text, salt, today=today)
+    page.privacy = found.hits
+    if found.replacements:
+        mask_strings(page, found.replacements)
+    return found.replacements

@@ -612,7 +612,7 @@ def find_numbers(text: str, *, today: date | None = None) -> list[Found]:
     ``today`` bounds ID birth dates (none may lie in the future); it defaults to
     the machine's date, and the crawl passes the run's ``--today``.
     """
-    if not text or _CANDIDATE.search(text) is None:
+    if not text:
         return []
     return _Finder(text, False, today or date.today()).find()
 
@@ -715,10 +715,6 @@ def scan_html(html: str, visible_text: str, salt: bytes, *, today: date | None =
     in uncounted places are neither hits nor replaced. ``today`` as for
     :func:`find_numbers`.
     """
-    html_hint = bool(html) and _CANDIDATE.search(html) is not None
-    text_hint = bool(visible_text) and _CANDIDATE.search(visible_text) is not None
-    if not (html_hint or text_hint):
-        return PrivacyScan()
     today = today or date.today()
     counted: dict[tuple[str, str], tuple[set[str], set[str]]] = {}  # (kind, number) -> (places, raws)
 
@@ -727,11 +723,11 @@ def scan_html(html: str, visible_text: str, salt: bytes, *, today: date | None =
         places.add(place)
         raws.add(item.raw)
 
-    if text_hint:
+    if visible_text:
         for item in _Finder(visible_text, False, today).find():
             count(item, "text")
     uncounted: list[Found] = []
-    if html_hint:
+    if html:
         finder = _Finder(html, True, today)
         for item in finder.find():
             place = _place(html, finder, item.start)
@@ -739,6 +735,8 @@ def scan_html(html: str, visible_text: str, salt: bytes, *, today: date | None =
                 uncounted.append(item)
             else:
                 count(item, place)
+    if not counted:
+        return PrivacyScan()
     for item in uncounted:
         if (item.kind, item.number) in counted:
             counted[(item.kind, item.number)][1].add(item.raw)

@@ -36,6 +36,7 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, StopDownload
 from twisted.python.failure import Failure
 
+from crawler.extract.privacy import mask_bytes
 from crawler.linkstatus import HostPolicy, LanePlan, ResourceLane, classify
 from crawler.pageworker import Capture, Carried, Evidence, PageWorkers
 from crawler.traps import QuerySpaceGuard, repetitive_path
@@ -71,6 +72,7 @@ class PortalSpider(scrapy.Spider):
         reuse_from: str | None = None,
         resume: bool = False,
         recheck: list[str] | None = None,
+        salt: bytes = b"",
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -81,6 +83,8 @@ class PortalSpider(scrapy.Spider):
         self.hosts = {h.lower() for h in site.hosts()}
         self.start_urls = [normalise(u)[0] for u in (recheck or site.start_urls)]  # validated by the caller
         self.reuse_from = reuse_from if site.crawl.conditional else None
+        self.salt = salt  # keys privacy digests (govcrawl.salt); never logged
+        self.today = today
         self.resume = resume
         self.follow = recheck is None
         self.validators: dict[str, tuple[str | None, str | None]] = {}
@@ -121,10 +125,15 @@ class PortalSpider(scrapy.Spider):
             user_agent=crawl.user_agent,
             cache_since=_cache_since(ext.cache_days),
             unsafe_terms=tuple(ext.unsafe_terms),
+            today=self.today.isoformat() if self.today else None,
+            attachment_max_bytes=int(self.site.privacy.attachment_max_mb * 1024 * 1024)
+            if self.site.privacy.attachments else 0,
+            salt=self.salt,
         )
         self.lane = ResourceLane(plan)
         self.workers = PageWorkers(
-            self.store_path, self.run_id, self.crawler.settings.get("GOVCRAWL_PAGE_WORKERS")
+            self.store_path, self.run_id, self.crawler.settings.get("GOVCRAWL_PAGE_WORKERS"), salt=self.salt,
+            today=self.today,
         )
         if self.reuse_from:
             from govcrawl.store import Store
@@ -326,7 +335,8 @@ class PortalSpider(scrapy.Spider):
         if not stored:
             yield page
             if capture is not None:
-                yield Evidence(url, capture.with_body(response.body))
+                masks = self.workers.masks
+                yield Evidence(url, capture.with_body(mask_bytes(response.body, masks) if masks else response.body))
         for request in self._follow(routing, page.depth, url):
             yield request
 
