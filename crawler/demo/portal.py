@@ -73,6 +73,7 @@ PLANTED_ID = resident_id("640104", "19850312", "123")
 TRAP_ID = resident_id("640104", "19790805", "246")
 BAD_CHECK_ID = with_wrong_check(resident_id("640104", "19900101", "345"))
 BAD_BIRTH_ID = resident_id("640104", "19901332", "456")
+ATTACHED_ID = resident_id("640104", "19920617", "135")  # only inside a .docx attachment
 PLANTED_MOBILE = "13951002468"
 PLANTED_CARD = luhn_complete("621700123456789012")
 PROJECT_CODE_LUHN = luhn_complete("499273987160000")
@@ -1583,7 +1584,11 @@ def _build(b: _Builder) -> None:  # noqa: C901 - one place that reads like the s
         + f'\n<table class="gs"><tr><th>姓名</th><th>身份证号</th><th>家庭人口</th></tr>'
         f"<tr>\n<td>马某某</td>\n<td>{PLANTED_ID}</td>\n<td>3</td>\n</tr></table>"
         + _paragraphs("公示期7天。如有异议，请向兴庆区民政局反映，电话：0951-5012345。"),
+        attachments=[("./P020231009_1007_dbmd.docx", "新增低保对象名单.docx")],
     )
+    # PLANT privacy-leak id-card in an attachment: the Word list behind the notice holds another full ID.
+    b.put_file("/zwgk/tzgg/202310/P020231009_1007_dbmd.docx", assets.DOCX,
+               assets.docx_bytes(f"新增低保对象名单 马某乙 身份证号 {ATTACHED_ID} 家庭人口 2"))
     # LOOK-ALIKE: masked ID, an 18-digit number with a wrong check digit, one with month 13.
     b.article(
         "/zwgk/tzgg/202309/t20230925_1008.html",
@@ -1597,7 +1602,11 @@ def _build(b: _Builder) -> None:  # noqa: C901 - one place that reads like the s
         "<tr>\n<td>李某</td>\n<td>640104********1234</td>\n</tr>"
         f"<tr>\n<td>王某</td>\n<td>{BAD_CHECK_ID}</td>\n</tr>"
         f"<tr>\n<td>张某</td>\n<td>{BAD_BIRTH_ID}</td>\n</tr></table>",
+        attachments=[("./P020230925_1008_dbmd.docx", "新增低保对象名单.docx")],
     )
+    # LOOK-ALIKE privacy-leak in an attachment: the list behind it is masked.
+    b.put_file("/zwgk/tzgg/202309/P020230925_1008_dbmd.docx", assets.DOCX,
+               assets.docx_bytes("新增低保对象名单 李某 身份证号 640104********1234 家庭人口 3"))
     # LOOK-ALIKE for unsafe-link: an external news page *about* fighting gambling.
     n9 = b.article(
         "/zwgk/tzgg/202309/t20230920_1011.html",

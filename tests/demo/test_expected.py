@@ -279,6 +279,15 @@ def test_privacy_plants_only_where_planted(site, expected):
             mobiles.add(url)
         if re.search(r"银行卡号.{0,80}?\d{16,19}", visible, re.S):
             cards.add(url)
+    for url, resource in site.resources.items():  # Word attachments: the text inside the zip
+        if url.endswith(".docx"):
+            import zipfile
+            from io import BytesIO
+
+            with zipfile.ZipFile(BytesIO(resource.body)) as docx:
+                text = re.sub(r"<[^>]+>", " ", docx.read("word/document.xml").decode("utf-8"))
+            if any(_valid_id(m) for m in _ID.finditer(text)):
+                ids.add(url)
     exp = {(e["url"], e["target"]) for e in expected["expected"] if e["check"] == "privacy-leak"}
     trap = MAIN + "/admin/login.html"  # behind robots.txt
     assert {(u, "id-card") for u in ids - {trap}} | {(u, "mobile") for u in mobiles} | {

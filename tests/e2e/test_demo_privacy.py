@@ -26,9 +26,16 @@ from tests.e2e.conftest import DEMO_TODAY, GOVCRAWL
 @pytest.fixture(scope="module")
 def planted(demo_run) -> set[str]:
     """Every personal number the demo portal serves in clear (as written, and as bare digits)."""
+    from crawler.attachments import attachment_kind, attachment_text
+
     numbers: set[str] = set()
-    for resource in demo_run.server.resources.values():
+    for url, resource in demo_run.server.resources.items():
         if not resource.body:
+            continue
+        kind = attachment_kind(url, None, resource.body)
+        if kind is not None:  # attachments: their text as the crawl reads it
+            text = attachment_text(resource.body, kind).text
+            numbers.update(f.number for f in find_numbers(text, today=date.fromisoformat(DEMO_TODAY)))
             continue
         for codec in ("utf-8", "gbk"):
             try:
@@ -98,8 +105,9 @@ def _leaks(planted: set[str], sources) -> list[str]:
 
 
 def test_the_demo_plants_full_numbers(planted):
-    kinds = {len(n) for n in planted}
-    assert 11 in kinds and 18 in kinds and kinds & {16, 17, 18, 19}  # mobile, ID, card
+    from crawler.demo.portal import ATTACHED_ID, PLANTED_CARD, PLANTED_ID, PLANTED_MOBILE
+
+    assert {PLANTED_ID, ATTACHED_ID, PLANTED_MOBILE, PLANTED_CARD} <= planted  # page text and an attachment
 
 
 def test_no_planted_number_in_outputs_log_or_store(demo_run, planted):
