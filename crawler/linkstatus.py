@@ -80,6 +80,7 @@ class LanePlan:
     page_read_bytes: int = 256 * 1024
     # privacy-leak: internal PDF/DOCX/XLSX attachments up to this size are read (0: never).
     attachment_max_bytes: int = 0
+    max_attachments: int = 1000  # read per run at most; the rest keep for later nights
     salt: bytes = b""  # keys the privacy digests (govcrawl.salt)
     today: str | None = None  # the run's evaluation date (birth dates after it are not plausible)
     extra: dict = field(default_factory=dict)
@@ -134,6 +135,7 @@ class _Checker:
         self.private_cache: dict[str, str | None] = {}
         self.previous = previous or {}  # the last completed run's answers (attachments read then)
         self._reader = None
+        self.reads = 0
 
     def gate(self, host: str, internal: bool) -> _HostGate:
         gate = self.gates.get(host)
@@ -240,6 +242,9 @@ class _Checker:
         length = headers.get("Content-Length")
         if length and length.isdigit() and int(length) > self.plan.attachment_max_bytes:
             return outcome  # too large to read tonight: reachable is all that is known
+        if self.reads >= self.plan.max_attachments:
+            return outcome  # tonight's reading budget is spent; unread, it is read on a later night
+        self.reads += 1
         async with session.request("GET", url, allow_redirects=True, max_redirects=MAX_REDIRECTS + 1,
                                    timeout=timeout) as resp:
             body = await resp.content.read(self.plan.attachment_max_bytes + 1)

@@ -356,11 +356,28 @@ def _export_screenshots(store: Store, run: RunInfo, findings: list, out: Path) -
         png = store.screenshot(run.id, finding.url, key)
         if not png:
             continue
-        name = f"screenshots/{finding.id.replace(':', '-')}.png"
+        name = f"screenshots/{_safe_file_name(finding.id)}.png"
         (out / "screenshots").mkdir(parents=True, exist_ok=True)
+        if (out / name).resolve().parent != (out / "screenshots").resolve():
+            continue  # cannot happen with a sanitised name; never write outside the folder
         (out / name).write_bytes(png)
         paths[finding.id] = name
     return paths
+
+
+def _safe_file_name(text: str) -> str:
+    """A file name from a finding id: letters, digits, - and _ only, bounded, unique (hash suffix when changed).
+
+    Ids made by the checks are already safe (check:hex); one read back from a
+    store edited by hand must not write outside the report folder.
+    """
+    import hashlib
+    import re
+
+    name = re.sub(r"[^A-Za-z0-9_-]", "-", text)[:100].strip("-") or "x"
+    if name != text.replace(":", "-"):
+        name += "-" + hashlib.sha1(text.encode("utf-8", "replace")).hexdigest()[:8]
+    return name
 
 
 def browser_pass(store: Store, run: RunInfo, site: Site, *, all_pages: bool, config_dir: Path | None,

@@ -109,6 +109,9 @@ class Privacy(_Strict):
     attachment_max_mb: Annotated[float, Field(ge=0, le=100)] = 10
     # false: attachments are only checked for reachability (HEAD), never read.
     attachments: bool = True
+    # Attachments read per run at most: a first night on a portal with 10,000 PDFs reads
+    # the first 1,000 and the rest on later nights (an unchanged attachment is never re-read).
+    max_attachments: Annotated[int, Field(ge=0, le=1_000_000)] = 1000
 
 
 class Evidence(_Strict):
@@ -214,6 +217,147 @@ class CalendarYear(_Strict):
     workdays: list[date] = Field(default_factory=list)  # 调休上班日期 (make-up working days on weekends)
 
 
+_WORDING_RULE_ID = re.compile(r"[a-z][a-z0-9-]*:\S+")
+
+
+def wording_regex(pattern: str, match: str = "") -> re.Pattern:
+    """A rule-book context pattern as a regular expression; ``{m}`` stands for the matched wrong form.
+
+    Shared by the config validation (so a bad pattern is a config error with its key path)
+    and by the ``wording`` check (which anchors ``{m}`` on the occurrence it judges).
+    """
+    return re.compile(pattern.replace("{m}", f"(?P<m>{re.escape(match) if match else '.+?'})"))
+
+
+class WordingRule(_Strict):
+    """One rule of the wording rule book (checks/data/wording.yaml, or a site's own rules).
+
+    Dates: the rule applies to pages dated on/after ``valid_from`` and before ``valid_until``
+    (an outdated formulation is only wrong in pages published after the change). Context
+    patterns (regular expressions, ``{m}`` = the matched wrong form) are searched in the
+    sentence around the match, at most ``context_chars`` characters either side.
+    """
+
+    id: str  # "<kind>:<key>", e.g. "typo:按装", "outdated:十三五", "body:国土资源部"
+    kind: Literal["typo", "outdated", "flagged", "name-title"]
+    wrong: Annotated[list[str], Field(min_length=1)]  # the wrong form(s), matched literally
+    right: str | None = None  # the right form, where there is one
+    valid_from: date | None = None
+    valid_until: date | None = None
+    source: Annotated[str, Field(min_length=1)]  # document and date the rule rests on
+    severity: Literal["critical", "major", "minor"] = "major"
+    columns: list[str] = Field(default_factory=list)  # words of the column/breadcrumb it applies to; []: all
+    page_types: list[Literal["home", "list", "document", "article"]] = Field(default_factory=list)  # []: all
+    not_within: list[str] = Field(default_factory=list)  # longer correct words containing a wrong form
+    not_when: list[str] = Field(default_factory=list)  # context patterns that make the use correct
+    only_when: list[str] = Field(default_factory=list)  # one of these must match for the use to be wrong
+    context_chars: Annotated[int, Field(ge=5, le=100)] = 20
+    # A year before valid_from's year written in the same context marks the use as historical.
+    history_years: bool = True
+    note: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _rule_id(cls, value: str) -> str:
+        if not _WORDING_RULE_ID.fullmatch(value):
+            raise ValueError(f'must look like "kind:key" (e.g. "typo:按装"), got {value!r}')
+        return value
+
+    @field_validator("wrong", mode="before")
+    @classmethod
+    def _one_or_many_wrong(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("wrong")
+    @classmethod
+    def _wrong_forms(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not value.strip() or value != value.strip():
+                raise ValueError(f"wrong form {value!r}: empty or with surrounding spaces")
+        return list(dict.fromkeys(values))
+
+    @field_validator("right")
+    @classmethod
+    def _not_wrong(cls, value: str | None, info: Any) -> str | None:
+        if value is not None and value in (info.data.get("wrong") or []):
+            raise ValueError(f"{value!r} is also listed as a wrong form")
+        return value
+
+    @field_validator("valid_until")
+    @classmethod
+    def _after_start(cls, value: date | None, info: Any) -> date | None:
+        start = info.data.get("valid_from")
+        if value is not None and start is not None and value <= start:
+            raise ValueError(f"{value.isoformat()} is not after valid_from {start.isoformat()}")
+        return value
+
+    @field_validator("not_within")
+    @classmethod
+    def _containing(cls, values: list[str], info: Any) -> list[str]:
+        wrong = info.data.get("wrong") or []
+        for value in values:
+            if not any(form in value and form != value for form in wrong):
+                raise ValueError(f"{value!r} contains none of the wrong forms (it must be a longer word around one)")
+        return values
+
+    @field_validator("not_when", "only_when")
+    @classmethod
+    def _patterns(cls, values: list[str]) -> list[str]:
+        for value in values:
+            try:
+                wording_regex(value)
+            except re.error as exc:
+                raise ValueError(f"not a regular expression: {value!r} ({exc})") from None
+        return values
+
+
+class WordingLeader(_Strict):
+    """An office holder: ``name`` held ``title`` from ``from`` (inclusive) until ``until`` (exclusive)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, serialize_by_alias=True)
+
+    name: Annotated[str, Field(min_length=2, max_length=20)]
+    title: Annotated[str, Field(min_length=1, max_length=30)]
+    from_: date | None = Field(default=None, alias="from")
+    until: date | None = None
+    order: Annotated[int, Field(ge=1)] | None = None  # protocol order (1 first) while in this office
+
+    @field_validator("until")
+    @classmethod
+    def _after_from(cls, value: date | None, info: Any) -> date | None:
+        start = info.data.get("from_")
+        if value is not None and start is not None and value <= start:
+            raise ValueError(f"{value.isoformat()} is not after from {start.isoformat()}")
+        return value
+
+
+class Wording(_Strict):
+    """The ``wording`` check's site part: extra rules, an allow-list and the office holders."""
+
+    rules: list[WordingRule] = Field(default_factory=list)  # same schema as the shipped book; same id overrides
+    rules_file: str | None = None  # a YAML rule book of the site's, relative to the config file
+    allow: list[str] = Field(default_factory=list)  # exact phrases, or rule ids, never to flag on this site
+    leaders: list[WordingLeader] = Field(default_factory=list)
+
+    @field_validator("rules")
+    @classmethod
+    def _unique_ids(cls, rules: list[WordingRule]) -> list[WordingRule]:
+        seen: dict[str, int] = {}
+        for i, rule in enumerate(rules):
+            if rule.id in seen:
+                raise ValueError(f"duplicate rule id {rule.id!r} (rules[{seen[rule.id]}] and rules[{i}])")
+            seen[rule.id] = i
+        return rules
+
+    @field_validator("allow")
+    @classmethod
+    def _phrases(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not value.strip():
+                raise ValueError("an allow-list entry is empty")
+        return values
+
+
 class Site(_Strict):
     name: Annotated[str, Field(min_length=1)]
     start_urls: Annotated[list[str], Field(min_length=1)]
@@ -243,6 +387,8 @@ class Site(_Strict):
     notify: Notify = Notify()
     # backdated-post: an item first seen tonight but dated more than this many days earlier.
     backdated_days: Annotated[int, Field(ge=1, le=365)] = 7
+    # wording: the site's own rules, allow-list and office holders (name/title/order checks).
+    wording: Wording = Wording()
 
     @field_validator("calendar")
     @classmethod
@@ -345,7 +491,23 @@ def parse_config(data: Any) -> Config:
 
 class _Loader(yaml.SafeLoader):
     """YAML without implicit timestamps: a mistyped date (2023-13-01) reaches pydantic as text,
-    which reports it with its key path, instead of crashing the YAML reader."""
+    which reports it with its key path, instead of crashing the YAML reader. A key written
+    twice is an error (PyYAML would silently keep the last one: half a site's settings lost)."""
+
+    def construct_mapping(self, node, deep=False):  # noqa: ANN001, ANN201 - PyYAML's signature
+        if isinstance(node, yaml.MappingNode):
+            seen: dict = {}
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                if isinstance(key, str | int | float | bool) and key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None,
+                        f"duplicate key {key!r} (first at line {seen[key]}) / 重复的键 {key!r}（第一次在第 {seen[key]} 行）",
+                        key_node.start_mark,
+                    )
+                if isinstance(key, str | int | float | bool):
+                    seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -356,7 +518,20 @@ _Loader.yaml_implicit_resolvers = {
 
 def yaml_load(text: str) -> Any:
     """Parse a config file's YAML (dates stay strings; the models parse them)."""
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except RecursionError:  # PyYAML composes recursively: absurd nesting is a bad file, not a crash
+        raise yaml.YAMLError("nested too deeply / 嵌套层数过多") from None
+
+
+def yaml_problem(exc: yaml.YAMLError) -> str:
+    """Where and what, from a YAML error: ' line 6: found character '\t' that cannot start any token'."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f" line {mark.line + 1}" if mark else ""
+    problem = getattr(exc, "problem", None) or (str(exc) if not mark else "")
+    if problem and ("\\t" in problem or "\t" in problem):
+        problem += " (tab characters are not allowed for indentation / 缩进不能用 Tab)"
+    return f"{where}: {problem}" if problem else where
 
 
 def load_config(path: str | Path) -> tuple[Config, Path]:
@@ -371,10 +546,11 @@ def load_config(path: str | Path) -> tuple[Config, Path]:
     try:
         data = yaml_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise ConfigError(f"{path}:{where} is not valid YAML") from None
-    return parse_config(data), path.resolve()
+        raise ConfigError(f"{path}: not valid YAML{yaml_problem(exc)}") from None
+    try:
+        return parse_config(data), path.resolve()
+    except ConfigError as exc:  # the key path first (what to fix), then which file
+        raise ConfigError(f"{exc}（{path}）") from None
 
 
 def get_site(config: Config, site_id: str) -> Site:

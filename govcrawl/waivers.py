@@ -36,7 +36,7 @@ from typing import Annotated
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from govcrawl.config import ConfigError, _key_path, _message, yaml_load
+from govcrawl.config import ConfigError, _key_path, _message, yaml_load, yaml_problem
 from govcrawl.model import Finding
 
 
@@ -84,7 +84,9 @@ def load_waivers(path: Path) -> list[Waiver]:
         return []
     try:
         data = yaml_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML{yaml_problem(exc)}") from None
+    except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read waivers ({exc.__class__.__name__})") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: the file must be a mapping with a 'waivers' key")

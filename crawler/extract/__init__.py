@@ -60,9 +60,25 @@ def _parser() -> etree.HTMLParser:
     """One lxml parser per thread (parsers are not thread-safe, and cheap to keep)."""
     parser = getattr(_local, "parser", None)
     if parser is None:
-        parser = etree.HTMLParser(recover=True, no_network=True, collect_ids=False, default_doctype=False)
+        # huge_tree: libxml2 otherwise stops at nesting depth 256 and silently drops the rest
+        # of the page (a list template that never closes <span> nests one level per item).
+        parser = etree.HTMLParser(recover=True, no_network=True, collect_ids=False, default_doctype=False,
+                                  huge_tree=True)
         _local.parser = parser
     return parser
+
+
+# libxml2 (2.14) ends the document at the first </html>; browsers carry on into <body>, and
+# so must we: footers appended after a duplicated </html> are what a reader sees.
+_END_TAGS = re.compile(r"</(?:html|body)\s*>", re.I)
+
+
+MAX_DEPTH = 2048  # libxml2's nesting limit with huge_tree
+
+
+def _too_deep() -> bool:
+    """Did the last parse stop at libxml2's nesting limit (the rest of the page is lost)?"""
+    return any(entry.type_name == "ERR_RESOURCE_LIMIT" for entry in _parser().error_log)
 
 
 def _parse(text: str) -> etree._Element | None:
@@ -71,6 +87,8 @@ def _parse(text: str) -> etree._Element | None:
         text = _XML_DECLARATION.sub("", text, count=1)
     if not text.strip():
         return None
+    if "</" in text:
+        text = _END_TAGS.sub("", text)
     return etree.fromstring(text, _parser())
 
 
@@ -151,6 +169,9 @@ def _extract(page: PageFacts, body: bytes, header_content_type: str | None, salt
     root = _parse(decoded.text)
     if root is None:
         return {}
+    if _too_deep():
+        # The facts read so far are kept; the page says why the rest is missing.
+        page.error = f"解析不完整：页面元素嵌套超过 {MAX_DEPTH} 层，其后的内容未能读取"
     scan = scan_tree(root)
 
     page.title = scan.title

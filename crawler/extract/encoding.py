@@ -113,12 +113,21 @@ def _meta_charset(body: bytes) -> str | None:
     return match.group(1).decode("ascii") if match else None
 
 
+# File signatures of what CMSs serve as text/html by mistake: images, PDF, archives, Office files.
+_SIGNATURES = (b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF-", b"PK\x03\x04", b"\x1f\x8b",
+               b"\xd0\xcf\x11\xe0", b"Rar!", b"7z\xbc\xaf", b"RIFF", b"\x00\x00\x01\x00")
+
+
 def looks_binary(body: bytes) -> bool:
-    """True for images, archives and other non-text served as HTML (no BOM, control bytes)."""
+    """True for images, archives and other non-text served as HTML.
+
+    Decided by a file signature, else by the share of control bytes: a stray NUL in a
+    page's <title> (a CMS bug seen in the wild) must not throw the whole page away.
+    """
     head = body[:1024]
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return False
-    if b"\x00" in head:
+    if head.startswith(_SIGNATURES) and not head.lstrip().startswith(b"<"):
         return True
     return len(_BINARY_BYTES.findall(head)) > max(8, len(head) // 20)
 

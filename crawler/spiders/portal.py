@@ -36,6 +36,7 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, StopDownload
 from twisted.python.failure import Failure
 
+from crawler.extract.pagination import MAX_PAGES as PAGER_LIMIT
 from crawler.extract.privacy import mask_bytes
 from crawler.linkstatus import HostPolicy, LanePlan, ResourceLane, classify
 from crawler.pageworker import Capture, Carried, Evidence, PageWorkers
@@ -90,6 +91,7 @@ class PortalSpider(scrapy.Spider):
         self.validators: dict[str, tuple[str | None, str | None]] = {}
         self.answered: set[str] = set()  # resources already checked by the interrupted run (resume)
         self.seen: set[str] = set()
+        self.pager_counts: dict[str, int] = {}  # list (path or folder) -> pager pages scheduled
         self.outcomes: list[LinkOutcome] = []  # pages and excluded URLs; flushed by the pipeline
         self.scheduled_pages = 0
         # Calendars are cut one year past the evaluation date (--today), so a run is reproducible.
@@ -128,6 +130,7 @@ class PortalSpider(scrapy.Spider):
             today=self.today.isoformat() if self.today else None,
             attachment_max_bytes=int(self.site.privacy.attachment_max_mb * 1024 * 1024)
             if self.site.privacy.attachments else 0,
+            max_attachments=self.site.privacy.max_attachments,
             salt=self.salt,
         )
         self.lane = ResourceLane(plan)
@@ -206,7 +209,7 @@ class PortalSpider(scrapy.Spider):
                     if request is not None:
                         requests.append(request)
             for other in routing.pagination:
-                if other not in self.seen:
+                if other not in self.seen and self._pager_allowed(other):
                     request = self._route(other, "a", page.depth, page.url)
                     if request is not None:
                         requests.append(request)
@@ -351,10 +354,28 @@ class PortalSpider(scrapy.Spider):
             return
         for other in routing.pagination:
             if other not in seen:
+                if not self._pager_allowed(other):
+                    continue
                 # Pagination keeps the list page's depth: page 40 of a column is not "deeper".
                 request = self._route(other, "a", depth, url)
                 if request is not None:
                     yield request
+
+    def _pager_allowed(self, url: str) -> bool:
+        """At most MAX_PAGES list pages per list: a pager that always offers page N+1 is a trap.
+
+        Pagination keeps the list's depth, and /list/N.html escapes the query guard, so
+        without this count such a pager runs until ``limits.max_pages``.
+        """
+        parts = urlsplit(url)
+        key = parts.path if parts.query else parts.path.rsplit("/", 1)[0]
+        count = self.pager_counts.get(key, 0)
+        if count >= PAGER_LIMIT:
+            self.seen.add(url)
+            self._exclude(url, f"翻页超过 {PAGER_LIMIT} 页（疑似无限翻页）", state=LinkState.UNCHECKED, internal=True)
+            return False
+        self.pager_counts[key] = count + 1
+        return True
 
     async def _unchanged(self, response) -> AsyncIterator:
         """304 Not Modified: last night's facts stand for tonight; nothing is downloaded or parsed."""
@@ -430,11 +451,16 @@ def _normalised_all(urls) -> list[str]:
 
 
 def _failure_reason(failure: Failure) -> str:
+    from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError
     from twisted.internet import error as net
 
     text = str(failure.value)
     if failure.check(IgnoreRequest) and "redirect" in text.lower():
         return "重定向循环或超过10次"
+    if failure.check(DownloadTimeoutError):
+        return "请求超时"
+    if failure.check(DownloadCancelledError) or "max size" in text.lower():
+        return "页面过大，已放弃下载"
     if failure.check(net.DNSLookupError):
         return "域名无法解析"
     if failure.check(net.ConnectionRefusedError):

@@ -155,7 +155,7 @@ def _no_controls(value: str) -> bool:
 
 def _check_facts(page: PageFacts) -> None:
     """Types the store and checks rely on, and sizes that stay bounded whatever the input."""
-    assert page.error is None or (isinstance(page.error, str) and page.error.startswith("解析失败")
+    assert page.error is None or (isinstance(page.error, str) and page.error.startswith(("解析失败", "解析不完整"))
                                   and len(page.error) <= 300)
     assert isinstance(page.text, str) and len(page.text) <= MAX_TEXT_CHARS and _no_controls(page.text)
     assert page.title is None or (isinstance(page.title, str) and "\x00" not in page.title)

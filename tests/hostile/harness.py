@@ -18,7 +18,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -67,7 +67,7 @@ class CliResult:
     stderr: str
     seconds: float
     peak_rss: int  # bytes, over the whole process tree
-    samples: int = 0
+    samples: int = 0  # how often memory was sampled (a run too short to sample proves nothing)
 
 
 @dataclass
@@ -79,7 +79,6 @@ class CrawlResult:
     data: Path
     out: Path
     site_id: str
-    extra: dict = field(default_factory=dict)
 
     def db(self) -> sqlite3.Connection:
         return sqlite3.connect(self.data / f"{self.site_id}.sqlite")

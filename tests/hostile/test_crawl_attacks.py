@@ -5,8 +5,9 @@ tree stays under a memory bound while a 50 MB page and a 1 GiB gzip bomb are
 served, and every URL the homepage links to ends up accounted for: a stored
 page (with its status or error) or a link outcome with a reason, counted in
 ``findings.json``'s run stats, and, where it is a problem of the site, a
-finding. Gaps found while writing these tests are ``xfail(strict=True)`` with
-the reason; they turn into failures (to be un-marked) once fixed.
+finding. The gaps these tests found (libxml2's depth limit and </html>, a stray
+NUL taken for binary, Scrapy's new timeout/size exceptions, endless path
+pagers) were fixed; a new gap would be marked ``xfail(strict=True)`` with its reason.
 """
 
 from __future__ import annotations
@@ -82,20 +83,11 @@ def test_deep_nesting_is_stored_not_fatal(hostile: HostileRun) -> None:
     assert page and page["status"] == 200 and page["title"] == "嵌套两万层"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "crawler/extract/__init__.py _parse: libxml2 stops at nesting depth 256 (ERR_RESOURCE_LIMIT, no "
-    "XML_PARSE_HUGE) and the rest of the page is silently dropped: no error, no text, the link at the "
-    "bottom is never checked. Fix: parse with huge_tree=True and set page.error (or a note counted in "
-    "page_errors) when parser.error_log holds ERR_RESOURCE_LIMIT"))
 def test_deep_nesting_truncation_is_reported(hostile: HostileRun) -> None:
     page = hostile.run.page(hostile.url("/deep.html"))
     assert page["error"] or hostile.run.page(hostile.url("/deep-tail.html"))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "crawler/extract/__init__.py _parse: a list template that never closes <span> nests one level per item; "
-    "past depth 256 libxml2 drops the rest of the page silently (126 of 400 items read, footer lost). "
-    "Fix: etree.HTMLParser(..., huge_tree=True) (depth 2048) and report truncation as above"))
 def test_unclosed_tags_do_not_hide_the_rest_of_the_page(hostile: HostileRun) -> None:
     crawled = hostile.run.page_urls(hostile.url("/unclosed/%"))
     assert len(crawled) == UNCLOSED_ITEMS
@@ -110,10 +102,6 @@ def test_malformed_html_keeps_its_links(hostile: HostileRun) -> None:
     assert not hostile.run.page(hostile.url("/never.html"))  # inside an unterminated comment: not a link
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "crawler/extract/__init__.py _parse: libxml2 2.14 drops everything after the first </html> (browsers "
-    "parse it into <body>), so links and text after a duplicated </html> or an appended footer are lost. "
-    "Fix: remove </body> and </html> end tags from the decoded text before parsing"))
 def test_content_after_html_end_tag_is_read(hostile: HostileRun) -> None:
     assert hostile.run.page(hostile.url("/malformed-after.html"))
 
@@ -132,13 +120,8 @@ def test_oversized_page_is_one_broken_link_not_a_crash(hostile: HostileRun, path
 
 @pytest.mark.parametrize("path", [
     pytest.param("/bomb.html"),
-    pytest.param("/huge.html", marks=pytest.mark.xfail(strict=True, reason=(
-        "crawler/spiders/portal.py _failure_reason: Scrapy 2.13+ cancels with DownloadCancelledError('Expected "
-        "to receive N bytes which is larger than download max size …'); the test for 'maxsize'/'cancel' in "
-        "the text misses it and the webmaster reads '请求失败（DownloadCancelledError）'. Fix: "
-        "failure.check(scrapy.exceptions.DownloadCancelledError) or 'max size' -> '页面过大，已放弃下载'"))),
-    pytest.param("/huge-chunked.html", marks=pytest.mark.xfail(strict=True, reason=(
-        "crawler/spiders/portal.py _failure_reason: same as /huge.html for a body cut while streaming"))),
+    pytest.param("/huge.html"),
+    pytest.param("/huge-chunked.html"),
 ])
 def test_oversized_page_reason_says_too_large(hostile: HostileRun, path: str) -> None:
     assert TOO_LARGE in hostile.run.page(hostile.url(path))["error"]
@@ -168,11 +151,6 @@ def test_nul_bytes_deep_in_a_page_are_dropped(hostile: HostileRun) -> None:
     assert hostile.run.page(hostile.url("/nul-target.html"))["status"] == 200  # href "/nul-\0target.html"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "crawler/extract/encoding.py looks_binary: any NUL byte in the first 1024 bytes marks the page as binary, "
-    "so a real HTML page with one stray NUL in its <title> loses its title, text and links. Fix: call it "
-    "binary on a known signature (PNG, GIF, JPEG, ZIP, gzip, OLE, PDF body) or a high share of control "
-    "bytes, not on a single NUL; _clean already drops NULs"))
 def test_nul_byte_in_the_title_does_not_discard_the_page(hostile: HostileRun) -> None:
     page = hostile.run.page(hostile.url("/nul-head.html"))
     assert page["error"] is None and page["title"] == "通知公告"
@@ -199,10 +177,6 @@ def test_slow_drip_is_cut_by_the_timeout(hostile: HostileRun) -> None:
     assert 1 <= hostile.site.hits["/slow.html"] <= 3  # RETRY_TIMES = 2
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "crawler/spiders/portal.py _failure_reason: Scrapy 2.13+ raises scrapy.exceptions.DownloadTimeoutError, "
-    "not twisted's TimeoutError, so a timeout reads '请求失败（DownloadTimeoutError）'. Fix: add "
-    "DownloadTimeoutError to the failure.check(...) that yields '请求超时'"))
 def test_slow_drip_reason_says_timeout(hostile: HostileRun) -> None:
     assert TIMED_OUT in hostile.run.page(hostile.url("/slow.html"))["error"]
 

@@ -203,13 +203,6 @@ def test_screenshots_of_real_ids_land_in_the_folder(tmp_path: Path) -> None:
     assert all(p.parent == out / "screenshots" for p in _all_files(tmp_path))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "govcrawl/cli.py _export_screenshots: the file name is finding.id with ':' replaced, unchecked; an id "
-    "read back from the store holding '../', '/', NUL or 300 characters writes outside screenshots/ or "
-    "raises (ValueError, FileNotFoundError, OSError: name too long) and fails the whole run after the "
-    "crawl. Ids made by CheckContext are safe today; the guard is missing. Fix: name = "
-    "re.sub(r'[^A-Za-z0-9_-]', '-', id)[:100] + '-' + sha1(id)[:8] + '.png', and assert "
-    "(out / name).resolve().parent == (out / 'screenshots').resolve()"))
 @pytest.mark.parametrize("hostile_id", ["../../escape", "a11y:/etc/evil", "a11y:nul\x00byte", "a11y:" + "x" * 300],
                          ids=["dotdot", "slash", "nul", "long"])
 def test_hostile_finding_ids_cannot_escape_the_screenshot_folder(tmp_path: Path, hostile_id: str) -> None:
