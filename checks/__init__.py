@@ -19,6 +19,7 @@ from checks import (
     short_consultation,
     stale_column,
     unsafe_link,
+    wording,
 )
 from checks.registry import Check, CheckContext, run_checks
 
@@ -40,6 +41,7 @@ ALL_CHECKS: list[Check] = [
     elder_friendly.CHECK,
     missing_metadata.CHECK,
     short_consultation.CHECK,
+    wording.CHECK,
     backdated_post.CHECK,
 ]
 

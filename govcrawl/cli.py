@@ -74,6 +74,8 @@ def _store_path(root: Path, site_id: str) -> Path:
 def _check_settings(site: Site) -> dict:
     settings = site.model_dump(mode="json")
     settings["hosts"] = site.hosts()
+    if site._config_dir is not None:
+        settings["config_dir"] = str(site._config_dir)
     return settings
 
 

@@ -14,7 +14,15 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 
 class ConfigError(Exception):
@@ -359,6 +367,10 @@ class Wording(_Strict):
 
 
 class Site(_Strict):
+    # The folder of the config file the site came from (set by load_config): files a site
+    # names (wording.rules_file, accessibility.axe_script) are relative to it, not to cron's cwd.
+    _config_dir: Path | None = PrivateAttr(default=None)
+
     name: Annotated[str, Field(min_length=1)]
     start_urls: Annotated[list[str], Field(min_length=1)]
     allowed_hosts: list[str] = Field(default_factory=list)
@@ -548,9 +560,12 @@ def load_config(path: str | Path) -> tuple[Config, Path]:
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML{yaml_problem(exc)}") from None
     try:
-        return parse_config(data), path.resolve()
+        config = parse_config(data)
     except ConfigError as exc:  # the key path first (what to fix), then which file
         raise ConfigError(f"{exc}（{path}）") from None
+    for site in config.sites.values():
+        site._config_dir = path.resolve().parent
+    return config, path.resolve()
 
 
 def get_site(config: Config, site_id: str) -> Site:

@@ -31,7 +31,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from govcrawl.lifecycle import days_open
-from govcrawl.model import Finding
+from govcrawl.model import Finding, Severity
 
 from .data import (
     INTERPRETATION_KIND_LABELS,
@@ -270,6 +270,80 @@ def trend_svg(points: list[tuple[str, int]], width: int = 160, height: int = 32)
     )
 
 
+WORDING_CHECK = "wording"
+
+
+def highlight(context_text: str, forms: list[str]) -> tuple[str, str, str]:
+    """A wording context "…前文【问题】后文…" split so the template can <mark> the middle (all escaped).
+
+    The check writes the match between 【】; the earliest bracketed found form is the match
+    (a page may itself contain 【】, but not around the same wrong form before the match).
+    """
+    best: tuple[int, str] | None = None
+    for form in forms:
+        at = context_text.find(f"【{form}】")
+        if at >= 0 and (best is None or at < best[0]):
+            best = (at, form)
+    if best is None:
+        return context_text, "", ""
+    at, form = best
+    return context_text[:at], form, context_text[at + len(form) + 2:]
+
+
+def wording_groups(findings: list[Finding], *, max_pages: int = 200) -> list[dict[str, Any]]:
+    """``wording`` findings grouped by rule across departments, most widespread first.
+
+    A systematic error (a superseded ministry name in a shared template, a typo copied from one
+    notice into ten) is fixed once for every department; the per-department sections still
+    list each finding for its owner.
+    """
+    groups: dict[str, dict[str, Any]] = {}
+    for finding in findings:
+        if finding.check != WORDING_CHECK:
+            continue
+        ev = finding.evidence or {}
+        rule = finding.target or str(ev.get("rule") or "—")
+        severity = severity_of(finding)
+        group = groups.setdefault(rule, {
+            "rule": rule, "kind": ev.get("kind") or "", "found": [], "right": ev.get("right"),
+            "source": ev.get("source") or "", "note": ev.get("note") or "", "severity": severity,
+            "departments": {}, "pages": [], "occurrences": 0,
+        })
+        if SEVERITY_ORDER.index(severity) < SEVERITY_ORDER.index(group["severity"]):
+            group["severity"] = severity
+        forms = [str(f) for f in ev.get("found") or []]
+        group["found"] = list(dict.fromkeys([*group["found"], *forms]))
+        group["departments"][finding.department] = group["departments"].get(finding.department, 0) + 1
+        count = ev.get("count")
+        group["occurrences"] += count if isinstance(count, int) else 1
+        contexts = [str(c) for c in ev.get("contexts") or []]
+        group["pages"].append({
+            "department": finding.department,
+            "title": document_title(finding.title),
+            "url": finding.url,
+            "href": web_href(finding.url),
+            "count": count if isinstance(count, int) else 1,
+            "context": highlight(contexts[0], forms) if contexts else None,
+        })
+    out = []
+    for group in groups.values():
+        departments = sorted(group["departments"].items(), key=lambda item: (-item[1], item[0]))
+        rank = {name: i for i, (name, _) in enumerate(departments)}
+        group["pages"].sort(key=lambda p: (rank[p["department"]], p["url"]))
+        total = len(group["pages"])
+        out.append({
+            **group,
+            "severity": str(group["severity"]),
+            "severity_label": SEVERITY_LABELS[group["severity"]],
+            "page_count": total,
+            "departments": departments,
+            "pages": group["pages"][:max_pages],
+            "pages_cut": max(0, total - max_pages),
+        })
+    out.sort(key=lambda g: (-g["page_count"], SEVERITY_ORDER.index(Severity(g["severity"])), g["rule"]))
+    return out
+
+
 def context(data: ReportInput) -> dict[str, Any]:
     """Everything the template shows, computed once here rather than in Jinja."""
     summary = summarise(data)
@@ -346,6 +420,7 @@ def context(data: ReportInput) -> dict[str, Any]:
         "has_documents": bool(data.documents),
         "veto": list(data.veto),
         "veto_crossed": sum(1 for risk in data.veto if risk.get("crossed")),
+        "wording_groups": wording_groups(data.findings),
         "style": style.text,
         "script": script.text,
         "csp": content_security_policy(style, script),

@@ -129,7 +129,9 @@ def looks_binary(body: bytes) -> bool:
         return False
     if head.startswith(_SIGNATURES) and not head.lstrip().startswith(b"<"):
         return True
-    return len(_BINARY_BYTES.findall(head)) > max(8, len(head) // 20)
+    controls = len(_BINARY_BYTES.findall(head))
+    # More than 5% control bytes, and either many of them or, in a tiny body, more than 10%.
+    return controls > len(head) // 20 and (controls > 8 or controls * 10 > len(head))
 
 
 def _strict(body: bytes, codec: str) -> str | None:

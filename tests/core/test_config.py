@@ -82,3 +82,14 @@ def test_file_errors(tmp_path):
 def test_shipped_config_is_valid():
     config, _ = load_config("config/sites.yaml")
     assert "demo" in config.sites
+
+
+def test_sites_remember_the_folder_of_their_config_file(tmp_path):
+    """Files a site names (wording.rules_file) resolve against the config's folder, not cron's cwd."""
+    from govcrawl.cli import _check_settings
+
+    (tmp_path / "conf").mkdir()
+    path = tmp_path / "conf" / "sites.yaml"
+    path.write_text('sites:\n  x:\n    name: 站\n    owner: 办公室\n    start_urls: ["http://127.0.0.1:9/"]\n', encoding="utf-8")
+    config, _ = load_config(path)
+    assert _check_settings(config.sites["x"])["config_dir"] == str((tmp_path / "conf").resolve())

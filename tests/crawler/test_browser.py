@@ -289,7 +289,8 @@ def test_a_hanging_page_times_out_and_the_next_page_is_audited(base):
         results = {r.url.rsplit("/", 1)[1]: r for r in pool.audit([base + "/hang", base + "/p1"])}
         elapsed = time.monotonic() - started
     assert results["hang"].status == "timeout" and results["hang"].error
-    assert results["hang"].elapsed_ms < 2 * 2000 + 4000  # two attempts plus a browser restart
+    # two attempts plus a browser restart (a restart alone can take seconds on a loaded 2-core machine)
+    assert results["hang"].elapsed_ms < 2 * 2000 + 8000
     assert results["p1"].status == "ok"
     assert elapsed < 20
 
