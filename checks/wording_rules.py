@@ -39,7 +39,7 @@ import ahocorasick
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from govcrawl.config import ConfigError, WordingLeader, WordingRule, wording_regex, yaml_problem
+from govcrawl.config import ConfigError, WordingLeader, WordingRule, unique_rule_ids, wording_regex, yaml_problem
 from govcrawl.model import Severity
 
 SCHEMA = "govcrawl.wording/1"
@@ -104,12 +104,7 @@ class BookFile(BaseModel):
     @field_validator("rules")
     @classmethod
     def _unique(cls, rules: list[WordingRule]) -> list[WordingRule]:
-        seen: dict[str, int] = {}
-        for i, rule in enumerate(rules):
-            if rule.id in seen:
-                raise ValueError(f"duplicate rule id {rule.id!r} (rules[{seen[rule.id]}] and rules[{i}])")
-            seen[rule.id] = i
-        return rules
+        return unique_rule_ids(rules)
 
 
 def _error_path(loc: tuple) -> str:

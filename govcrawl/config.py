@@ -339,6 +339,16 @@ class WordingLeader(_Strict):
         return value
 
 
+def unique_rule_ids(rules: list) -> list:
+    """Refuse a rule book (site rules or a rules file) that names one id twice."""
+    seen: dict[str, int] = {}
+    for i, rule in enumerate(rules):
+        if rule.id in seen:
+            raise ValueError(f"duplicate rule id {rule.id!r} (rules[{seen[rule.id]}] and rules[{i}])")
+        seen[rule.id] = i
+    return rules
+
+
 class Wording(_Strict):
     """The ``wording`` check's site part: extra rules, an allow-list and the office holders."""
 
@@ -350,12 +360,7 @@ class Wording(_Strict):
     @field_validator("rules")
     @classmethod
     def _unique_ids(cls, rules: list[WordingRule]) -> list[WordingRule]:
-        seen: dict[str, int] = {}
-        for i, rule in enumerate(rules):
-            if rule.id in seen:
-                raise ValueError(f"duplicate rule id {rule.id!r} (rules[{seen[rule.id]}] and rules[{i}])")
-            seen[rule.id] = i
-        return rules
+        return unique_rule_ids(rules)
 
     @field_validator("allow")
     @classmethod
