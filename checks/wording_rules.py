@@ -39,7 +39,14 @@ import ahocorasick
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from govcrawl.config import ConfigError, WordingLeader, WordingRule, unique_rule_ids, wording_regex, yaml_problem
+from govcrawl.config import (
+    ConfigError,
+    WordingLeader,
+    WordingRule,
+    unique_rule_ids,
+    wording_regex,
+    yaml_problem,
+)
 from govcrawl.model import Severity
 
 SCHEMA = "govcrawl.wording/1"
