@@ -40,10 +40,12 @@ class VetoRisk:
 
 
 def veto_risks(findings: Iterable[Finding]) -> list[VetoRisk]:
-    """The four column-related veto indicators, counted over one run's findings."""
+    """The veto indicators govcrawl can count over one run's findings: four about columns, one about wording."""
     findings = list(findings)
     stale = [f for f in findings if f.check == "stale-column"]
     empty = [f for f in findings if f.check == "empty-column"]
+    # 严重表述错误: the rule book's critical rules (leaders' names and titles, their order).
+    wording = [f for f in findings if f.check == "wording" and str(f.severity) == "critical"]
     homepage = [f for f in stale if f.evidence.get("column_class") == HOMEPAGE_CLASS]
     update_list = [f for f in stale if f.evidence.get("column_class") in _UPDATE_CLASSES]
     long_list = [f for f in stale if int(f.evidence.get("age_days", 0)) > LONG_STALE_DAYS]
@@ -60,6 +62,8 @@ def veto_risks(findings: Iterable[Finding]) -> list[VetoRisk]:
         VetoRisk("columns-long-stale", "栏目超过1年未更新", long_stale, 10, f"{long_stale} 个栏目（达到 10 个即否决）",
                  _owners(long_list)),
         VetoRisk("empty-columns", "空白栏目", len(empty), 5, f"{len(empty)} 个栏目（达到 5 个即否决）", _owners(empty)),
+        VetoRisk("wording-errors", "严重表述错误", len(wording), 1,
+                 f"{len(wording)} 处领导姓名、职务或排序错误（出现即否决）", _owners(wording)),
     ]
 
 

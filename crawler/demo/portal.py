@@ -1501,6 +1501,8 @@ def _build(b: _Builder) -> None:  # noqa: C901 - one place that reads like the s
         kind="notice",
         source=SRC_GOV,
         body=filler_body("冬季清雪除冰", d(2023, 10, 23), "兴庆区城市管理局")
+        # PLANT wording flagged: the retired name 兴庆新区 (a site rule in the demo config) used as current.
+        + _paragraphs("兴庆新区各相关单位要提前储备融雪物资。")
         + f'\n<a href="{ext}/seo/link1.html" style="display:none">在线娱乐平台</a>'
         + '\n<div class="m-menu"><a href="/zwgk/" style="display:none">政务公开</a></div>',
     )
@@ -1682,7 +1684,8 @@ def _build(b: _Builder) -> None:  # noqa: C901 - one place that reads like the s
         ywdt,
         kind="news",
         source=SRC_MEDIA,
-        body=filler_body("数字政府建设", d(2023, 10, 16), SRC_MEDIA),
+        # PLANT wording name-title: 马建国 left the office of 区长 on 2023-06-30 (demo config leaders).
+        body=filler_body("数字政府建设", d(2023, 10, 16), SRC_MEDIA) + _paragraphs("区长马建国出席会议并讲话。"),
     )
     w2.related += [
         (f"{ext}/error500.html", "宁夏数字政府建设专栏"),
@@ -1788,6 +1791,13 @@ def _build(b: _Builder) -> None:  # noqa: C901 - one place that reads like the s
             if year == 2022
             else "报告中所列数据的统计期限自当年1月1日起至12月31日止。",
         )
+        if year == 2022:
+            # LOOK-ALIKE wording name-title: 马建国 was still 区长 on 2023-01-30 (config: until 2023-06-30);
+            # LOOK-ALIKE flagged: the retired name 兴庆新区 only inside the title of an old document.
+            text += _paragraphs(
+                "区长马建国对报告编制工作提出要求。",
+                "报告附件列出了《关于设立兴庆新区管理委员会的批复》等历史文件的公开情况。",
+            )
         b.article(
             trs_path(xxgknb.path, day, art_id),
             f"兴庆区人民政府{year}年政府信息公开工作年度报告",

@@ -46,3 +46,14 @@ def test_each_indicator_names_the_departments_whose_findings_make_its_count():
     assert risks["columns-long-stale"]["departments"] == ["财政局"]  # only the one over a year
     assert risks["empty-columns"]["departments"] == ["教育局"]
     assert risks["homepage-not-updated"]["departments"] == []
+
+
+def test_a_critical_wording_error_crosses_at_once_and_a_typo_does_not():
+    from dataclasses import replace
+
+    from govcrawl.model import Severity
+
+    typo = _f("wording", rule="typo:按装")
+    leader = replace(_f("wording", rule="name-title:马建国"), severity=Severity.CRITICAL)
+    assert not {r.id: r for r in veto_risks([typo])}["wording-errors"].crossed
+    assert {r.id: r for r in veto_risks([typo, leader])}["wording-errors"].crossed

@@ -304,6 +304,10 @@ def test_wording_plants_only_where_planted(site, expected):
             found.add(url)
         if "十三五" in visible and "2016—2020" not in visible:
             found.add(url)
+        if "区长马建国" in visible and "2023-01-30" not in text and "2023年1月30日" not in text:
+            found.add(url)  # name-title: the look-alike is the annual report of 2023-01-30, within his term
+        if "兴庆新区" in visible and "《关于设立兴庆新区" not in visible:
+            found.add(url)  # flagged: the look-alike names it only inside an old document's title
     assert found == {e["url"] for e in expected["expected"] if e["check"] == "wording"}
 
 
