@@ -335,8 +335,9 @@ def _demo_pages():
 
 
 def test_demo_portal_plants_and_look_alikes():
-    """The three planted cases are found (one on a GBK page with no charset) with expected.yaml's
-    departments; the two look-alikes and every other page of the portal are not."""
+    """The five planted cases are found (one on a GBK page with no charset, a leader's lapsed title,
+    a site rule's retired name) with expected.yaml's departments; the look-alikes and every other
+    page of the portal are not."""
     from checks.registry import run_checks
     from crawler.demo.files import config_data, expected_data
     from govcrawl.config import parse_config
@@ -358,10 +359,13 @@ def test_demo_portal_plants_and_look_alikes():
         ("/jyj/tzgg/202310/t20231011_3005.html", "typo:按装"),
         ("/xwzx/ywdt/202310/t20231027_2001.html", "typo:布署"),
         ("/zwgk/ghjh/202303/t20230301_1901.html", "outdated:十三五"),
+        ("/xwzx/ywdt/202310/t20231016_2002.html", "name-title:马建国"),  # the demo config's leaders
+        ("/zwgk/tzgg/202310/t20231023_1003.html", "flagged:兴庆新区"),  # the demo config's site rule
     }
     look_alikes = {e["url"] for e in expected["not_expected"] if e["check"] == "wording"}
     assert look_alikes == {main + "/xwzx/ywdt/202310/t20231031_2003.html",  # 部署 / 安装 written correctly
-                           main + "/zwgk/xxgknb/202301/t20230130_1902.html"}  # 十三五 reviewed as the past
+                           main + "/zwgk/xxgknb/202301/t20230130_1902.html"}  # 十三五 reviewed as the past,
+    # 区长马建国 within his term, 兴庆新区 only inside an old document's title
     assert not look_alikes & {f.url for f in findings}
 
 
