@@ -672,19 +672,8 @@ class _Browser:
     def kill(self) -> None:
         """Quit the browser; if quitting hangs or fails, kill chromedriver's process group."""
         driver, self.driver = self.driver, None
-        if driver is not None:
-            done = threading.Event()
-
-            def quit_() -> None:
-                with contextlib.suppress(Exception):
-                    driver.quit()
-                done.set()
-
-            threading.Thread(target=quit_, daemon=True).start()
-            done.wait(5)
+        quit_bounded(driver, self.pgid, wait=5)
         if self.pgid is not None:
-            with contextlib.suppress(OSError):
-                os.killpg(self.pgid, signal.SIGKILL)
             self.pool.reaper.remove(self.pgid)
             self.pgid = None
         if self.profile:
@@ -771,6 +760,23 @@ class _Browser:
                 page.metrics["load_incomplete"] = True
                 return
             time.sleep(0.05)
+
+
+def quit_bounded(driver: WebDriver | None, pgid: int | None, *, wait: float) -> None:
+    """Quit the driver without hanging on a hung browser, then kill chromedriver's process group."""
+    if driver is not None:
+        done = threading.Event()
+
+        def quit_() -> None:
+            with contextlib.suppress(Exception):
+                driver.quit()
+            done.set()
+
+        threading.Thread(target=quit_, daemon=True).start()
+        done.wait(wait)
+    if pgid is not None:
+        with contextlib.suppress(OSError):
+            os.killpg(pgid, signal.SIGKILL)
 
 
 class BrowserPool:

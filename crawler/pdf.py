@@ -36,7 +36,7 @@ from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.remote.webdriver import WebDriver
 
-from crawler.browser import CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS
+from crawler.browser import CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS, quit_bounded
 from crawler.parentwatch import GroupReaper
 
 __all__ = ["PdfError", "print_pdf"]
@@ -133,7 +133,7 @@ def _render(url: str, timeout: float) -> bytes:
     finally:
         if watchdog is not None:
             watchdog.cancel()
-        _quit(driver, pgid)
+        quit_bounded(driver, pgid, wait=10)
         if pgid is not None:
             reaper.remove(pgid)
         reaper.close()
@@ -180,23 +180,6 @@ def _kill_group(pgid: int, fired: threading.Event) -> None:
     fired.set()
     with contextlib.suppress(OSError):
         os.killpg(pgid, signal.SIGKILL)
-
-
-def _quit(driver: WebDriver | None, pgid: int | None) -> None:
-    """Quit the driver (bounded: a hung browser must not hang the caller), then kill what is left."""
-    if driver is not None:
-        done = threading.Event()
-
-        def quit_() -> None:
-            with contextlib.suppress(Exception):
-                driver.quit()
-            done.set()
-
-        threading.Thread(target=quit_, daemon=True).start()
-        done.wait(10)
-    if pgid is not None:
-        with contextlib.suppress(OSError):
-            os.killpg(pgid, signal.SIGKILL)
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

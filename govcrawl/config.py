@@ -506,7 +506,12 @@ def parse_config(data: Any) -> Config:
         raise ConfigError(f"{_key_path(loc) or 'config'}: {_message(first)}") from None
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser where available (ten times faster than pure Python on a 10,000-rule wording
+# book); the constructor, which the rules below change, stays Python either way.
+_BaseLoader = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
     """YAML without implicit timestamps: a mistyped date (2023-13-01) reaches pydantic as text,
     which reports it with its key path, instead of crashing the YAML reader. A key written
     twice is an error (PyYAML would silently keep the last one: half a site's settings lost)."""
@@ -536,7 +541,7 @@ _Loader.yaml_implicit_resolvers = {
 def yaml_load(text: str) -> Any:
     """Parse a config file's YAML (dates stay strings; the models parse them)."""
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a (C)SafeLoader subclass
     except RecursionError:  # PyYAML composes recursively: absurd nesting is a bad file, not a crash
         raise yaml.YAMLError("nested too deeply / 嵌套层数过多") from None
 
