@@ -11,13 +11,16 @@ from checks import (
     hidden_link,
     intranet_link,
     late_interpretation,
+    late_reply,
     link_unverified,
     missing_interpretation,
     missing_metadata,
     missing_validity,
     privacy_leak,
     short_consultation,
+    site_unavailable,
     stale_column,
+    unanswered_message,
     unsafe_link,
     wording,
 )
@@ -43,6 +46,9 @@ ALL_CHECKS: list[Check] = [
     short_consultation.CHECK,
     wording.CHECK,
     backdated_post.CHECK,
+    unanswered_message.CHECK,
+    late_reply.CHECK,
+    site_unavailable.CHECK,
 ]
 
 __all__ = ["ALL_CHECKS", "Check", "CheckContext", "run_checks"]

@@ -39,13 +39,22 @@ class VetoRisk:
         return {**asdict(self), "departments": list(self.departments), "crossed": self.crossed, "basis": BASIS}
 
 
-def veto_risks(findings: Iterable[Finding]) -> list[VetoRisk]:
-    """The veto indicators govcrawl can count over one run's findings: four about columns, one about wording."""
+def veto_risks(findings: Iterable[Finding], *, probed: bool = True) -> list[VetoRisk]:
+    """The veto indicators govcrawl can count over one run's findings: four about columns, one about
+    wording, one about public messages and one about availability (from the probes).
+
+    ``probed=False`` (no probe in the week before the run) leaves availability out: "not crossed"
+    would claim a week of good visits nobody measured, and evidence must not claim that.
+    """
     findings = list(findings)
     stale = [f for f in findings if f.check == "stale-column"]
     empty = [f for f in findings if f.check == "empty-column"]
     # 严重表述错误: the rule book's critical rules (leaders' names and titles, their order).
     wording = [f for f in findings if f.check == "wording" and str(f.severity) == "critical"]
+    # 互动回应差: a message left without reply for more than 3 months (critical unanswered-message).
+    unanswered = [f for f in findings if f.check == "unanswered-message" and str(f.severity) == "critical"]
+    # 站点无法访问: the probes of the last 7 days failed 5% or more (site-unavailable).
+    unavailable = [f for f in findings if f.check == "site-unavailable"]
     homepage = [f for f in stale if f.evidence.get("column_class") == HOMEPAGE_CLASS]
     update_list = [f for f in stale if f.evidence.get("column_class") in _UPDATE_CLASSES]
     long_list = [f for f in stale if int(f.evidence.get("age_days", 0)) > LONG_STALE_DAYS]
@@ -55,7 +64,7 @@ def veto_risks(findings: Iterable[Finding]) -> list[VetoRisk]:
         home_detail = f"首页最新信息距今 {age} 天（期限 14 天）"
     else:
         home_detail = "首页在 14 天内有更新"
-    return [
+    risks = [
         VetoRisk("homepage-not-updated", "首页超过2周未更新", len(homepage[:1]), 1, home_detail, _owners(homepage)),
         VetoRisk("columns-not-updated", "动态、通知公告、政策文件类栏目未按期更新", updates, 5,
                  f"{updates} 个栏目（达到 5 个即否决）", _owners(update_list)),
@@ -64,7 +73,13 @@ def veto_risks(findings: Iterable[Finding]) -> list[VetoRisk]:
         VetoRisk("empty-columns", "空白栏目", len(empty), 5, f"{len(empty)} 个栏目（达到 5 个即否决）", _owners(empty)),
         VetoRisk("wording-errors", "严重表述错误", len(wording), 1,
                  f"{len(wording)} 处领导姓名、职务或排序错误（出现即否决）", _owners(wording)),
+        VetoRisk("messages-unanswered", "互动回应差", len(unanswered), 1,
+                 f"{len(unanswered)} 条留言超过3个月未回复（出现即否决）", _owners(unanswered)),
+        VetoRisk("site-unavailable", "站点无法访问", len(unavailable), 1,
+                 unavailable[0].evidence.get("summary", "") if unavailable else "近 7 天首页探测未达 5% 否决线",
+                 _owners(unavailable)),
     ]
+    return risks if probed or unavailable else risks[:-1]
 
 
 def _owners(findings: list[Finding]) -> tuple[str, ...]:

@@ -33,6 +33,7 @@ from govcrawl.store import Store, StoreError
 
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 DEMO_TODAY = date(2023, 11, 1)
+AVAILABILITY_DAYS = 7  # 站点无法访问 is judged over one week of probes
 FINISH_REASONS = {"finished": "正常完成", "shutdown": "被中断", "cancelled": "被取消"}  # the demo portal's content is dated around 2023
 
 
@@ -90,6 +91,8 @@ def check_run(store: Store, run: RunInfo, site_id: str, site: Site, waivers: lis
         store.pages(run.id), store.outcomes(run.id).values(), homepage=_homepage(site),
         audits=store.audits(run.id).values(),
     )
+    # site-unavailable: the probes of the 7 days ending on the run's date (govcrawl probe, from cron).
+    facts.probes = store.probes(run.today - timedelta(days=AVAILABILITY_DAYS - 1), run.today)
     earlier = previous_completed(store, run)
     if earlier:  # history checks compare with the previous completed night (pages only)
         facts.previous = SiteFacts.build(store.pages(earlier[-1].id), homepage=_homepage(site))
@@ -121,7 +124,28 @@ def check_run(store: Store, run: RunInfo, site_id: str, site: Site, waivers: lis
     run.stats.update(_interpretations(facts, run, site_id, site, departments))
     run.stats["due_soon"] = _due_soon(facts, run, site_id, site, departments)
     run.stats["a11y_templates"] = _a11y_templates(facts, findings)
+    run.stats["messages"] = _message_stats(facts, run, site_id, site, departments)
+    run.stats["availability"] = _availability(facts.probes, run.today, site)
     return findings
+
+
+def _message_stats(facts: SiteFacts, run: RunInfo, site_id: str, site: Site, departments: DepartmentRules) -> dict:
+    """Per department: messages, replies, median days to reply, share replied within the limit."""
+    from checks.messages import reply_stats, site_messages
+    from checks.workdays import WorkdayCalendar
+
+    settings = _check_settings(site)
+    calendar = WorkdayCalendar.from_settings(settings, key_path=f"sites.{site_id}.calendar")
+    return reply_stats(site_messages(facts, settings, departments), run.today, calendar)
+
+
+def _availability(probes: list, today: date, site: Site) -> dict | None:
+    """The availability summary of the probes before the run (None when the site is not probed)."""
+    from govcrawl.availability import summary
+
+    if not probes:
+        return None
+    return summary(probes, today, days=AVAILABILITY_DAYS, threshold=site.availability.threshold).as_json()
 
 
 A11Y_CHECKS = ("a11y", "elder-friendly")
@@ -315,7 +339,7 @@ def write_reports(store: Store, run: RunInfo, site_id: str, site: Site, out: Pat
         catalogue=catalogue,
         departments=DepartmentRules.from_config(site.owner, site.departments).names(),
         metrics=dict(run.stats.get("metrics", {})),
-        veto=[risk.as_json() for risk in veto_risks(findings)],
+        veto=[risk.as_json() for risk in veto_risks(findings, probed=run.stats.get("availability") is not None)],
         warnings=list(run.stats.get("column_warnings", [])),
         documents=dict(run.stats.get("documents", {})),
         interpretations=list(run.stats.get("interpretations", [])),
@@ -325,6 +349,8 @@ def write_reports(store: Store, run: RunInfo, site_id: str, site: Site, out: Pat
         fixed=store.fixed(run.id),
         waived=[f for f in stored if f.waiver],
         trend=_trend(store, run),
+        messages=dict(run.stats.get("messages") or {}),
+        availability=run.stats.get("availability"),
     )
     out.mkdir(parents=True, exist_ok=True)
     data.screenshots = _export_screenshots(store, run, findings, out)
@@ -822,9 +848,13 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     exe = Path(sys.executable).with_name("govcrawl")
     log = data_dir(config, path) / f"{args.site_id}-nightly.log"
     command = f"{exe} run {args.site_id} -c {path} --progress log"
+    probe_log = data_dir(config, path) / f"{args.site_id}-probe.log"
+    probe = f"{exe} probe {args.site_id} -c {path} --quiet"
     print(f"""# crontab -e（北京时间每天 {hour:02d}:{minute:02d}；日志追加到 {log}）
 CRON_TZ=Asia/Shanghai
 {minute} {hour} * * * cd {workdir} && {command} >> {log} 2>&1
+# 可用性探测：每 15 分钟打开一次首页和关键页面（每天 96 次，不少于检查指标要求的 20 次）；失败才写日志
+*/15 * * * * cd {workdir} && {probe} >> {probe_log} 2>&1
 
 # systemd：保存为 /etc/systemd/system/govcrawl-{args.site_id}.service
 [Unit]
@@ -849,7 +879,85 @@ OnCalendar=*-*-* {hour:02d}:{minute:02d}:00 Asia/Shanghai
 Persistent=true
 
 [Install]
+WantedBy=timers.target
+
+# 可用性探测：govcrawl-{args.site_id}-probe.service（Type=oneshot，ExecStart={probe}）
+# 与 govcrawl-{args.site_id}-probe.timer：
+[Timer]
+OnCalendar=*:0/15
+AccuracySec=1s
+
+[Install]
 WantedBy=timers.target""")
+    return 0
+
+
+# -- availability (站点无法访问) ------------------------------------------------------------
+
+
+def probe_targets(site: Site) -> tuple[str, list[str]]:
+    """The homepage (the first start URL) and the key pages, as absolute URLs."""
+    from urllib.parse import urljoin
+
+    homepage = site.start_urls[0]
+    return homepage, [urljoin(homepage, page) for page in site.availability.key_pages]
+
+
+def cmd_probe(args: argparse.Namespace) -> int:
+    """Open the homepage and key pages once and record how it went (meant for cron, every 15 minutes)."""
+    from crawler.probe import probe_site
+
+    config, path = load_config(args.config)
+    site = get_site(config, args.site_id)
+    homepage, keys = probe_targets(site)
+    timeout = args.timeout if args.timeout is not None else site.availability.timeout
+    results = probe_site(keys, homepage, timeout=timeout, user_agent=site.crawl.user_agent)
+    with Store(_store_path(data_dir(config, path), args.site_id)) as store:
+        store.add_probes(results)
+        # Kept for this quarter and the one before it (a quarterly pack is made after its quarter ends).
+        newest = max(date.fromisoformat(r.at[:10]) for r in results)
+        previous = newest.year * 4 + (newest.month - 1) // 3 - 1
+        store.prune_probes(date(previous // 4, previous % 4 * 3 + 1, 1))
+    for result in results:
+        if args.quiet and result.ok:
+            continue
+        what = "首页" if result.homepage else "关键页面"
+        timing = f"{result.total_ms / 1000:.2f} 秒" if result.total_ms is not None else "-"
+        verdict = "正常" if result.ok else f"失败：{result.reason}"
+        print(f"{result.at} {what} {result.url} {result.status or '-'} {timing} {verdict}")
+    return 0
+
+
+def cmd_availability(args: argparse.Namespace) -> int:
+    """Print the daily and weekly failure rates of the stored probes against the 5% veto line."""
+    import json
+
+    from govcrawl.availability import summary
+
+    config, path = load_config(args.config)
+    site = get_site(config, args.site_id)
+    if args.days < 1:
+        raise UsageError(f"--days: must be at least 1, got {args.days}")
+    today = _today(args.today)
+    with Store(_store_path(data_dir(config, path), args.site_id)) as store:
+        probes = store.probes(today - timedelta(days=args.days - 1), today)
+    week = summary(probes, today, days=args.days, threshold=site.availability.threshold)
+    if args.json:
+        print(json.dumps(week.as_json(), ensure_ascii=False, indent=2))
+        return 0
+    print(f"{site.name}（{args.site_id}）首页可用性 {week.start} 至 {week.end}")
+    print("日期        探测  失败  失败率")
+    for day in week.days:
+        rate = "-" if day.rate is None else f"{day.rate:.2%}"
+        thin = "" if day.sampled or not day.probes else "  （少于20次）"
+        print(f"{day.day}  {day.probes:>4}  {day.failures:>4}  {rate:>7}{thin}")
+    print(week.describe())
+    if week.longest_outage is not None:
+        outage = week.longest_outage
+        end = "至今未恢复" if outage.ongoing else f"{outage.end} 恢复"
+        print(f"最长连续失败：{outage.start} 起 {outage.failed_probes} 次，{end}")
+    for page in week.key_pages:
+        print(f"关键页面 {page.url}：探测 {page.probes} 次，失败 {page.failures} 次")
     return 0
 
 
@@ -877,7 +985,7 @@ def _run_record(store: Store, run: RunInfo, homepage: str):
     active = [f for f in findings if not f.waiver]
     return RunRecord(
         run=run, findings=findings, fixed=store.fixed(run.id),
-        veto=[risk.as_json() for risk in veto_risks(active)],
+        veto=[risk.as_json() for risk in veto_risks(active, probed=run.stats.get("availability") is not None)],
         homepage_broken=sum(1 for f in active if f.check == "broken-link" and f.url == homepage),
     )
 
@@ -905,7 +1013,38 @@ def quarter_input(store: Store, site_id: str, site: Site, label: str, start: dat
         departments=DepartmentRules.from_config(site.owner, site.departments).names(),
         catalogue=[CheckMeta.from_check(c) for c in ALL_CHECKS],
         previous=previous, tool_version=__version__, generated_at=_now(),
+        availability=availability_weeks(store.probes(start, as_of), start, as_of, site.availability.threshold),
     )
+
+
+def availability_weeks(probes: list, start: date, end: date, threshold: float) -> list[dict]:
+    """The quarter's probes week by week from its first day (the last week may be short); [] without probes."""
+    from govcrawl.availability import summary
+
+    if not probes:
+        return []
+    weeks = []
+    day = start
+    while day <= end:
+        last = min(day + timedelta(days=AVAILABILITY_DAYS - 1), end)
+        weeks.append(summary(probes, last, days=(last - day).days + 1, threshold=threshold).as_json())
+        day = last + timedelta(days=1)
+    return weeks
+
+
+def probes_csv(probes: list) -> bytes:
+    """Every probe as CSV (UTF-8 with BOM, for Excel): the quarterly pack's raw availability evidence."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["时间", "地址", "首页", "结果", "类型", "HTTP状态", "首字节毫秒", "总毫秒", "字节数", "最终地址", "原因"])
+    for p in probes:
+        writer.writerow([p.at, p.url, "是" if p.homepage else "否", "成功" if p.ok else "失败", p.kind,
+                         p.status if p.status is not None else "", p.ttfb_ms if p.ttfb_ms is not None else "",
+                         p.total_ms if p.total_ms is not None else "", p.size, p.final_url or "", p.reason])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def build_quarterly(store: Store, site_id: str, site: Site, quarter: str, as_of: date, out: Path,
@@ -951,6 +1090,9 @@ def build_quarterly(store: Store, site_id: str, site: Site, quarter: str, as_of:
         shots = out / "last-run" / "screenshots"
         for png in sorted(shots.glob("*.png")) if shots.exists() else ():
             files[f"screenshots/{png.name}"] = png
+    probes = store.probes(start, as_of)
+    if probes:
+        files["availability/probes.csv"] = probes_csv(probes)
     runs = [r.run for r in data.runs]
     manifest = {
         "schema": "govcrawl.evidence-pack/1",
@@ -963,6 +1105,7 @@ def build_quarterly(store: Store, site_id: str, site: Site, quarter: str, as_of:
         "config_hash": config_hash(site),
         "run_config_hashes": {r.id: r.stats.get("config_hash") for r in runs},
         "captures": {"pages": captured, "missing": missing},
+        "probes": len(probes),
         "generated_at": data.generated_at,
     }
     zip_path = out / f"{site_id}-{label}-evidence.zip"
@@ -1176,6 +1319,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--at", type=_clock, default=(2, 30), metavar="HH:MM", help="每天几点运行，北京时间 (default: 02:30)")
     common(p, out=False)
     p.set_defaults(func=cmd_schedule)
+
+    p = sub.add_parser("probe", help="探测一次首页和关键页面是否能在15秒内正常打开（供 cron 每15分钟运行）")
+    p.add_argument("site_id", metavar="SITE_ID")
+    p.add_argument("--timeout", type=float, help="超过多少秒算打开失败 (default: availability.timeout，15)")
+    p.add_argument("--quiet", action="store_true", help="只输出失败的探测（cron 日志用）")
+    common(p, out=False)
+    p.set_defaults(func=cmd_probe)
+
+    p = sub.add_parser("availability", help="按天和按周统计首页探测失败率（站点无法访问：5%% 否决线）")
+    p.add_argument("site_id", metavar="SITE_ID")
+    p.add_argument("--days", type=int, default=AVAILABILITY_DAYS, help="统计天数 (default: %(default)s)")
+    p.add_argument("--today", help="统计截止日期 YYYY-MM-DD (default: 今天，北京时间)")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+    common(p, out=False)
+    p.set_defaults(func=cmd_availability)
 
     p = sub.add_parser("diff", help="比较同一站点的两次运行：新增、消失、仍存在的问题")
     p.add_argument("run_a", metavar="RUN_A")

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -29,6 +30,16 @@ class ConfigError(Exception):
     """A configuration problem; ``str()`` is the one-line message for the user."""
 
 
+def _rooted(value: str) -> str:
+    if not value.startswith("/"):
+        raise ValueError('must start with "/"')
+    return value
+
+
+# A URL path prefix (departments, message channels, column limits): always from the site's root.
+PathPrefix = Annotated[str, AfterValidator(_rooted)]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -37,20 +48,16 @@ class Department(_Strict):
     """A department attribution rule; first matching rule wins."""
 
     name: Annotated[str, Field(min_length=1)]
-    path_prefix: str | None = None
+    path_prefix: PathPrefix | None = None
     source: list[str] = Field(default_factory=list)
+    # Other names the department goes by where pages name a unit (回复单位 / 承办单位 of a public
+    # message: 兴庆区卫生健康局 for 卫健局). Used to attribute messages, not to match pages.
+    aliases: list[str] = Field(default_factory=list)
 
-    @field_validator("source", mode="before")
+    @field_validator("source", "aliases", mode="before")
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
-
-    @field_validator("path_prefix")
-    @classmethod
-    def _slash(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith("/"):
-            raise ValueError('must start with "/"')
-        return value
 
     @model_validator(mode="after")
     def _has_rule(self) -> Department:
@@ -132,18 +139,57 @@ class Evidence(_Strict):
     raw_budget_mb: Annotated[float, Field(gt=0)] = 1024
 
 
+class MessageChannel(_Strict):
+    """A public-message channel (领导信箱, 咨询投诉, 12345 转办 …) and its handling limit (plan item 20)."""
+
+    name: Annotated[str, Field(min_length=1)]
+    # Which messages belong to it: the URL path prefix of its pages, or its column name (or both,
+    # then both must match).
+    path_prefix: PathPrefix | None = None
+    column: str | None = None
+    # Working days from the message to its reply (unanswered-message, late-reply); null: the
+    # limit the board states itself, else the national rule of 3 months.
+    limit_days: Annotated[int, Field(ge=1, le=365)] | None = None
+
+    @model_validator(mode="after")
+    def _has_rule(self) -> MessageChannel:
+        if self.path_prefix is None and self.column is None:
+            raise ValueError("needs path_prefix or column (or both)")
+        return self
+
+
+class Messages(_Strict):
+    """unanswered-message / late-reply: the site's message channels and their limits."""
+
+    channels: list[MessageChannel] = Field(default_factory=list)
+
+
+class Availability(_Strict):
+    """site-unavailable and ``govcrawl probe``: what is probed and when a load fails."""
+
+    # Besides the homepage (the first start URL), pages probed every time: absolute URLs or
+    # paths of the site. Only the homepage counts for the national rule; key pages are reported.
+    key_pages: list[str] = Field(default_factory=list)
+    # A load that has not finished within this many seconds failed (national rule: 15).
+    timeout: Annotated[float, Field(gt=0, le=120)] = 15
+    # The share of failed homepage probes over 7 days at which the site fails (national rule: 5%).
+    threshold: Annotated[float, Field(gt=0, lt=1)] = 0.05
+
+    @field_validator("key_pages")
+    @classmethod
+    def _pages(cls, values: list[str]) -> list[str]:
+        for value in values:
+            parts = urlsplit(value)
+            if not (value.startswith("/") or (parts.scheme in ("http", "https") and parts.hostname)):
+                raise ValueError(f'not a path starting with "/" or an absolute http(s) URL: {value!r}')
+        return values
+
+
 class ColumnLimit(_Strict):
     """Overrides the national staleness limit for columns under a path prefix."""
 
-    path_prefix: str
+    path_prefix: PathPrefix
     days: Annotated[int, Field(ge=1)] | None  # null: never stale (a static column)
-
-    @field_validator("path_prefix")
-    @classmethod
-    def _slash(cls, value: str) -> str:
-        if not value.startswith("/"):
-            raise ValueError('must start with "/"')
-        return value
 
 
 class Accessibility(_Strict):
@@ -406,6 +452,8 @@ class Site(_Strict):
     backdated_days: Annotated[int, Field(ge=1, le=365)] = 7
     # wording: the site's own rules, allow-list and office holders (name/title/order checks).
     wording: Wording = Wording()
+    messages: Messages = Messages()
+    availability: Availability = Availability()
 
     @field_validator("calendar")
     @classmethod

@@ -30,6 +30,7 @@ class DepartmentRule:
     name: str
     path_prefix: str | None = None
     sources: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()  # other names of the department, for units named on pages
 
     def matches(self, path: str, sources: set[str]) -> bool:
         if self.path_prefix is not None and not path.startswith(self.path_prefix):
@@ -58,13 +59,36 @@ class DepartmentRules:
     def __init__(self, owner: str, rules: Iterable[DepartmentRule] = ()):
         self.owner = owner
         self.rules = tuple(
-            DepartmentRule(r.name, r.path_prefix, tuple(normalise_source(s) for s in r.sources)) for r in rules
+            DepartmentRule(r.name, r.path_prefix, tuple(normalise_source(s) for s in r.sources),
+                           tuple(normalise_source(a) for a in r.aliases))
+            for r in rules
         )
 
     @classmethod
     def from_config(cls, owner: str, departments: Iterable) -> DepartmentRules:
-        """Build from config ``Department`` objects (anything with name/path_prefix/source)."""
-        return cls(owner, [DepartmentRule(d.name, d.path_prefix, tuple(d.source)) for d in departments])
+        """Build from config ``Department`` objects (anything with name/path_prefix/source[/aliases])."""
+        return cls(owner, [DepartmentRule(d.name, d.path_prefix, tuple(d.source), tuple(getattr(d, "aliases", ())))
+                           for d in departments])
+
+    def for_unit(self, unit: str | None) -> str | None:
+        """The department a unit named on a page is (回复单位 / 承办单位 of a public message), or None.
+
+        A unit is the department when it is one of its sources or aliases, or when it
+        names the department (兴庆区教育局 names 教育局). The longest name wins, so that
+        兴庆区人民政府办公室 is not taken for a department called 人民政府.
+        """
+        if not unit:
+            return None
+        unit = normalise_source(unit)
+        if not unit:
+            return None
+        for rule in self.rules:
+            if unit in rule.sources or unit in rule.aliases:
+                return rule.name
+        if unit == self.owner:
+            return self.owner
+        named = [name for name in self.names() if name and name in unit]
+        return max(named, key=len) if named else None
 
     def names(self) -> list[str]:
         """Every department name, owner first, in config order, without repeats."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from govcrawl.model import LinkFacts, LinkOutcome, PageAudit, PageFacts
+from govcrawl.model import LinkFacts, LinkOutcome, PageAudit, PageFacts, ProbeResult
 
 
 @dataclass
@@ -20,6 +20,9 @@ class SiteFacts:
     audits: dict[str, PageAudit] = field(default_factory=dict)  # browser pass, by page URL
     # The previous completed run's facts (history checks such as backdated-post); None on a first run.
     previous: SiteFacts | None = None
+    # Availability probes (govcrawl probe) of the days before the run, homepage and key pages
+    # (site-unavailable); empty when the site is not probed.
+    probes: list[ProbeResult] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._by_url: dict[str, PageFacts] = {}

@@ -174,6 +174,64 @@ class PrivacyHit:
 
 
 @dataclass(slots=True)
+class MessageFact:
+    """One public message (留言 / 来信 / 诉求) as a message board shows it.
+
+    Read from the message's detail page (``where="detail"``) or from a row of a
+    board's list page (``where="list"``), because many boards show 状态 and
+    dates only in the list and some never link a detail page. Values are kept
+    as written beside the dates read from them, so a finding can quote the page.
+    """
+
+    url: str  # the message's detail page (absolute, normalised); "" for a list row without a link
+    title: str
+    asked_on: date | None  # 留言时间 / 来信时间 / 提问时间 / 受理时间 / 写信时间
+    replied_on: date | None = None  # 回复时间 / 答复时间 / 办结时间
+    status: str | None = None  # 状态 / 办理状态 as written: 已回复, 未回复, 办理中, 已办结, 待回复 …
+    # The page's reading of whether it was answered: True (a reply or a 已回复/已办结 status),
+    # False (未回复/办理中/待回复/暂无答复), None when the page says neither.
+    replied: bool | None = None
+    unit: str | None = None  # 回复单位 / 答复单位 / 承办单位 / 办理单位 / 受理单位 as written
+    limit: str | None = None  # a handling limit the page states (办理时限：5个工作日, 信箱须知 …N个工作日内答复)
+    number: str | None = None  # 信件编号 / 留言编号 / 诉求编号
+    where: str = "detail"  # detail | list
+
+    def as_json(self) -> list:
+        return [self.url, self.title, self.asked_on.isoformat() if self.asked_on else None,
+                self.replied_on.isoformat() if self.replied_on else None, self.status, self.replied,
+                self.unit, self.limit, self.number, self.where]
+
+    @classmethod
+    def from_json(cls, raw: list) -> MessageFact:
+        url, title, asked, replied_on, status, replied, unit, limit, number, where = raw
+        return cls(url, title, date.fromisoformat(asked) if asked else None,
+                   date.fromisoformat(replied_on) if replied_on else None, status, replied, unit, limit,
+                   number, where)
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeResult:
+    """One availability probe of one URL (``govcrawl probe``, every 15 minutes from cron).
+
+    ``ok`` is the verdict the national rule counts: the page loaded within the
+    limit (15 s) *and* is a real page, not an error page, a 网站维护中
+    placeholder or a blank page. ``kind`` says which, ``reason`` says it in Chinese.
+    """
+
+    url: str
+    at: str  # ISO-8601 with offset (Asia/Shanghai), when the probe started
+    ok: bool
+    kind: str  # ok | timeout | network | http-error | error-page | maintenance | blank
+    status: int | None = None  # final HTTP status, None without a response
+    ttfb_ms: int | None = None  # time to the first byte of the response
+    total_ms: int | None = None  # time to the last byte (or to giving up)
+    size: int = 0  # bytes of the body read
+    final_url: str | None = None  # after redirects
+    reason: str = ""  # Chinese, for the webmaster: "HTTP 500", "15 秒内未加载完成", "页面显示“网站维护中”"
+    homepage: bool = True  # the site's homepage (the national rule counts these); key pages are False
+
+
+@dataclass(slots=True)
 class PageFacts:
     """What the crawler learnt about one fetched URL of the site.
 
@@ -212,6 +270,7 @@ class PageFacts:
     last_modified: str | None = None
     unchanged: bool = False  # this run's server answered 304: facts carried over from the previous run
     privacy: list[PrivacyHit] = field(default_factory=list)  # personal numbers in text and attributes (masked)
+    messages: list[MessageFact] = field(default_factory=list)  # public messages the page shows (政民互动)
 
     @property
     def is_html(self) -> bool:

@@ -19,6 +19,7 @@ from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
+from govcrawl.availability import probe_day
 from govcrawl.model import (
     A11yNode,
     DocInfo,
@@ -27,15 +28,17 @@ from govcrawl.model import (
     LinkOutcome,
     LinkState,
     ListItem,
+    MessageFact,
     PageAudit,
     PageFacts,
     PrivacyHit,
+    ProbeResult,
     RawResponse,
     Region,
     RunInfo,
 )
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -82,6 +85,12 @@ CREATE INDEX IF NOT EXISTS raw_url ON raw_responses (url, fetched_at);
 CREATE TABLE IF NOT EXISTS pins (
     run_id TEXT NOT NULL, reason TEXT NOT NULL, created TEXT NOT NULL, PRIMARY KEY (run_id, reason)
 );
+CREATE TABLE IF NOT EXISTS probes (
+    at TEXT NOT NULL, day TEXT NOT NULL, url TEXT NOT NULL, homepage INTEGER NOT NULL, ok INTEGER NOT NULL,
+    kind TEXT NOT NULL, status INTEGER, ttfb_ms INTEGER, total_ms INTEGER, size INTEGER NOT NULL,
+    final_url TEXT, reason TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS probes_day ON probes (day);
 CREATE TABLE IF NOT EXISTS findings (
     run_id TEXT NOT NULL, id TEXT NOT NULL, check_id TEXT NOT NULL, department TEXT NOT NULL,
     body TEXT NOT NULL, PRIMARY KEY (run_id, id)
@@ -96,6 +105,7 @@ CREATE TABLE IF NOT EXISTS findings (
 _MIGRATIONS = {
     2: (("runs", "base_run", "TEXT"), ("pages", "etag", "TEXT"), ("pages", "last_modified", "TEXT")),
     3: (("link_status", "extra", "TEXT"),),
+    4: (),  # the probes table (availability), created whole
 }
 
 
@@ -133,6 +143,7 @@ def _page_blob(page: PageFacts) -> bytes:
         "a11y": [node.as_json() for node in page.a11y],
         "unchanged": page.unchanged,
         "privacy": [hit.as_json() for hit in page.privacy],
+        "messages": [message.as_json() for message in page.messages],
     }
     return zlib.compress(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(), 3)
 
@@ -175,6 +186,7 @@ def _page_from_row(row: sqlite3.Row, links: list[LinkFacts]) -> PageFacts:
         last_modified=row["last_modified"],
         unchanged=bool(body.get("unchanged")),
         privacy=[PrivacyHit.from_json(hit) for hit in body.get("privacy") or ()],
+        messages=[MessageFact.from_json(message) for message in body.get("messages") or ()],
     )
 
 
@@ -708,6 +720,45 @@ class Store:
         for run_id, reason in self.db.execute("SELECT run_id, reason FROM pins ORDER BY created"):
             out.setdefault(run_id, []).append(reason)
         return out
+
+    # -- availability probes (govcrawl probe) -------------------------------------
+    def add_probes(self, probes: Iterable[ProbeResult]) -> None:
+        """Record probes (two probes in the same second are two visits: both are kept)."""
+        rows = [(p.at, probe_day(p).isoformat(), p.url, int(p.homepage), int(p.ok), p.kind, p.status,
+                 p.ttfb_ms, p.total_ms, p.size, p.final_url, p.reason) for p in probes]
+        cur = self.db.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            cur.executemany("INSERT INTO probes VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+
+    def probes(self, start: date, end: date) -> list[ProbeResult]:
+        """Probes of the days start..end (inclusive, Asia/Shanghai dates), oldest first."""
+        rows = self.db.execute(
+            "SELECT * FROM probes WHERE day >= ? AND day <= ? ORDER BY at, rowid", (start.isoformat(), end.isoformat())
+        )
+        return [
+            ProbeResult(url=r["url"], at=r["at"], ok=bool(r["ok"]), kind=r["kind"], status=r["status"],
+                        ttfb_ms=r["ttfb_ms"], total_ms=r["total_ms"], size=r["size"], final_url=r["final_url"],
+                        reason=r["reason"], homepage=bool(r["homepage"]))
+            for r in rows
+        ]
+
+    def prune_probes(self, before: date) -> int:
+        """Delete probes of days before ``before``; returns how many."""
+        cur = self.db.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            cur.execute("DELETE FROM probes WHERE day < ?", (before.isoformat(),))
+            count = cur.rowcount
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        return count
 
     def compact(self) -> None:
         """Give the space of deleted runs back to the file system."""

@@ -155,6 +155,11 @@ class ReportInput:
     fixed: list[Finding] = field(default_factory=list)
     # Open findings per department over the last nights: [(night date, {department: count})], oldest first.
     trend: list[tuple[str, dict[str, int]]] = field(default_factory=list)
+    # Public messages per department (checks.messages.reply_stats): messages, replied,
+    # unanswered_overdue, median_reply_days, on_time_share.
+    messages: dict[str, dict] = field(default_factory=dict)
+    # Availability probes of the 7 days before the run (govcrawl.availability.Availability.as_json), or None.
+    availability: dict | None = None
 
 
 @dataclass

@@ -418,6 +418,8 @@ def context(data: ReportInput) -> dict[str, Any]:
         "stats": evidence_tree({k: v for k, v in run.stats.items() if k in RUN_STATS_LABELS}, RUN_STATS_LABELS),
         "warnings": list(data.warnings),
         "has_documents": bool(data.documents),
+        "messages": _message_rows(data),
+        "availability": _availability_view(data.availability),
         "veto": list(data.veto),
         "veto_crossed": sum(1 for risk in data.veto if risk.get("crossed")),
         "wording_groups": wording_groups(data.findings),
@@ -425,6 +427,43 @@ def context(data: ReportInput) -> dict[str, Any]:
         "script": script.text,
         "csp": content_security_policy(style, script),
     }
+
+
+def _message_rows(data: ReportInput) -> list[dict]:
+    """The 留言办理 table: one row per department that has messages, in report order."""
+    order = {name: i for i, name in enumerate(data.departments)}
+    rows = []
+    for name, stats in sorted(data.messages.items(), key=lambda item: (order.get(item[0], len(order)), item[0])):
+        median_days, share = stats.get("median_reply_days"), stats.get("on_time_share")
+        rows.append({
+            "department": name,
+            "messages": stats.get("messages", 0),
+            "replied": stats.get("replied", 0),
+            "overdue": stats.get("unanswered_overdue", 0),
+            "median": "—" if median_days is None else f"{median_days:g} 天",
+            "share": "—" if share is None else f"{share:.0%}",
+            "short": share is not None and share < 1,
+        })
+    return rows
+
+
+def _availability_view(week: dict | None) -> dict | None:
+    """The 站点可用性 section from the stored week (govcrawl.availability.Availability.as_json)."""
+    if not week:
+        return None
+    threshold = float(week.get("threshold") or 0.05)
+    days = []
+    for day in week.get("days") or []:
+        rate = day.get("rate")
+        days.append({**day, "rate_text": "—" if rate is None else f"{rate:.2%}",
+                     "short": rate is not None and rate >= threshold})
+    outage = week.get("longest_outage")
+    outage_text = None
+    if outage:
+        end = "至今未恢复" if outage.get("ongoing") else f"{_timestamp(outage.get('end'))} 恢复"
+        outage_text = f"{_timestamp(outage.get('start'))} 起连续 {outage.get('failed_probes')} 次探测失败，{end}"
+    return {"total": week.get("probes", 0), "crossed": bool(week.get("crossed")), "text": week.get("description", ""),
+            "days": days, "outage": outage_text}
 
 
 def render(data: ReportInput) -> str:

@@ -78,6 +78,10 @@ def findings_document(data: ReportInput) -> dict[str, Any]:
                 for section in summary.sections
                 if data.documents
             },
+            # Public messages per department: median days to reply, share replied within the limit.
+            "messages": dict(data.messages),
+            # The last 7 days of availability probes (null: the site is not probed).
+            "availability": data.availability,
         },
         "catalogue": [check.as_json() for check in summary.checks],
         "departments": [section.name for section in summary.sections],

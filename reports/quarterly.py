@@ -68,8 +68,8 @@ _OPEN_WEIGHT_KEYS: dict[Severity, str] = {
     Severity.MINOR: "open_minor",
 }
 
-# Veto indicators (checks/veto.py ids). The last two come with checks not written yet:
-# their columns say 尚未检查 until a run carries them.
+# Veto indicators (checks/veto.py ids). A column says 尚未检查 on days no run carried it
+# (runs made before the indicator existed).
 KNOWN_VETO: dict[str, str] = {
     "homepage-not-updated": "首页超过2周未更新",
     "columns-not-updated": "动态、通知公告、政策文件类栏目未按期更新",
@@ -77,6 +77,7 @@ KNOWN_VETO: dict[str, str] = {
     "empty-columns": "空白栏目",
     "site-unavailable": "站点无法访问",
     "wording-errors": "严重表述错误",
+    "messages-unanswered": "互动回应差",
 }
 
 # run.stats keys the quarter reads, with what the note calls them when a run lacks one.
@@ -125,6 +126,8 @@ class QuarterInput:
     previous: QuarterInput | None = None  # the previous quarter (its own .previous is None)
     tool_version: str = ""
     generated_at: str = ""
+    # Availability probes by week of the quarter (govcrawl.availability.Availability.as_json); empty: not probed.
+    availability: list[dict] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------- output
@@ -325,6 +328,7 @@ class QuarterSummary:
     open_items: list[tuple[str, list[OpenItem]]]  # per department, oldest first
     ranking: list[ScoreRow]
     exposure: Exposure
+    availability: list[dict] = field(default_factory=list)  # QuarterInput.availability, passed through
 
     def as_json(self) -> dict[str, Any]:
         """Plain JSON-able dicts (str, int, float, bool, None, list, dict only)."""
@@ -355,6 +359,7 @@ class QuarterSummary:
                 "rows": [row.as_json() for row in self.ranking],
             },
             "exposure": self.exposure.as_json(),
+            "availability": list(self.availability),
         }
 
 
@@ -909,6 +914,7 @@ def summarise(q: QuarterInput) -> QuarterSummary:
         open_items=open_items(q, ledger, departments, checks),
         ranking=ranking(q, ledger),
         exposure=exposure(q),
+        availability=list(q.availability),
     )
 
 
@@ -1082,6 +1088,22 @@ def _day_view(day: ExposureDay, titles: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
+def _week_view(week: Mapping) -> dict[str, Any]:
+    """One week of availability probes as the table row shows it."""
+    rate = week.get("rate")
+    outage = week.get("longest_outage") or {}
+    return {
+        "period": f"{week.get('start')} 至 {week.get('end')}",
+        "probes": week.get("probes", 0),
+        "failures": week.get("failures", 0),
+        "rate": "—" if rate is None else f"{rate:.2%}",
+        "crossed": bool(week.get("crossed")),
+        "verdict": "触发" if week.get("crossed") else ("探测不足" if (week.get("probes") or 0) < 20 else "未触发"),
+        "outage": f"{outage.get('failed_probes')} 次（{str(outage.get('start', ''))[:16].replace('T', ' ')} 起）"
+        if outage else "—",
+    }
+
+
 def context(summary: QuarterSummary) -> dict[str, Any]:
     """Everything the template shows, formatted once here rather than in Jinja."""
     style, style_hash = _asset(STYLESHEET)
@@ -1120,6 +1142,7 @@ def context(summary: QuarterSummary) -> dict[str, Any]:
         "severity_labels": [SEVERITY_LABELS[s] for s in SEVERITY_ORDER],
         "exposure_columns": exposure.columns,
         "exposure_days": days,
+        "availability_weeks": [_week_view(week) for week in summary.availability],
         "exposure_summary": {
             "crossed": exposure.days_in("crossed"), "ok": exposure.days_in("ok"),
             "no_run": exposure.days_in("no-run"), "unchecked": exposure.days_in("unchecked"),

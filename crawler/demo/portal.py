@@ -124,7 +124,7 @@ class Column:
     path: str
     name: str
     crumbs: tuple[tuple[str, str], ...]  # ancestors (name, path), 首页 excluded
-    style: str = "ul"  # ul | table (邯郸) | hanweb | mailbox | old
+    style: str = "ul"  # ul | table (邯郸) | hanweb | mailbox | messages (ul/li with labelled spans) | old
     per_page: int = 15
     static_links: bool = False  # also render <a> pagination (else script only)
     oldest_first: bool = False  # list sorted by the CMS's manual order, oldest on the first page
@@ -144,7 +144,7 @@ class Article:
     title: str
     day: date
     column: Column
-    kind: str = "news"  # news | notice | doc | interp | consult | letter | static
+    kind: str = "news"  # news | notice | doc | interp | consult | letter | message | static
     source: str = SRC_GOV
     body: str = ""
     attachments: list[tuple[str, str]] = field(default_factory=list)  # (href, label)
@@ -164,6 +164,12 @@ class Article:
     extra_fields: list[tuple[str, str]] = field(default_factory=list)  # letters, consultations
     list_title: str | None = None
     meta_overrides: dict[str, str] = field(default_factory=dict)  # a template copied from another site
+    # Public messages (kind letter | message): what the board says about the reply.
+    replied: date | None = None  # 答复时间 / 回复时间; None = no reply
+    unit: str = ""  # 答复单位 / 回复单位 / 承办单位
+    state: str = ""  # 办理状态 as the list shows it (已回复 / 未回复 / 已办结 / 办理中)
+    number: str = ""  # 信件编号 / 留言编号
+    has_page: bool = True  # False: a list row without a detail page (no link)
 
     @property
     def encoding(self) -> str:
@@ -190,6 +196,10 @@ class DemoSite:
 
     def interpretations(self) -> list[Article]:
         return [a for a in self.articles if a.kind == "interp"]
+
+    def messages(self) -> list[Article]:
+        """Public messages of both boards (区长信箱 letters and 咨询投诉 messages)."""
+        return [a for a in self.articles if a.kind in ("letter", "message")]
 
     def html_urls(self) -> list[str]:
         return [u for u, r in self.resources.items() if (r.content_type or "").startswith("text/html")]
@@ -502,6 +512,8 @@ class _Builder:
             body = self.table_list(col, items, index, count)
         elif col.style == "mailbox":
             body = self.mailbox_list(col, items, index, count)
+        elif col.style == "messages":
+            body = self.message_list(col, items, index, count)
         elif col.style == "old":
             return self.old_list_page(col, items)
         else:
@@ -605,6 +617,34 @@ if(countPage>1&&currentPage!=(countPage-1))
   {self.trs_pager(col, index, count)}
 </div>"""
 
+    def message_list(self, col: Column, items: list[Article], index: int, count: int) -> str:
+        # A 咨询投诉 board as many 政民互动 systems print it: ul/li rows whose facts are labelled
+        # spans (承办单位 / 留言时间 / status). A row the board lists but never published (no
+        # detail page) has no link: its facts exist only on the list page.
+        rows = []
+        for a in items:
+            title = (
+                f'<a href="{_esc(self._item_href(col, a))}" target="_blank" title="{_esc(a.title)}">{_esc(a.title)}</a>'
+                if a.has_page
+                else f'<span class="title">{_esc(a.title)}</span>'
+            )
+            rows.append(
+                f'    <li>{title}<span class="number">留言编号：{_esc(a.number)}</span>'
+                f'<span class="unit">承办单位：{_esc(a.unit)}</span>'
+                f'<span class="date">留言时间：{a.day:%Y-%m-%d}</span><span class="state">{_esc(a.state)}</span></li>'
+            )
+        return f"""<div class="list-box">
+  <h2 class="column-title">{_esc(col.name)}</h2>
+  <div class="xzxx">
+    <p><strong>留言须知：</strong>咨询投诉栏目受理群众对区政府各部门工作的咨询和投诉，由承办单位按规定时限办理并公开答复；
+    留言人的个人信息仅用于办理，不予公开。</p>
+  </div>
+  <ul class="msg-list">
+{chr(10).join(rows)}
+  </ul>
+  {self.trs_pager(col, index, count)}
+</div>"""
+
     def render_hanweb_list(self, col: Column, items: list[Article]) -> None:
         # Hanweb (大汉) keeps list records in a <script type="text/xml"> datastore that
         # jpage.js turns into HTML in the browser: no <a> exists in the static DOM.
@@ -641,8 +681,12 @@ if(countPage>1&&currentPage!=(countPage-1))
 
     def render_articles(self) -> None:
         for art in self.articles:
+            if not art.has_page:
+                continue
             if art.template == "old":
                 text = self.old_article_page(art)
+            elif art.kind == "message":
+                text = self.message_page(art)
             else:
                 text = self.article_page(art)
             self.put_html(art.path, text, encoding=art.encoding, declare=art.declare)
@@ -766,6 +810,38 @@ if(countPage>1&&currentPage!=(countPage-1))
             + self.footer(style)
         )
 
+    def message_page(self, art: Article) -> str:
+        """A 咨询投诉 detail page in the question/answer layout (msg-ask / msg-reply blocks)."""
+        col = art.column
+        ask = (
+            '<div class="msg-ask">\n'
+            f'  <h1 class="article-title">{_esc(art.title)}</h1>\n'
+            f'  <p class="msg-info"><span>留言编号：{_esc(art.number)}</span>　<span>留言人：网友</span>　'
+            f"<span>留言时间：{art.day:%Y-%m-%d} {self.clock(art)}</span></p>\n"
+            f'  <p class="msg-info"><span>承办单位：{_esc(art.unit)}</span>　<span>办理状态：{_esc(art.state)}</span></p>\n'
+            f'  <div class="msg-content"><p>留言内容：</p>\n{art.body}\n  </div>\n'
+            "</div>"
+        )
+        if art.replied is not None:
+            reply_text = dict(art.extra_fields).get("回复内容", "")
+            reply = (
+                '<div class="msg-reply">\n'
+                f'  <p class="msg-info"><span>回复单位：{_esc(art.unit)}</span>　<span>回复时间：{art.replied:%Y-%m-%d}</span></p>\n'
+                f'  <div class="msg-content"><p>回复内容：</p>\n{_paragraphs(reply_text)}\n  </div>\n'
+                "</div>"
+            )
+        else:
+            reply = '<div class="msg-reply">\n  <p class="no-reply">回复内容：暂无回复</p>\n</div>'
+        return (
+            self.head(f"{art.title}_{SITE_NAME}", column=col, article=art)
+            + self.header()
+            + '<div class="w1200 main article" id="content">\n'
+            + self.breadcrumb(col, tail="正文")
+            + f'\n<div class="msg-detail">\n{ask}\n{reply}\n</div>\n'
+            + "</div>\n"
+            + self.footer()
+        )
+
     # ---- the old, accessibility-poor template (重点领域, built on a 2012 system) ----
 
     def old_head(self, title: str) -> str:
@@ -855,6 +931,7 @@ def _build(b: _Builder) -> None:  # noqa: C901 - one place that reads like the s
     qxgk = b.column("/zjxq/qxgk/", "区情概况", ZJ, column_type="走进兴庆")
     yjzj = b.column("/hdjl/yjzj/", "征求意见", HD, column_type="互动交流")
     ldxx = b.column("/hdjl/ldxx/", "区长信箱", HD, style="mailbox", column_type="互动交流")
+    zxts = b.column("/hdjl/zxts/", "咨询投诉", HD, style="messages", column_type="互动交流")
 
     sfj_gzdt = b.column("/sfj/gzdt/", "工作动态", (), department_home="/sfj/", column_type="工作动态")
     sfj_tzgg = b.column("/sfj/tzgg/", "通知公告", (), department_home="/sfj/", column_type="通知公告")
@@ -2002,7 +2079,18 @@ def _build(b: _Builder) -> None:  # noqa: C901 - one place that reads like the s
             )
         )
         return b.article(
-            path, title, asked, ldxx, kind="letter", source=SRC_GOV, extra_fields=fields, body=body
+            path,
+            title,
+            asked,
+            ldxx,
+            kind="letter",
+            source=SRC_GOV,
+            extra_fields=fields,
+            body=body,
+            replied=reply,
+            unit=unit if reply else "",
+            state="已办结" if reply else "办理中",
+            number=f"XQ2023{letter_id:05d}",
         )
 
     # PLANT unanswered-message: 2023-06-20, still no reply (more than 3 months).
@@ -2013,11 +2101,18 @@ def _build(b: _Builder) -> None:  # noqa: C901 - one place that reads like the s
         "我们小区门前道路破损严重，雨天积水，希望尽快维修。",
         reply=None,
     )
-    # LOOK-ALIKE: unanswered since 2023-08-15 — less than 3 months, not flagged.
+    # LOOK-ALIKE: unanswered since 2023-10-25 — exactly 5 working days to 11-01 (10/26, 10/27,
+    # 10/30, 10/31, 11/1), the board's own limit, not past it. (It used to be 2023-08-15, "under 3
+    # months"; with the board's 5-working-day limit applied that would be a finding.)
     letter(
-        1702, "咨询老年人优待证办理", d(2023, 8, 15), "请问老年人优待证在哪里办理，需要什么材料？", reply=None
+        1702,
+        "咨询老年人优待证办理",
+        d(2023, 10, 25),
+        "请问老年人优待证在哪里办理，需要什么材料？",
+        reply=None,
     )
-    # PLANT late-reply: asked 2023-08-01, answered 2023-09-20 (36 working days; limit 5).
+    # PLANT late-reply: asked 2023-08-01, answered 2023-09-20 (36 working days; limit 5). The
+    # 答复单位 兴庆区教育局 contains the configured 教育局, so the finding belongs to 教育局.
     letter(
         1703,
         "关于幼儿园入园报名的咨询",
@@ -2063,6 +2158,125 @@ def _build(b: _Builder) -> None:  # noqa: C901 - one place that reads like the s
     ):
         asked = _weekday_back(d(2023, 10, 20) - timedelta(days=11 * i))
         letter(1710 + i, title, asked, content, reply=asked + timedelta(days=1))
+
+    # ======================= 互动交流 / 咨询投诉 =======================
+    # A second board in another layout: ul/li list rows with labelled spans, static detail pages
+    # in a question/answer layout. The board states no limit; the site config gives the channel
+    # 10 working days (messages.channels, plan item 20). Working days: d with asked < d <= end;
+    # 2023 中秋国庆 9/29–10/6 off, Saturday 10/7 and Sunday 10/8 are 调休 working days.
+    def message(
+        msg_id: int,
+        title: str,
+        asked: date,
+        content: str,
+        unit: str,
+        *,
+        reply: date | None,
+        reply_text: str = "",
+        state: str | None = None,
+        has_page: bool = True,
+    ) -> Article:
+        path = trs_path(zxts.path, asked, msg_id)
+        text = reply_text or "您好！您反映的问题已认真研究办理，相关工作正在推进，感谢您的关注和支持。"
+        return b.article(
+            path,
+            title,
+            asked,
+            zxts,
+            kind="message",
+            source=SRC_GOV,
+            body=_paragraphs(content),
+            extra_fields=[("回复内容", text)] if reply else [],
+            replied=reply,
+            unit=unit,
+            state=state or ("已回复" if reply else "未回复"),
+            number=f"ZXTS-{msg_id}",
+            has_page=has_page,
+        )
+
+    # PLANT unanswered-message (major): asked Tue 2023-10-17, no reply; 11 working days to 11-01
+    # (10/18–10/20, 10/23–10/27, 10/30–11/1) > 10, far under 3 months. 承办单位 兴庆区司法局 → 司法局.
+    message(
+        1721,
+        "咨询法律援助申请条件",
+        d(2023, 10, 17),
+        "请问家庭经济困难的农民工讨薪，申请法律援助需要满足什么条件、准备哪些材料？",
+        SRC_SFJ,
+        reply=None,
+    )
+    # LOOK-ALIKE: asked Wed 2023-10-18, no reply: exactly 10 working days — at the limit, not past it.
+    message(
+        1722,
+        "建议在学校门口增设护学岗",
+        d(2023, 10, 18),
+        "建议在上下学时段安排护学岗，保障学生过马路安全。",
+        SRC_JYJ,
+        reply=None,
+    )
+    # PLANT late-reply: asked Mon 2023-08-21, replied Tue 2023-09-12: 16 working days > 10.
+    # 回复单位 兴庆区卫生健康局 is an alias of 卫健局 in the config.
+    message(
+        1723,
+        "反映社区卫生服务站取药排队时间长",
+        d(2023, 8, 21),
+        "社区卫生服务站取药窗口只开一个，老人排队时间很长，希望增加窗口。",
+        SRC_WJJ,
+        reply=d(2023, 9, 12),
+        reply_text="您好！经核实，该服务站已于9月增设一个取药窗口，并安排专人引导老年人取药。感谢您的监督。",
+    )
+    # LOOK-ALIKE: asked Tue 2023-09-26, replied Mon 2023-10-16: 20 calendar days across National Day,
+    # but 10 working days (9/27, 9/28, 10/7, 10/8, 10/9–10/13, 10/16) — on time. 兴庆区财政局 → 财政局.
+    message(
+        1724,
+        "咨询耕地地力保护补贴发放时间",
+        d(2023, 9, 26),
+        "请问今年的耕地地力保护补贴什么时候发放到卡？",
+        SRC_CZJ,
+        reply=d(2023, 10, 16),
+        reply_text="您好！今年耕地地力保护补贴已完成审核，将于10月底前发放，请留意到账信息。",
+    )
+    # LOOK-ALIKE: status 已办结 with a reply date: asked Mon 2023-10-09, replied Fri 2023-10-13 (4 working days).
+    message(
+        1725,
+        "咨询高龄津贴申领流程",
+        d(2023, 10, 9),
+        "家中老人今年满80周岁，请问高龄津贴如何申领？",
+        SRC_MZJ,
+        reply=d(2023, 10, 13),
+        state="已办结",
+        reply_text="您好！年满80周岁的老年人可持身份证、户口簿到户籍所在地社区提出申请，经审核后按月发放。",
+    )
+    # PLANT unanswered-message (critical): a row the board lists WITHOUT a detail page — asked Mon
+    # 2023-07-10, status 未回复, more than 3 months by 11-01. The finding's url is the list page.
+    # 承办单位 兴庆区民政局 contains 民政局 (and is its configured source) → 民政局.
+    message(
+        1726,
+        "反映小区老年人日间照料中心长期关闭",
+        d(2023, 7, 10),
+        "",
+        SRC_MZJ,
+        reply=None,
+        has_page=False,
+    )
+    # Ordinary messages, answered within days.
+    message(
+        1727,
+        "建议延长政务服务大厅周末开放时间",
+        d(2023, 10, 23),
+        "上班族工作日很难抽出时间办事，建议政务服务大厅周六全天开放。",
+        SRC_GOV,
+        reply=d(2023, 10, 25),
+        reply_text="您好！政务服务大厅已实行周六上午延时服务，我们将结合群众需求进一步研究。",
+    )
+    message(
+        1728,
+        "咨询儿童疫苗接种预约方式",
+        d(2023, 9, 12),
+        "请问孩子接种疫苗需要提前预约吗？在哪里预约？",
+        SRC_WJJ,
+        reply=d(2023, 9, 14),
+        reply_text="您好！可通过辖区社区卫生服务中心公众号预约，也可现场登记。",
+    )
 
     # ======================= 司法局 (/sfj/, TRS, UTF-8) =======================
     # PLANT broken-link: the article's attachment PDF was never uploaded (404).
@@ -2452,7 +2666,7 @@ def _static_pages(b: _Builder) -> None:
 </div>
 <div class="index-row">
   <div class="index-box"><div class="hd"><h3>互动交流</h3></div>
-    <ul><li><a href="/hdjl/ldxx/">区长信箱</a></li><li><a href="/hdjl/yjzj/">征求意见</a></li><li><a href="{ext}/jiucuo/?sitecode={SITE_ID_CODE}">我为政府网站找错</a></li></ul></div>
+    <ul><li><a href="/hdjl/ldxx/">区长信箱</a></li><li><a href="/hdjl/zxts/">咨询投诉</a></li><li><a href="/hdjl/yjzj/">征求意见</a></li><li><a href="{ext}/jiucuo/?sitecode={SITE_ID_CODE}">我为政府网站找错</a></li></ul></div>
   <div class="index-box"><div class="hd"><h3>部门网站</h3></div>
     <ul><li><a href="/sfj/">兴庆区司法局</a></li><li><a href="/jyj/">兴庆区教育局</a></li><li><a href="/wjj/">兴庆区卫生健康局</a></li></ul></div>
   <div class="index-box"><div class="hd"><h3>专题专栏</h3></div>
@@ -2522,7 +2736,8 @@ def _static_pages(b: _Builder) -> None:
     simple(
         "/hdjl/",
         "互动交流",
-        '<ul><li><a href="/hdjl/ldxx/">区长信箱</a></li><li><a href="/hdjl/yjzj/">征求意见</a></li></ul>',
+        '<ul><li><a href="/hdjl/ldxx/">区长信箱</a></li><li><a href="/hdjl/zxts/">咨询投诉</a></li>'
+        '<li><a href="/hdjl/yjzj/">征求意见</a></li></ul>',
     )
     simple(
         "/hdjl/ldxx/write.html",

@@ -11,6 +11,7 @@ the demo runs.
 Everything is built once in memory by ``build_portal`` and served from there.
 
     python -m crawler.demo.server [--port-main N] [--port-ext M] [--night 1|2] [--write-config FILE]
+                                  [--homepage-mode MODE] [--homepage-delay SECONDS]
 """
 
 from __future__ import annotations
@@ -35,6 +36,19 @@ EXT_HOST = "127.0.0.2"
 _NOT_FOUND = (
     '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>404 页面不存在</title></head>'
     "<body><h1>404</h1><p>抱歉，您访问的页面不存在或已被删除。</p></body></html>"
+).encode()
+
+
+# What the homepage answers in each ``DemoServer.homepage_mode`` (site-unavailable probes).
+HOMEPAGE_MODES = ("ok", "down", "maintenance", "error-page", "blank")
+_MAINTENANCE = (
+    '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>网站维护中</title></head>'
+    "<body><h1>网站维护中</h1><p>系统升级维护，暂停访问，请稍后再试。给您带来不便，敬请谅解。</p></body></html>"
+).encode()
+_SOFT_404 = (
+    '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>错误提示</title></head>'
+    "<body><h1>出错了</h1><p>抱歉，您访问的页面不存在或已被删除。</p>"
+    '<p><a href="javascript:history.back();">返回上一页</a></p></body></html>'
 ).encode()
 
 
@@ -92,8 +106,16 @@ class _Handler(BaseHTTPRequestHandler):
         owner = self.server.owner
         base = owner.main if self.server.label == "main" else owner.ext
         target = self.path if self.path.startswith("/") else "/"
-        if self.server.label == "main" and owner.homepage_down and target in ("/", "/index.html"):
-            return 503, {"Content-Type": "text/html; charset=utf-8", "Retry-After": "60"}, b"503\n", None
+        if self.server.label == "main" and owner.is_homepage(target):
+            mode = owner.homepage_mode
+            if mode == "down":
+                return 503, {"Content-Type": "text/html; charset=utf-8", "Retry-After": "60"}, b"503\n", None
+            if mode == "maintenance":
+                return 200, {"Content-Type": "text/html; charset=utf-8"}, _MAINTENANCE, None
+            if mode == "error-page":
+                return 200, {"Content-Type": "text/html; charset=utf-8"}, _SOFT_404, None
+            if mode == "blank":
+                return 200, {"Content-Type": "text/html; charset=utf-8"}, b"", None
         found = lookup(owner.resources, base, target)
         if found is None:
             # Real servers add the slash to a directory URL with a 301.
@@ -117,6 +139,10 @@ class _Handler(BaseHTTPRequestHandler):
         status, headers, body, resource = self._resolve()
         if resource is not None and resource.delay:
             time.sleep(resource.delay)
+        owner = self.server.owner
+        target = self.path if self.path.startswith("/") else "/"
+        if self.server.label == "main" and owner.homepage_delay and owner.is_homepage(target):
+            time.sleep(owner.homepage_delay)
         if self.server.label == "main" and self.server.owner.slow:
             time.sleep(self.server.owner.slow)
         if head and resource is not None and resource.head_not_allowed:
@@ -168,7 +194,20 @@ class DemoServer:
     ``start()`` / ``stop()``. Ports default to free ones (bind port 0).
     ``night`` selects the 2023-10-31 (1) or 2023-11-01 (2, default) version;
     ``set_night`` switches a running server so a test can crawl both nights.
-    ``homepage_down`` makes the homepage answer 503 (for site-unavailable probes).
+    ``homepage_mode`` and ``homepage_delay`` shape what the homepage answers, so
+    that site-unavailable probe tests can make failures one probe at a time
+    (they can be changed while the server runs; only the main site's "/" and
+    "/index.html" are affected, every other page answers as usual):
+
+    - ``homepage_delay`` — seconds to wait before the homepage answers
+      (default 0; e.g. 16 exceeds the 15-second probe limit), in every mode;
+    - ``homepage_mode`` — ``"ok"`` (default, the real homepage); ``"down"``
+      (503 with Retry-After: 60); ``"maintenance"`` (200 with a small
+      网站维护中 placeholder page); ``"error-page"`` (200 with a soft-404 page,
+      "页面不存在或已被删除"); ``"blank"`` (200 with an empty body).
+    - ``homepage_down`` is the older switch, kept as an alias:
+      ``homepage_down = True`` is ``homepage_mode = "down"``, ``False`` sets
+      ``"ok"`` (when the mode was ``"down"``).
     ``requests`` is the in-memory log of answered requests (bounded).
     ``validators`` (default on) sends ETag / Last-Modified on static URLs and
     answers conditional requests with 304, as nginx or Apache in front of a
@@ -184,6 +223,8 @@ class DemoServer:
         night: int = 2,
         host_main: str = MAIN_HOST,
         host_ext: str = EXT_HOST,
+        homepage_mode: str = "ok",
+        homepage_delay: float = 0.0,
     ):
         self._ports = (port_main, port_ext)
         self._hosts = (host_main, host_ext)
@@ -192,7 +233,8 @@ class DemoServer:
         self.ext = ""
         self.refused = ""
         self.resources: dict[str, Resource] = {}
-        self.homepage_down = False
+        self.homepage_mode = homepage_mode
+        self.homepage_delay = homepage_delay  # seconds before the homepage answers (probe timeouts)
         self.validators = True
         self.slow = 0.0  # seconds added to every answer of the portal (to interrupt a crawl mid-way in tests)
         self._modified: dict[str, str] = {}  # body hash -> when the server first served that version
@@ -201,6 +243,35 @@ class DemoServer:
         self._threads: list[threading.Thread] = []
         self._refused_socket: socket.socket | None = None
         self._lock = threading.Lock()
+
+    @property
+    def homepage_mode(self) -> str:
+        return self._homepage_mode
+
+    @homepage_mode.setter
+    def homepage_mode(self, mode: str) -> None:
+        if mode not in HOMEPAGE_MODES:
+            raise ValueError(f"homepage_mode must be one of {', '.join(HOMEPAGE_MODES)}, not {mode!r}")
+        self._homepage_mode = mode
+
+    @property
+    def homepage_down(self) -> bool:
+        """Alias of ``homepage_mode == "down"`` (the homepage answers 503)."""
+        return self._homepage_mode == "down"
+
+    @homepage_down.setter
+    def homepage_down(self, down: bool) -> None:
+        if down:
+            self.homepage_mode = "down"
+        elif self._homepage_mode == "down":
+            self.homepage_mode = "ok"
+
+    def is_homepage(self, target: str) -> bool:
+        """Is a request target (path with query) the main site's homepage: "/" or "/index.html"?"""
+        path = target.split("?", 1)[0].split("#", 1)[0] or "/"
+        if path == "/":
+            return True
+        return path == "/index.html" and (self.main + "/index.html") in self.resources
 
     def _validators(self, body: bytes) -> tuple[str, str]:
         digest = hashlib.sha1(body).hexdigest()[:20]
@@ -290,8 +361,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--write-config", metavar="FILE", help="also write the demo config (placeholders filled in) to FILE"
     )
+    parser.add_argument(
+        "--homepage-mode",
+        choices=HOMEPAGE_MODES,
+        default="ok",
+        help="what the homepage answers: ok (default), down (503), maintenance, error-page (soft 404), blank",
+    )
+    parser.add_argument(
+        "--homepage-delay", type=float, default=0.0, help="seconds before the homepage answers (default 0)"
+    )
     args = parser.parse_args(argv)
-    with DemoServer(args.port_main, args.port_ext, night=args.night) as demo:
+    with DemoServer(
+        args.port_main,
+        args.port_ext,
+        night=args.night,
+        homepage_mode=args.homepage_mode,
+        homepage_delay=args.homepage_delay,
+    ) as demo:
         if args.write_config:
             with open(args.write_config, "w", encoding="utf-8") as out:
                 out.write(config_text(demo.main, demo.ext, demo.refused))

@@ -11,6 +11,7 @@ walk collected:
 - ``dates``      Chinese and ISO dates -> ``datetime.date`` (reused by the checks)
 - ``columns``    breadcrumb, column name, heading, dated list rows
 - ``pagination`` createPageHTML / countPage scripts and 下一页 links
+- ``messages``   public messages of message boards (留言/来信/诉求) -> ``page.messages``
 - ``a11y``       static accessibility pass (axe-core rule ids) -> ``page.a11y``
 - ``template``   template fingerprint of the DOM skeleton -> ``page.template``
 
@@ -35,6 +36,7 @@ from crawler.extract.dates import find_dates, parse_date
 from crawler.extract.docinfo import clean_cells, date_near_title, read_docinfo, title_above_info_bar
 from crawler.extract.encoding import decode_html, looks_binary
 from crawler.extract.links import build_links
+from crawler.extract.messages import read_messages
 from crawler.extract.pagination import pagination
 from crawler.extract.privacy import mask_strings, scan_html
 from crawler.extract.scan import RawLink, Scan, scan_tree
@@ -47,7 +49,7 @@ __all__ = ["FACTS_VERSION", "MAX_TEXT_CHARS", "extract_html", "find_dates", "par
 
 # Bump when extraction changes what it stores for the same bytes: a page that
 # answers 304 keeps last night's facts only if they were extracted by this version.
-FACTS_VERSION = 1
+FACTS_VERSION = 2  # 2: page.messages (政民互动 messages)
 
 MAX_TEXT_CHARS = 200_000  # page.text cap: enough for any 公文, bounded for the store
 
@@ -139,7 +141,7 @@ def extract_html(
     page: PageFacts, body: bytes, header_content_type: str | None, *, salt: bytes = b"", today: date | None = None,
 ) -> dict[str, str]:
     """Fill page's HTML-derived fields in place: encoding, title, lang, meta, breadcrumb, column,
-    heading, doc, published_on, text, links, anchors, list_items, pagination, privacy.
+    heading, doc, published_on, text, links, anchors, list_items, pagination, messages, privacy.
 
     ``page.url``/``final_url``/``status``/``content_type`` are set by the caller.
     Never raises: on bytes that are not HTML or a parser failure ``page.error`` says
@@ -215,6 +217,8 @@ def _extract(page: PageFacts, body: bytes, header_content_type: str | None, salt
     )
     # Validity statements (有效期至…, 自…起施行 + 有效期N年, 【已废止】): pages with a header only.
     apply_statements(page)
+    # Public messages (留言/来信/诉求) of message boards, for unanswered-message and late-reply.
+    page.messages = read_messages(page, raw_cells, scan.cell_flags, raw_links, base, decoded.codec)
     # Accessibility (a11y): the static pass and the template the page is made from.
     page.template = template_fingerprint(root)
     page.a11y = static_a11y(root, text=page.text)

@@ -810,7 +810,8 @@ def mask_strings(obj: object, replacements: dict[str, str]) -> None:
 
     Walks ``PageFacts`` (or any dataclass, a list or a dict of them): str fields,
     lists, dict values, nested dataclasses (DocInfo, LinkFacts text, ListItem
-    titles, A11yNode html/selector/detail …). ``UNMASKED_FIELDS`` keep their
+    titles, A11yNode html/selector/detail, MessageFact title/status/unit/limit/number:
+    a writer's mobile number often sits in a message's title …). ``UNMASKED_FIELDS`` keep their
     numbers: URLs (url, final_url, redirects, pagination, referer, a link's
     fragment, the page's anchor ids), because changing them would break link
     identity, link checking and fragment matching, and the HTTP validators

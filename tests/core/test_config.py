@@ -49,6 +49,12 @@ def test_valid_config_and_defaults():
         (["sites", "x", "start_urls"], ["ftp://a/"], "sites.x.start_urls:"),
         (["sites", "x", "limits", "max_pages"], "many", "sites.x.limits.max_pages:"),
         (["sites", "x", "interpretation", "required_doc_numbers"], ["(unclosed"], "sites.x.interpretation.required_doc_numbers: not a regular expression"),
+        (["sites", "x", "messages", "channels"], [{"name": "信箱", "limit_days": 5}], "sites.x.messages.channels[0]: needs path_prefix or column"),
+        (["sites", "x", "messages", "channels"], [{"name": "信箱", "path_prefix": "hdjl/"}], "sites.x.messages.channels[0].path_prefix: must start with \"/\""),
+        (["sites", "x", "messages", "channels"], [{"name": "信箱", "column": "信箱", "limit_days": 0}], "sites.x.messages.channels[0].limit_days:"),
+        (["sites", "x", "availability", "timeout"], 0, "sites.x.availability.timeout:"),
+        (["sites", "x", "availability", "threshold"], 5, "sites.x.availability.threshold:"),
+        (["sites", "x", "availability", "key_pages"], ["zwgk/"], "sites.x.availability.key_pages: not a path"),
     ],
 )
 def test_errors_name_the_key(path, value, message):
@@ -93,3 +99,13 @@ def test_sites_remember_the_folder_of_their_config_file(tmp_path):
     path.write_text('sites:\n  x:\n    name: 站\n    owner: 办公室\n    start_urls: ["http://127.0.0.1:9/"]\n', encoding="utf-8")
     config, _ = load_config(path)
     assert _check_settings(config.sites["x"])["config_dir"] == str((tmp_path / "conf").resolve())
+
+
+def test_messages_availability_and_aliases():
+    data = _with(["sites", "x", "messages", "channels"], [{"name": "区长信箱", "path_prefix": "/hdjl/", "limit_days": 5}])
+    data["sites"]["x"]["departments"][0]["aliases"] = "兴庆区司法局"
+    data["sites"]["x"]["availability"] = {"key_pages": ["/zwgk/", "https://www.example.gov.cn/hdjl/"]}
+    site = parse_config(data).sites["x"]
+    assert site.messages.channels[0].limit_days == 5 and site.departments[0].aliases == ["兴庆区司法局"]
+    assert site.availability.timeout == 15 and site.availability.threshold == 0.05
+    assert parse_config(BASE).sites["x"].messages.channels == []

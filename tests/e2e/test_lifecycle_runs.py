@@ -89,6 +89,10 @@ def test_schedule_prints_cron_and_systemd(tmp_path):
     assert "CRON_TZ=Asia/Shanghai\n45 2 * * * cd " in result.stdout
     assert f"run t -c {path.resolve()}" in result.stdout
     assert "OnCalendar=*-*-* 02:45:00 Asia/Shanghai" in result.stdout
+    # the availability probe every 15 minutes, quiet unless something failed
+    assert "*/15 * * * * cd " in result.stdout
+    assert f"probe t -c {path.resolve()} --quiet >> " in result.stdout
+    assert "OnCalendar=*:0/15" in result.stdout
     bad = subprocess.run([str(GOVCRAWL), "schedule", "t", "-c", str(path), "--at", "25:00"],
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2

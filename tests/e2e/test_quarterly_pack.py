@@ -68,6 +68,7 @@ def quarter(tmp_path_factory):
             "id": waived["id"], "reason": "模板由省级平台统一维护", "accepted_by": "政务公开办",
             "expires": date(2023, 12, 31)}]}, allow_unicode=True), encoding="utf-8")
         nights["2023-11-10"] = _night(config, base, "2023-11-10", browser=True)
+        _probe_two_weeks(server, base / "data" / "demo.sqlite")
         out = base / "q"
         result = _govcrawl("quarterly", "demo", "-c", str(config), "--quarter", "2023Q4", "--today", "2023-11-15",
                            "--out", str(out))
@@ -75,6 +76,30 @@ def quarter(tmp_path_factory):
         yield {"base": base, "config": config, "nights": nights, "out": out, "result": result,
                "zip": Path(result.stdout.strip().splitlines()[-1]), "served": served, "fixed": broken,
                "waived": waived}
+
+
+PROBE_DAYS = 14  # 2023-10-01 .. 10-14, 20 real probes of the demo homepage a day
+
+
+def _probe_two_weeks(server: DemoServer, store_path: Path) -> None:
+    """Real probes of the demo homepage, their clock pinned to the quarter's first two weeks: 2 failures
+    (a 网站维护中 placeholder) in the first week, 10 (HTTP 503) in the second."""
+    from datetime import datetime, timedelta, timezone
+
+    from crawler.probe import probe_url
+    from govcrawl.store import Store
+
+    shanghai = timezone(timedelta(hours=8))
+    failing = {(2, 0): "maintenance", (2, 1): "maintenance", **{(9, i): "down" for i in range(10)}}
+    results = []
+    for day in range(PROBE_DAYS):
+        for i in range(20):
+            moment = datetime(2023, 10, 1, tzinfo=shanghai) + timedelta(days=day, minutes=15 * i)
+            server.homepage_mode = failing.get((day, i), "ok")
+            results.append(probe_url(f"{server.main}/", timeout=5, now=lambda moment=moment: moment))
+    server.homepage_mode = "ok"
+    with Store(store_path) as store:
+        store.add_probes(results)
 
 
 def _expected(nights: dict[str, dict], key=lambda f: "site") -> dict[str, dict]:
@@ -209,3 +234,21 @@ def test_the_runs_behind_the_pack_are_pinned(quarter):
     for night in (*QUARTER_NIGHTS, "2023-09-30"):
         line = next(line for line in runs.splitlines() if quarter["nights"][night]["run"]["id"] in line)
         assert "quarterly:2023Q4" in line
+
+
+def test_the_quarter_keeps_its_availability_probes(quarter):
+    data = json.loads((quarter["out"] / "quarterly.json").read_text(encoding="utf-8"))
+    first, second = data["availability"][:2]
+    assert (first["start"], first["end"], first["probes"], first["failures"], first["crossed"]) == (
+        "2023-10-01", "2023-10-07", 140, 2, False)
+    assert (second["probes"], second["failures"], second["crossed"]) == (140, 10, True)
+    assert second["failure_kinds"] == {"http-error": 10} and first["failure_kinds"] == {"maintenance": 2}
+    assert all(week["probes"] == 0 for week in data["availability"][2:])
+    with zipfile.ZipFile(quarter["zip"]) as pack:
+        manifest = json.loads(pack.read("manifest.json"))
+        rows = pack.read("availability/probes.csv").decode("utf-8-sig").splitlines()
+    assert manifest["probes"] == PROBE_DAYS * 20 == len(rows) - 1
+    assert rows[0].startswith("时间,地址,首页,结果")
+    assert sum(",失败," in row for row in rows) == 12
+    html = (quarter["out"] / "quarterly.html").read_text(encoding="utf-8")
+    assert "站点可用性（首页探测）" in html and "2023-10-08 至 2023-10-14" in html

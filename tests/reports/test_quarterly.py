@@ -370,7 +370,8 @@ def test_exposure_generic_and_column_indicators() -> None:
         {"id": "new-indicator", "title": "新的否决指标", "count": 2, "threshold": 1, "crossed": True, "detail": "2 项"},
     ]
     s = summarise(make_quarter(runs=[rec], before=None, previous=None, as_of=date(2023, 7, 5)))
-    assert [i for i, _ in s.exposure.columns][-3:] == ["site-unavailable", "wording-errors", "new-indicator"]
+    assert [i for i, _ in s.exposure.columns][-4:] == ["site-unavailable", "wording-errors", "messages-unanswered",
+                                                       "new-indicator"]
     day = s.exposure.days[2]
     cells = {c.indicator: c for c in day.cells}
     assert cells["empty-columns"].departments == [JUS, FIN, "档案馆"]  # report order, then the unconfigured one
@@ -482,7 +483,7 @@ def test_json_round_trips(written: dict[str, Path]) -> None:
     assert data == summarise(q).as_json()
     assert list(data) == ["schema", "site", "site_name", "quarter", "period", "generated_at", "tool_version",
                           "notes", "runs", "totals", "departments", "checks", "metrics", "open_at_end", "ranking",
-                          "exposure"]
+                          "exposure", "availability"]
     assert data["totals"]["median_days_to_fix"] == 20.0
     assert data["ranking"]["weights"] == SCORE_WEIGHTS
     assert data["ranking"]["rows"][0]["department"] == GOV and data["ranking"]["rows"][0]["rank_change"] == 2
@@ -520,7 +521,7 @@ def test_page_is_self_contained_and_escaped(page: str) -> None:
 def test_print_stylesheet_and_csp(page: str) -> None:
     style = re.search(r"<style>(.*?)</style>", page, re.S).group(1)
     assert "@media print" in style and "size: A4" in style and "break-before: page" in style
-    assert page.count('<section class="big') == 5
+    assert page.count('<section class="big') == 6
     csp = html.unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1))
     digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
     assert "default-src 'none'" in csp and f"style-src 'sha256-{digest}'" in csp
@@ -529,3 +530,20 @@ def test_print_stylesheet_and_csp(page: str) -> None:
 
 def test_render_is_deterministic() -> None:
     assert render(make_quarter()) == render(make_quarter())
+
+
+def test_availability_weeks_are_shown() -> None:
+    q = make_quarter()
+    assert "本季度没有可用性探测记录" in render(q)
+    q.availability = [
+        {"start": "2023-07-01", "end": "2023-07-07", "probes": 672, "failures": 40, "rate": 40 / 672,
+         "crossed": True, "longest_outage": {"start": "2023-07-03T14:00:00+08:00", "end": "2023-07-03T23:45:00+08:00",
+                                              "failed_probes": 40, "ongoing": False}},
+        {"start": "2023-07-08", "end": "2023-07-14", "probes": 12, "failures": 0, "rate": 0.0, "crossed": False,
+         "longest_outage": None},
+    ]
+    page = render(q)
+    assert "2023-07-01 至 2023-07-07</th><td>672</td><td>40</td><td class=\"short\">5.95%</td>" in page
+    assert "40 次（2023-07-03 14:00 起）" in page
+    assert "<td>12</td><td>0</td><td class=\"\">0.00%</td><td class=\"\">探测不足</td>" in page
+    assert summarise(q).as_json()["availability"] == q.availability
