@@ -23,8 +23,9 @@ $(STAMP): pyproject.toml
 	$(VENV)/bin/python -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
-# Headless Chromium and its driver for the browser pass, and a Chinese font so that
-# printed PDFs (quarterly report) show 汉字 rather than empty boxes (Debian packages).
+# Headless Chromium and its driver for the browser pass, a Chinese font so that
+# printed PDFs (quarterly report) show 汉字 rather than empty boxes, and the PostgreSQL
+# and Redis servers the province-scale tests start on loopback (Debian packages).
 system-deps:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
 	  echo "installing chromium and chromium-driver (apt)…"; \
@@ -33,6 +34,14 @@ system-deps:
 	@if [ -z "$$(fc-list :lang=zh 2>/dev/null)" ]; then \
 	  echo "installing a Chinese font, fonts-wqy-microhei (apt)…"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-wqy-microhei fontconfig; \
+	fi
+	@if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then \
+	  echo "installing postgresql (apt; tests start a throw-away server on 127.0.0.1)…"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql; \
+	fi
+	@if ! command -v redis-server >/dev/null 2>&1; then \
+	  echo "installing redis-server (apt; tests start a throw-away server on 127.0.0.1)…"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server; \
 	fi
 
 demo: setup system-deps

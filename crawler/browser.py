@@ -695,6 +695,22 @@ class _Browser:
 
             threading.Thread(target=quit_, daemon=True).start()
 
+    def connect(self) -> bool:
+        """On a Grid, get a session before taking a page; False when none came in time.
+
+        A Grid with fewer free slots than ``workers`` queues the request until a slot frees,
+        and the other workers keep theirs until the pool closes: such a worker must not hold
+        a page meanwhile.
+        """
+        if self.driver is not None or not self.pool.settings.remote_url:
+            return True
+        try:
+            self.start()
+        except Exception:  # noqa: BLE001 - a queue timeout surfaces as urllib3 or WebDriver errors
+            self.kill()
+            return False
+        return True
+
     def audit(self, url: str) -> PageAudit:
         """Audit ``url``; after a failure restart the browser and try once more."""
         started = time.monotonic()
@@ -828,7 +844,7 @@ class BrowserPool:
         Never raises for a page: failures come back as ``status`` timeout, crashed or error.
         Closing the iterator early lets the pages being rendered finish and stops the rest.
         """
-        todo: queue.Queue[str | None] = queue.Queue()
+        todo: queue.Queue[str] = queue.Queue()
         count = 0
         for url in urls:
             todo.put(url)
@@ -838,13 +854,22 @@ class BrowserPool:
         done: queue.Queue[PageAudit] = queue.Queue()
         stop = threading.Event()
         browsers = self._browsers[:count]
-        for _ in browsers:
-            todo.put(None)
+        alive = [len(browsers)]  # workers still taking pages
+        alive_lock = threading.Lock()
 
         def work(browser: _Browser) -> None:
             while not stop.is_set():
-                url = todo.get()
-                if url is None:
+                if not browser.connect():
+                    with alive_lock:
+                        if alive[0] > 1:  # the Grid's slots are taken by the other workers: leave it to them
+                            alive[0] -= 1
+                            return
+                    # the last worker goes on: its pages are tried (and recorded as failed) as before
+                try:
+                    url = todo.get_nowait()
+                except queue.Empty:
+                    with alive_lock:
+                        alive[0] -= 1
                     return
                 try:
                     result = browser.audit(url)

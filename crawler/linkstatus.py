@@ -83,21 +83,33 @@ class LanePlan:
     max_attachments: int = 1000  # read per run at most; the rest keep for later nights
     salt: bytes = b""  # keys the privacy digests (govcrawl.salt)
     today: str | None = None  # the run's evaluation date (birth dates after it are not plausible)
+    redis_url: str | None = None  # a fleet run: the site's host is spaced fleet-wide (crawler.fleet)
     extra: dict = field(default_factory=dict)
 
 
 class _HostGate:
-    """Per-host concurrency and spacing of request starts."""
+    """Per-host concurrency and spacing of request starts.
 
-    def __init__(self, policy: HostPolicy):
+    In a fleet run (``reserve`` given) the spacing of the site's own host is the
+    fleet's: start times come from Redis (``crawler.fleet``), shared with the
+    page requests of every worker.
+    """
+
+    def __init__(self, policy: HostPolicy, reserve=None, key: str = ""):
         self.sem = asyncio.Semaphore(policy.concurrency)
         self.interval = policy.interval
         self.next_start = 0.0
         self.lock = asyncio.Lock()
+        self.reserve = reserve
+        self.key = key
 
     async def __aenter__(self) -> None:
         await self.sem.acquire()
-        if self.interval > 0:
+        if self.reserve is not None:
+            from crawler.fleet import wait_for_slot
+
+            await wait_for_slot(lambda: self.reserve(self.key, self.interval), self.interval, asyncio.sleep)
+        elif self.interval > 0:
             async with self.lock:
                 now = time.monotonic()
                 wait = self.next_start - now
@@ -136,13 +148,28 @@ class _Checker:
         self.previous = previous or {}  # the last completed run's answers (attachments read then)
         self._reader = None
         self.reads = 0
+        self._fleet_script = None
 
     def gate(self, host: str, internal: bool) -> _HostGate:
         gate = self.gates.get(host)
         if gate is None:
             policy = self.plan.internal_policy if internal else self.plan.external_policy
-            gate = self.gates[host] = _HostGate(policy)
+            reserve = self.fleet_reserve if internal and self.plan.redis_url else None
+            gate = self.gates[host] = _HostGate(policy, reserve, host)
         return gate
+
+    async def fleet_reserve(self, host: str, interval: float) -> float:
+        """Seconds to wait for the fleet's next start slot on ``host`` (crawler.fleet's script, async client)."""
+        if interval <= 0:
+            return 0.0
+        if self._fleet_script is None:
+            import redis.asyncio as aioredis
+
+            from crawler.fleet import RESERVE_SCRIPT
+
+            self._fleet_script = aioredis.Redis.from_url(self.plan.redis_url).register_script(RESERVE_SCRIPT)
+        start, now = await self._fleet_script(keys=[f"govcrawl:host:{host}"], args=[int(interval * 1_000_000)])
+        return max(0.0, (int(start) - int(now)) / 1_000_000)
 
     async def private_reason(self, host: str) -> str | None:
         """Non-public address an external host resolves to (when not allowed), cached per host."""

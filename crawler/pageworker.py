@@ -258,6 +258,16 @@ class PageWorkers:
             return None, None
         return Reused(routing_of(page), page.status, page.final_url), page
 
+    def flush(self) -> None:
+        """Write every worker's batch now (a fleet worker does before it reports idle)."""
+        if self.broken:
+            return
+        for executor in self.executors:
+            try:
+                executor.submit(_flush).result(timeout=300)
+            except Exception:  # noqa: BLE001 - a dead worker: close() reports it, reconciliation refetches
+                self.broken = True
+
     def close(self) -> bool:
         """Flush every worker's last batch and stop them; False if a worker had died."""
         if self._store is not None:

@@ -30,6 +30,7 @@ class StorePipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
+        self.crawler.spider.pipeline = self  # a fleet worker flushes before it reports idle
         self.store = Store(self.crawler.spider.store_path)
         self.store.db.execute("PRAGMA busy_timeout=60000")
 

@@ -15,7 +15,9 @@ from scrapy.settings import Settings
 from govcrawl.config import Site
 
 
-def build_settings(site: Site, *, log_level: str = "WARNING", progress: str | None = None) -> Settings:
+def build_settings(site: Site, *, log_level: str = "WARNING", progress: str | None = None,
+                   fleet: tuple[str, str] | None = None) -> Settings:
+    """Scrapy settings for one site; ``fleet`` = (Redis URL, run id) for a crawl shared by workers."""
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     crawl = site.crawl
@@ -42,6 +44,15 @@ def build_settings(site: Site, *, log_level: str = "WARNING", progress: str | No
         "LOG_FORMAT": "%(asctime)s %(levelname)s %(name)s: %(message)s",
         "LOG_DATEFORMAT": "%H:%M:%S",
     }
+    if fleet is not None:
+        from crawler.fleet import fleet_settings
+
+        # Request starts are spaced fleet-wide by crawler.fleet.FleetPoliteness instead of per process.
+        values["DOWNLOAD_SLOTS"] = {host: {"concurrency": page_concurrency, "delay": 0} for host in site.hosts()}
+        values["DOWNLOAD_DELAY"] = 0
+        values["DOWNLOADER_MIDDLEWARES"] = {**settings.getdict("DOWNLOADER_MIDDLEWARES"),
+                                            "crawler.fleet.FleetPoliteness": 50}
+        values.update(fleet_settings(*fleet))
     if progress and progress != "off":
         values["EXTENSIONS"] = {**settings.getdict("EXTENSIONS"), "crawler.progress.Progress": 500}
         values["GOVCRAWL_PROGRESS"] = progress
@@ -62,18 +73,29 @@ def run_crawl(
     resume: bool = False,
     recheck: list[str] | None = None,
     salt: bytes = b"",
+    redis_url: str | None = None,
 ) -> dict:
     """Crawl one site into the store; return Scrapy's final stats.
 
     ``reuse_from``, ``resume`` and ``recheck``: see ``crawler.spiders.portal``.
+    ``redis_url``: crawl as one worker of a fleet sharing this run (``crawler.fleet``).
     One Twisted reactor per process: call this once per process (the CLI does).
     """
     from crawler.spiders.portal import PortalSpider
 
-    process = CrawlerProcess(build_settings(site, log_level=log_level, progress=progress))
+    fleet = None
+    if redis_url is not None:
+        import os
+        import socket
+
+        from crawler.fleet import Fleet, connect
+
+        fleet = Fleet(connect(redis_url), run_id, f"{socket.gethostname()}:{os.getpid()}", redis_url)
+    process = CrawlerProcess(build_settings(site, log_level=log_level, progress=progress,
+                                            fleet=(redis_url, run_id) if redis_url else None))
     crawler = process.create_crawler(PortalSpider)
     process.crawl(crawler, site=site, site_id=site_id, run_id=run_id, store_path=store_path, today=today,
-                  reuse_from=reuse_from, resume=resume, recheck=recheck, salt=salt)
+                  reuse_from=reuse_from, resume=resume, recheck=recheck, salt=salt, fleet=fleet)
     process.start()
     stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
     spider = crawler.spider

@@ -68,8 +68,11 @@ def _default_out(site_id: str, run_id: str) -> Path:
     return Path("reports/out") / f"{site_id}-{run_id.rsplit('.', 1)[1]}"
 
 
-def _store_path(root: Path, site_id: str) -> Path:
-    return root / f"{site_id}.sqlite"
+def _store_path(root: Path, site_id: str, site: Site | None = None) -> Path | str:
+    """Where a site's store lives: ``SITE.sqlite`` in the data directory, or the site's schema in the
+    PostgreSQL database of the config's ``store`` key (lock, salt and logs stay in the data directory)."""
+    url = site._store if site is not None else None
+    return f"{url}{'&' if '?' in url else '?'}site={site_id}" if url else root / f"{site_id}.sqlite"
 
 
 def _check_settings(site: Site) -> dict:
@@ -459,15 +462,18 @@ def browser_pass(store: Store, run: RunInfo, site: Site, *, all_pages: bool, con
 def crawl_check_report(
     site_id: str, site: Site, root: Path, today: date, out: Path | None, *, progress: str, verbose: bool,
     browser: bool = True, a11y_all: bool = False, config_dir: Path | None = None, waivers: list | None = None,
-    fresh: bool = False, full: bool = False,
+    fresh: bool = False, full: bool = False, redis_url: str | None = None,
 ) -> tuple[RunInfo, dict[str, Path], list]:
-    """Crawl, check and report one site, holding the site's run lock (one run per site at a time)."""
+    """Crawl, check and report one site, holding the site's run lock (one run per site at a time).
+
+    ``redis_url``: crawl as the coordinator of a fleet (``govcrawl worker`` processes join the run).
+    """
     from govcrawl.runlock import RunLock
 
     with RunLock(root, site_id):
         return _crawl_check_report(site_id, site, root, today, out, progress=progress, verbose=verbose,
                                    browser=browser, a11y_all=a11y_all, config_dir=config_dir, waivers=waivers,
-                                   fresh=fresh, full=full)
+                                   fresh=fresh or redis_url is not None, full=full, redis_url=redis_url)
 
 
 class CrawlInterrupted(Exception):
@@ -517,8 +523,9 @@ def _reuse_source(store: Store, run: RunInfo) -> str | None:
 def _crawl_check_report(
     site_id: str, site: Site, root: Path, today: date, out: Path | None, *, progress: str, verbose: bool,
     browser: bool, a11y_all: bool, config_dir: Path | None, waivers: list | None, fresh: bool, full: bool,
+    redis_url: str | None = None,
 ) -> tuple[RunInfo, dict[str, Path], list]:
-    store_path = _store_path(root, site_id)
+    store_path = _store_path(root, site_id, site)
     with Store(store_path) as store:
         run = None if fresh else resumable(store, site_id, site, today)
         resumed = run is not None
@@ -538,8 +545,12 @@ def _crawl_check_report(
     else:
         print(f"开始检查 {site.name}（{site_id}），运行编号 {run.id}", file=sys.stderr)
     if run.status != "crawled":
-        _crawl(run, site, site_id, store_path, progress=progress, verbose=verbose, reuse_from=reuse_from,
-               resume=resumed)
+        if redis_url is not None:
+            _fleet_crawl(run, site, site_id, store_path, redis_url, progress=progress, verbose=verbose,
+                         reuse_from=reuse_from, root=root)
+        else:
+            _crawl(run, site, site_id, store_path, progress=progress, verbose=verbose, reuse_from=reuse_from,
+                   resume=resumed, root=root)
     with Store(store_path) as store:
         if browser:
             run.stats.update(browser_pass(store, run, site, all_pages=a11y_all, config_dir=config_dir,
@@ -562,8 +573,34 @@ def _crawl_check_report(
     return run, paths, findings
 
 
+def _fleet_crawl(run: RunInfo, site: Site, site_id: str, store_path: Path | str, redis_url: str, *, progress: str,
+                 verbose: bool, reuse_from: str | None, root: Path) -> None:
+    """Crawl as the coordinator of a fleet: open the run for ``govcrawl worker`` processes, crawl with them
+    until the fleet has drained, close it. Pages are counted from the shared store (every worker's)."""
+    from crawler.fleet import Fleet, RunDescriptor, connect
+
+    fleet = Fleet(connect(redis_url), run.id, "coordinator")
+    location = store_path if isinstance(store_path, str) else str(Path(store_path).resolve())  # a URL stays a URL
+    fleet.publish(RunDescriptor(run.id, site_id, location, run.today.isoformat(), config_hash(site), reuse_from))
+    print(f"已在 Redis 开放运行 {run.id}，其他机器上的 govcrawl worker 可加入 / open for workers", file=sys.stderr)
+    try:
+        _crawl(run, site, site_id, store_path, progress=progress, verbose=verbose, reuse_from=reuse_from,
+               redis_url=redis_url, root=root)
+    finally:
+        fleet.retire()
+    with Store(store_path) as store:
+        run.pages_crawled = len(store.page_urls(run.id))
+        run.stats["pages"] = run.pages_crawled
+        # Each worker counted only its own downloads: the fleet's share per worker says it better.
+        for key in ("pages_fetched", "pages_unchanged"):
+            run.stats.pop(key, None)
+        run.stats["fleet_workers"] = fleet.counters()
+        store.update_run(run)
+
+
 def _crawl(run: RunInfo, site: Site, site_id: str, store_path: Path, *, progress: str, verbose: bool,
-           reuse_from: str | None, resume: bool = False, recheck: list[str] | None = None) -> None:
+           reuse_from: str | None, resume: bool = False, recheck: list[str] | None = None,
+           redis_url: str | None = None, root: Path | None = None) -> None:
     """The crawl phase: pages and link answers into the store, then the run is marked ``crawled``."""
     from crawler.runner import run_crawl
     from govcrawl.salt import site_salt
@@ -572,7 +609,7 @@ def _crawl(run: RunInfo, site: Site, site_id: str, store_path: Path, *, progress
         stats = run_crawl(
             site, site_id=site_id, run_id=run.id, store_path=str(store_path), today=run.today, progress=progress,
             log_level="INFO" if verbose else "WARNING", reuse_from=reuse_from, resume=resume, recheck=recheck,
-            salt=site_salt(store_path.parent, site_id),
+            salt=site_salt(root or Path(store_path).parent, site_id), redis_url=redis_url,
         )
     except BaseException:
         with Store(store_path) as store:
@@ -643,7 +680,7 @@ def recheck(
     """
     from govcrawl.runlock import RunLock
 
-    store_path = _store_path(root, site_id)
+    store_path = _store_path(root, site_id, site)
     with RunLock(root, site_id):
         with Store(store_path, create=False) as store:
             done = [r for r in store.runs() if r.status == "completed"]
@@ -660,7 +697,8 @@ def recheck(
             if latest.base_run:
                 store.copy_own(latest.id, run.id)
         print(f"复查 {len(urls)} 个页面（其余页面沿用 {latest.id} 的结果）", file=sys.stderr)
-        _crawl(run, site, site_id, store_path, progress="off", verbose=verbose, reuse_from=None, recheck=urls)
+        _crawl(run, site, site_id, store_path, progress="off", verbose=verbose, reuse_from=None, recheck=urls,
+               root=root)
         with Store(store_path) as store:
             if browser:
                 pages = [store.page(run.id, u) for u in urls]
@@ -716,10 +754,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     run, paths, findings = crawl_check_report(
         args.site_id, site, root, today, args.out, progress=args.progress, verbose=args.verbose,
         browser=not args.no_browser, a11y_all=args.a11y_all, config_dir=Path(path).parent, waivers=waivers,
-        fresh=args.fresh, full=args.full,
+        fresh=args.fresh, full=args.full, redis_url=args.redis,
     )
     if args.keep_runs:
-        with Store(_store_path(root, args.site_id)) as store:
+        with Store(_store_path(root, args.site_id, site)) as store:
             gone = prune_runs(store, args.keep_runs, run)
         if gone:
             print(f"已清理 {len(gone)} 次旧运行（保留最近 {args.keep_runs} 次完整运行）", file=sys.stderr)
@@ -786,7 +824,7 @@ def _open_run(args: argparse.Namespace) -> tuple[Config, Site, str, Store, RunIn
     config, path = load_config(args.config)
     site_id = _site_of_run(args.run_id)
     site = get_site(config, site_id)
-    store = Store(_store_path(data_dir(config, path), site_id), create=False)
+    store = Store(_store_path(data_dir(config, path), site_id, site), create=False)
     return config, site, site_id, store, store.get_run(args.run_id)
 
 
@@ -823,7 +861,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if site_a != site_b:
         raise UsageError(f"{args.run_a} 与 {args.run_b} 不是同一站点的运行 / runs of different sites")
     get_site(config, site_a)
-    with Store(_store_path(data_dir(config, path), site_a), create=False) as store:
+    with Store(_store_path(data_dir(config, path), site_a, get_site(config, site_a)), create=False) as store:
         a = {f.id: f for f in store.findings(store.get_run(args.run_a).id)}
         b = {f.id: f for f in store.findings(store.get_run(args.run_b).id)}
     new = [f for fid, f in b.items() if fid not in a]
@@ -892,6 +930,72 @@ WantedBy=timers.target""")
     return 0
 
 
+# -- fleet workers (province scale) -------------------------------------------------------------
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Join the runs a coordinator (``govcrawl run --redis``) opened, one after the other, until stopped.
+
+    Each run is crawled in a child process (a Twisted reactor runs once per
+    process); the worker needs the same config as the coordinator (the run
+    names its config hash) and the site's privacy salt (``data/SITE.salt``).
+    """
+    import multiprocessing as mp
+
+    from crawler.fleet import connect, open_runs
+
+    config, path = load_config(args.config)
+    client = connect(args.redis)
+    joined: set[str] = set()
+    crawled = 0
+    started = time.monotonic()
+    while True:
+        for descriptor in open_runs(client):
+            if descriptor.run_id in joined or descriptor.site_id not in config.sites:
+                continue
+            joined.add(descriptor.run_id)
+            site = config.sites[descriptor.site_id]
+            if descriptor.config_hash != config_hash(site):
+                print(f"govcrawl: 跳过运行 {descriptor.run_id}：本机配置与发起运行的配置不同 / config differs",
+                      file=sys.stderr)
+                continue
+            print(f"加入运行 {descriptor.run_id}（{site.name}）/ joining", file=sys.stderr)
+            child = mp.get_context("spawn").Process(
+                target=_worker_crawl, args=(descriptor.dumps(), str(path), args.redis, args.verbose),
+                name=f"govcrawl-worker-{descriptor.site_id}",
+            )
+            child.start()
+            child.join()
+            crawled += 1
+            if child.exitcode != 0:
+                print(f"govcrawl: 运行 {descriptor.run_id} 的抓取进程异常退出（{child.exitcode}）", file=sys.stderr)
+            if args.once:
+                return 0 if child.exitcode == 0 else 1
+        if args.wait and time.monotonic() - started > args.wait:
+            print("govcrawl: 等待超时，没有可加入的运行 / no run to join", file=sys.stderr)
+            return 0 if crawled else 1
+        time.sleep(1.0)
+
+
+def _worker_crawl(descriptor_json: str, config_path: str, redis_url: str, verbose: bool) -> None:
+    """In the worker's child process: crawl one fleet run until the fleet has drained."""
+    from crawler.fleet import RunDescriptor
+    from crawler.runner import run_crawl
+    from govcrawl.salt import site_salt
+
+    descriptor = RunDescriptor.loads(descriptor_json)
+    config, path = load_config(config_path)
+    site = get_site(config, descriptor.site_id)
+    stats = run_crawl(
+        site, site_id=descriptor.site_id, run_id=descriptor.run_id, store_path=descriptor.store,
+        today=date.fromisoformat(descriptor.today), progress="off", log_level="INFO" if verbose else "WARNING",
+        reuse_from=descriptor.reuse_from, salt=site_salt(data_dir(config, path), descriptor.site_id),
+        redis_url=redis_url,
+    )
+    pages = stats.get("govcrawl/counters", {}).get("pages", 0)
+    print(f"运行 {descriptor.run_id}：本工作进程抓取 {pages} 个页面 / pages crawled here", file=sys.stderr)
+
+
 # -- availability (站点无法访问) ------------------------------------------------------------
 
 
@@ -912,7 +1016,7 @@ def cmd_probe(args: argparse.Namespace) -> int:
     homepage, keys = probe_targets(site)
     timeout = args.timeout if args.timeout is not None else site.availability.timeout
     results = probe_site(keys, homepage, timeout=timeout, user_agent=site.crawl.user_agent)
-    with Store(_store_path(data_dir(config, path), args.site_id)) as store:
+    with Store(_store_path(data_dir(config, path), args.site_id, site)) as store:
         store.add_probes(results)
         # Kept for this quarter and the one before it (a quarterly pack is made after its quarter ends).
         newest = max(date.fromisoformat(r.at[:10]) for r in results)
@@ -939,7 +1043,7 @@ def cmd_availability(args: argparse.Namespace) -> int:
     if args.days < 1:
         raise UsageError(f"--days: must be at least 1, got {args.days}")
     today = _today(args.today)
-    with Store(_store_path(data_dir(config, path), args.site_id)) as store:
+    with Store(_store_path(data_dir(config, path), args.site_id, site)) as store:
         probes = store.probes(today - timedelta(days=args.days - 1), today)
     week = summary(probes, today, days=args.days, threshold=site.availability.threshold)
     if args.json:
@@ -1122,7 +1226,7 @@ def cmd_quarterly(args: argparse.Namespace) -> int:
     site = get_site(config, args.site_id)
     _, _, label = parse_quarter(args.quarter)
     out = args.out or Path("reports/quarterly") / f"{args.site_id}-{label}"
-    with Store(_store_path(data_dir(config, path), args.site_id), create=False) as store:
+    with Store(_store_path(data_dir(config, path), args.site_id, site), create=False) as store:
         zip_path, fingerprint, manifest = build_quarterly(store, args.site_id, site, label, _today(args.today),
                                                           out, pdf=not args.no_pdf)
     runs = len(manifest["run_ids"])
@@ -1160,7 +1264,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_runs(args: argparse.Namespace) -> int:
     config, path = load_config(args.config)
     get_site(config, args.site_id)
-    store_path = _store_path(data_dir(config, path), args.site_id)
+    store_path = _store_path(data_dir(config, path), args.site_id, get_site(config, args.site_id))
     with Store(store_path, create=False) as store:
         pinned = store.pinned()
         for run in store.runs():
@@ -1290,7 +1394,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("site_id", metavar="SITE_ID")
     common(p)
     crawling(p)
+    p.add_argument("--redis", metavar="URL",
+                   help="分布式抓取：请求队列放在这个 Redis（redis://HOST:PORT/0），govcrawl worker 可加入本次运行")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("worker", help="分布式抓取的工作进程：加入 Redis 中开放的运行，与其他工作进程一起抓取")
+    p.add_argument("--redis", required=True, metavar="URL", help="与 govcrawl run --redis 相同的 Redis 地址")
+    common(p, out=False)
+    p.add_argument("--once", action="store_true", help="只加入一次运行，抓完即退出")
+    p.add_argument("--wait", type=float, default=0, metavar="SECONDS",
+                   help="等待开放运行的最长秒数（默认 0：一直等待，供 systemd 常驻）")
+    p.add_argument("-v", "--verbose", action="store_true", help="显示 Scrapy 的详细日志")
+    p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser("recheck", help="立即复查指定页面（重新下载并核验其链接），当场确认整改结果")
     p.add_argument("urls", nargs="+", metavar="URL")

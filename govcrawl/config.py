@@ -11,7 +11,7 @@ import re
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import yaml
 from pydantic import (
@@ -421,6 +421,7 @@ class Site(_Strict):
     # The folder of the config file the site came from (set by load_config): files a site
     # names (wording.rules_file, accessibility.axe_script) are relative to it, not to cron's cwd.
     _config_dir: Path | None = PrivateAttr(default=None)
+    _store: str | None = PrivateAttr(default=None)  # the config's top-level ``store`` (load_config sets it)
 
     name: Annotated[str, Field(min_length=1)]
     start_urls: Annotated[list[str], Field(min_length=1)]
@@ -512,6 +513,21 @@ class Config(_Strict):
     sites: dict[str, Site]
     # Where run stores (one SQLite file per site) live; relative to the config file.
     data_dir: str = "../data"
+    # Province scale: every site's store in one shared PostgreSQL database instead (a schema per
+    # site), e.g. postgresql://govcrawl@db.example:5432/govcrawl. Lock, salt and logs stay in data_dir.
+    store: str | None = None
+
+    @field_validator("store")
+    @classmethod
+    def _store_url(cls, url: str | None) -> str | None:
+        if url is None:
+            return None
+        parts = urlsplit(url)
+        if parts.scheme not in ("postgresql", "postgres") or not parts.netloc:
+            raise ValueError(f"must be a postgresql:// URL (postgresql://USER@HOST:PORT/DATABASE), got {url!r}")
+        if any(key == "site" for key, _ in parse_qsl(parts.query)):
+            raise ValueError("must not name a site (?site=): every site gets its own schema")
+        return url
 
     @field_validator("sites")
     @classmethod
@@ -623,6 +639,7 @@ def load_config(path: str | Path) -> tuple[Config, Path]:
         raise ConfigError(f"{exc}（{path}）") from None
     for site in config.sites.values():
         site._config_dir = path.resolve().parent
+        site._store = config.store
     return config, path.resolve()
 
 

@@ -5,6 +5,12 @@ outcomes and findings. The crawler writes, the checks read, the reports read;
 nothing else touches the database, so a stored run can be re-checked with new
 rules or another ``--today`` and re-reported without crawling.
 
+At province scale the same tables live in one shared PostgreSQL database, a
+schema per site (``postgresql://…/db?site=SITE_ID``), so that crawl workers on
+several machines write one store. The SQL below is one text for both;
+``_storedialect`` holds what differs, and the few statements that must differ
+(concurrent writers without SQLite's file lock) say why where they branch.
+
 Pages are stored as a few queryable columns plus a zlib-compressed JSON blob of
 the rest: the blob keeps the schema stable while extraction grows new fields.
 """
@@ -14,11 +20,21 @@ from __future__ import annotations
 import json
 import sqlite3
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
+from govcrawl._storedialect import (
+    PgConnection,
+    PgCursor,
+    PgLocation,
+    Row,
+    is_postgres,
+    pg_schema,
+    pg_type,
+    upsert,
+)
 from govcrawl.availability import probe_day
 from govcrawl.model import (
     A11yNode,
@@ -113,6 +129,12 @@ class StoreError(Exception):
     """The store file is missing, foreign or from an incompatible version."""
 
 
+_PG_SCHEMA = pg_schema(_SCHEMA)
+# raw_responses is written by upserts in two places: its columns, in table order.
+_RAW_COLUMNS = ("run_id", "url", "fetched_at", "status", "head", "body", "size")
+_Cursor = sqlite3.Cursor | PgCursor
+
+
 def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
@@ -148,7 +170,7 @@ def _page_blob(page: PageFacts) -> bytes:
     return zlib.compress(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(), 3)
 
 
-def _page_from_row(row: sqlite3.Row, links: list[LinkFacts]) -> PageFacts:
+def _page_from_row(row: sqlite3.Row | Row, links: list[LinkFacts]) -> PageFacts:
     body = json.loads(zlib.decompress(row["facts"]))
     doc = None
     if body.get("doc") is not None:
@@ -197,7 +219,7 @@ def _outcome_extra(outcome: LinkOutcome) -> str | None:
                        "privacy": [hit.as_json() for hit in outcome.privacy]}, ensure_ascii=False)
 
 
-def _outcome_from_row(row: sqlite3.Row | tuple) -> LinkOutcome:
+def _outcome_from_row(row: sqlite3.Row | Row | tuple) -> LinkOutcome:
     extra = json.loads(row[8]) if len(row) > 8 and row[8] else {}
     return LinkOutcome(
         row[1], LinkState(row[2]), row[3], row[4], row[5], bool(row[6]), row[7],
@@ -208,9 +230,29 @@ def _outcome_from_row(row: sqlite3.Row | tuple) -> LinkOutcome:
 
 
 class Store:
-    """A site's store file. Use as a context manager or call ``close()``."""
+    """A site's store (its SQLite file, or its schema in PostgreSQL). Use as a context manager or call ``close()``."""
 
-    def __init__(self, path: str | Path, *, create: bool = True):
+    def __init__(self, path: str | Path, *, create: bool = True, site: str | None = None):
+        """Open (and create or migrate) a store: a SQLite file path, or a ``postgresql://`` URL.
+
+        ``site`` names the site of a PostgreSQL store when the URL has no ``?site=``;
+        a path ignores it (the file is the site's).
+        """
+        self.postgres = is_postgres(str(path))
+        self.db: sqlite3.Connection | PgConnection
+        if self.postgres:
+            try:
+                location = PgLocation.parse(str(path), site)
+            except ValueError as exc:
+                raise StoreError(str(exc)) from None
+            self.path = location.shown
+            self.db = PgConnection(location)
+            try:
+                self.db.transact(lambda cur: self._open_postgres(cur, location, create))
+            except BaseException:
+                self.db.close()
+                raise
+            return
         self.path = Path(path)
         if not create and not self.path.exists():
             raise StoreError(f"{self.path}: no store here (has this site been crawled?)")
@@ -224,32 +266,84 @@ class Store:
             if self.db.execute("SELECT 1 FROM sqlite_master WHERE name='meta'").fetchone()
             else "SELECT NULL WHERE 0"
         ).fetchone()
+        self._check_version(row)
+        if row is not None and int(row[0]) < SCHEMA_VERSION:
+            self._write(lambda cur: self._migrate(cur, int(row[0])))
+        self.db.executescript(_SCHEMA)
+        if row is None:
+            self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+
+    def _check_version(self, row: sqlite3.Row | tuple | None) -> None:
         if row is not None and int(row[0]) > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path}: store schema {row[0]} is newer than this version of govcrawl reads ({SCHEMA_VERSION});"
                 " upgrade govcrawl"
             )
-        if row is not None and int(row[0]) < SCHEMA_VERSION:
-            self._migrate(int(row[0]))
-        self.db.executescript(_SCHEMA)
-        if row is None:
-            self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
 
-    def _migrate(self, version: int) -> None:
-        """Bring an older store up to this version in one transaction (all or nothing)."""
+    def _open_postgres(self, cur: PgCursor, location: PgLocation, create: bool) -> None:
+        """Check, migrate or create the site's schema, holding a lock so that workers opening it at once
+        do it once (``CREATE … IF NOT EXISTS`` alone races in PostgreSQL)."""
+        cur.execute("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", (f"govcrawl.store:{location.schema}",))
+        exists = cur.execute(
+            "SELECT 1 FROM information_schema.tables WHERE table_schema=? AND table_name='meta'", (location.schema,)
+        ).fetchone()
+        if not exists and not create:
+            raise StoreError(f"{self.path}: no store here (has this site been crawled?)")
+        row = cur.execute("SELECT value FROM meta WHERE key='schema'").fetchone() if exists else None
+        self._check_version(row)
+        if row is not None and int(row[0]) < SCHEMA_VERSION:
+            self._migrate(cur, int(row[0]))
+        if row is None or int(row[0]) < SCHEMA_VERSION:
+            cur.execute(f'CREATE SCHEMA IF NOT EXISTS "{location.schema}"')
+            cur.execute(_PG_SCHEMA)
+        if row is None:
+            cur.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+
+    def _columns(self, cur: _Cursor, table: str) -> set[str]:
+        if self.postgres:
+            return {row[0] for row in cur.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema=current_schema()"
+                " AND table_name=?", (table,))}
+        return {row[1] for row in cur.execute(f"PRAGMA table_info({table})")}
+
+    def _migrate(self, cur: _Cursor, version: int) -> None:
+        """Bring an older store up to this version inside the caller's transaction (all or nothing)."""
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            for table, column, kind in _MIGRATIONS[target]:
+                columns = self._columns(cur, table)
+                if columns and column not in columns:
+                    cur.execute(f"ALTER TABLE {table} ADD COLUMN {column} {pg_type(kind) if self.postgres else kind}")
+        cur.execute("UPDATE meta SET value=? WHERE key='schema'", (str(SCHEMA_VERSION),))
+
+    def _write[T](self, work: Callable[[_Cursor], T]) -> T:
+        """Run ``work`` in one write transaction.
+
+        SQLite: ``BEGIN IMMEDIATE`` takes the file's write lock up front, so
+        writers from several processes serialise. PostgreSQL has no such lock:
+        rows are locked as they are written, and a transaction that lost a race
+        (a key another writer inserted first, a deadlock) is run again whole.
+        """
+        if isinstance(self.db, PgConnection):
+            return self.db.transact(work)
         cur = self.db.cursor()
         cur.execute("BEGIN IMMEDIATE")
         try:
-            for target in range(version + 1, SCHEMA_VERSION + 1):
-                for table, column, kind in _MIGRATIONS[target]:
-                    columns = {row[1] for row in cur.execute(f"PRAGMA table_info({table})")}
-                    if columns and column not in columns:
-                        cur.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
-            cur.execute("UPDATE meta SET value=? WHERE key='schema'", (str(SCHEMA_VERSION),))
+            result = work(cur)
             cur.execute("COMMIT")
         except BaseException:
             cur.execute("ROLLBACK")
             raise
+        return result
+
+    def _insert_id(self, cur: _Cursor, query: str, params: tuple) -> int:
+        """Run an INSERT of one row into ``pages`` and return its new id."""
+        if self.postgres:
+            return cur.execute(query + " RETURNING id", params).fetchone()[0]
+        cur.execute(query, params)
+        return cur.lastrowid  # type: ignore[union-attr,return-value]
+
+    def _upsert(self, table: str, columns: tuple[str, ...], key: tuple[str, ...], source: str | None = None) -> str:
+        return upsert(table, columns, key, source, postgres=self.postgres)
 
     def close(self) -> None:
         self.db.close()
@@ -314,52 +408,63 @@ class Store:
         (source run, page URL) of unchanged pages whose evidence is copied from
         the run that last downloaded them.
         """
-        cur = self.db.cursor()
-        cur.execute("BEGIN IMMEDIATE")
-        try:
+        # Everything is read and encoded before the transaction: a generator that fails leaves
+        # nothing written, the write lock is held only for writing, and PostgreSQL can run it again.
+        raws, carried = list(raws), list(carried)
+        rows = [
+            (
+                (run_id, page.url, page.status, page.final_url, page.content_type, page.title, page.column,
+                 page.published_on.isoformat() if page.published_on else None, page.depth, page.error,
+                 _page_blob(page), page.etag, page.last_modified),
+                [(ln.url, ln.tag, ln.attr, ln.text, str(ln.region), ln.fragment, int(ln.hidden)) for ln in page.links],
+            )
+            for page in pages
+        ]
+
+        def write(cur: _Cursor) -> None:
             for url, raw in raws:
                 self._put_raw(cur, run_id, url, raw)
             for source, url in carried:
                 self._carry_raw(cur, run_id, source, url)
-            for page in pages:
-                # A page stored again (a resumed crawl) replaces its row: drop the old row's links first.
-                cur.execute(
-                    "DELETE FROM links WHERE page_id = (SELECT id FROM pages WHERE run_id=? AND url=?)",
-                    (run_id, page.url),
-                )
-                cur.execute(
-                    "INSERT OR REPLACE INTO pages (run_id, url, status, final_url, content_type, title,"
+            for page_row, links in rows:
+                # A page stored again (a resumed crawl) replaces its row and its links; the new row
+                # gets a new id, so it sorts where it was stored last, as SQLite's REPLACE did.
+                self._drop_page(cur, page_row[0], page_row[1])
+                page_id = self._insert_id(
+                    cur,
+                    "INSERT INTO pages (run_id, url, status, final_url, content_type, title,"
                     " column_name, published_on, depth, error, facts, etag, last_modified)"
                     " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (
-                        run_id,
-                        page.url,
-                        page.status,
-                        page.final_url,
-                        page.content_type,
-                        page.title,
-                        page.column,
-                        page.published_on.isoformat() if page.published_on else None,
-                        page.depth,
-                        page.error,
-                        _page_blob(page),
-                        page.etag,
-                        page.last_modified,
-                    ),
+                    page_row,
                 )
-                page_id = cur.lastrowid
-                if page.links:
+                if links:
                     cur.executemany(
-                        "INSERT INTO links VALUES (?,?,?,?,?,?,?,?)",
-                        [
-                            (page_id, ln.url, ln.tag, ln.attr, ln.text, str(ln.region), ln.fragment, int(ln.hidden))
-                            for ln in page.links
-                        ],
+                        "INSERT INTO links (page_id, url, tag, attr, text, region, fragment, hidden)"
+                        " VALUES (?,?,?,?,?,?,?,?)",
+                        [(page_id, *link) for link in links],
                     )
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
+
+        self._write(write)
+
+    def _drop_page(self, cur: _Cursor, run_id: str, url: str) -> None:
+        """Delete a stored page and its links (before storing it again)."""
+        if not self.postgres:
+            cur.execute("DELETE FROM links WHERE page_id IN (SELECT id FROM pages WHERE run_id=? AND url=?)",
+                        (run_id, url))
+            cur.execute("DELETE FROM pages WHERE run_id=? AND url=?", (run_id, url))
+            return
+        # The page row first: deleting it locks it, so a second writer of the same page waits here,
+        # then finds no row and fails on the unique key when it inserts (and runs again, now seeing
+        # the first writer's page). Links first would let it delete the first writer's new page
+        # but not that page's links.
+        ids = [row[0] for row in cur.execute("DELETE FROM pages WHERE run_id=? AND url=? RETURNING id", (run_id, url))]
+        if ids:
+            cur.execute("DELETE FROM links WHERE page_id = ANY(?)", (ids,))
+
+    def _serialise(self, cur: _Cursor, key: str) -> None:
+        """Make transactions that name the same ``key`` run one after the other (SQLite: they already do)."""
+        if self.postgres:
+            cur.execute("SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || ':' || ?, 0))", (key,))
 
     def _base(self, run_id: str) -> str | None:
         row = self.db.execute("SELECT base_run FROM runs WHERE id=?", (run_id,)).fetchone()
@@ -388,7 +493,8 @@ class Store:
         share = strings.setdefault
         regions = {r.value: r for r in Region}
         for page_id, url, tag, attr, text, region, fragment, hidden in self.db.execute(
-            "SELECT l.* FROM links l JOIN pages p ON p.id = l.page_id WHERE p.run_id=? ORDER BY l.rowid",
+            "SELECT l.page_id, l.url, l.tag, l.attr, l.text, l.region, l.fragment, l.hidden"
+            " FROM links l JOIN pages p ON p.id = l.page_id WHERE p.run_id=? ORDER BY l.rowid",
             (run_id,),
         ):
             links.setdefault(page_id, []).append(
@@ -407,7 +513,9 @@ class Store:
             if row is not None:
                 links = [
                     LinkFacts(r[1], r[2], r[3], r[4], Region(r[5]), r[6], bool(r[7]))
-                    for r in self.db.execute("SELECT * FROM links WHERE page_id=? ORDER BY rowid", (row["id"],))
+                    for r in self.db.execute(
+                        "SELECT page_id, url, tag, attr, text, region, fragment, hidden FROM links"
+                        " WHERE page_id=? ORDER BY rowid", (row["id"],))
                 ]
                 return _page_from_row(row, links)
         return None
@@ -433,41 +541,36 @@ class Store:
         return {row[0] for row in self.db.execute("SELECT url FROM pages WHERE run_id=?", (run_id,))}
 
     def add_outcomes(self, run_id: str, outcomes: Iterable[LinkOutcome]) -> None:
-        cur = self.db.cursor()
-        cur.execute("BEGIN IMMEDIATE")
-        try:
-            cur.executemany(
-                "INSERT OR REPLACE INTO link_status VALUES (?,?,?,?,?,?,?,?,?)",
-                [
-                    (run_id, o.url, str(o.state), o.http_status, o.reason, o.final_url, int(o.internal), o.method,
-                     _outcome_extra(o))
-                    for o in outcomes
-                ],
-            )
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
+        rows = [
+            (run_id, o.url, str(o.state), o.http_status, o.reason, o.final_url, int(o.internal), o.method,
+             _outcome_extra(o))
+            for o in outcomes
+        ]
+        query = self._upsert("link_status", ("run_id", "url", "state", "http_status", "reason", "final_url",
+                                             "internal", "method", "extra"), ("run_id", "url"))
+        self._write(lambda cur: cur.executemany(query, rows))
 
     # -- raw responses (evidence) -------------------------------------------------
-    @staticmethod
-    def _put_raw(cur: sqlite3.Cursor, run_id: str, url: str, raw: RawResponse) -> None:
+    def _put_raw(self, cur: _Cursor, run_id: str, url: str, raw: RawResponse) -> None:
         head = json.dumps({
             "url": raw.url, "method": raw.method, "http_version": raw.http_version,
             "request_headers": raw.request_headers, "response_headers": raw.response_headers,
         }, ensure_ascii=False)
         body = zlib.compress(raw.body, 6)
-        cur.execute("INSERT OR REPLACE INTO raw_responses VALUES (?,?,?,?,?,?,?)",
+        cur.execute(self._upsert("raw_responses", _RAW_COLUMNS, ("run_id", "url")),
                     (run_id, url, raw.fetched_at, raw.status, head, body, len(body) + len(head)))
 
-    def _carry_raw(self, cur: sqlite3.Cursor, run_id: str, source: str, url: str) -> None:
+    def _carry_raw(self, cur: _Cursor, run_id: str, source: str, url: str) -> None:
         """Copy an unchanged page's capture: the source run's, else the newest any run kept."""
-        copy = ("INSERT OR REPLACE INTO raw_responses SELECT ?, url, fetched_at, status, head, body, size"
-                " FROM raw_responses WHERE ")
+
+        def copy(where: str) -> str:
+            select = f"SELECT ?, url, fetched_at, status, head, body, size FROM raw_responses WHERE {where}"
+            return self._upsert("raw_responses", _RAW_COLUMNS, ("run_id", "url"), select)
+
         for rid in (source, self._base(source)):
-            if rid is not None and cur.execute(copy + "run_id=? AND url=?", (run_id, rid, url)).rowcount:
+            if rid is not None and cur.execute(copy("run_id=? AND url=?"), (run_id, rid, url)).rowcount:
                 return
-        cur.execute(copy + "url=? AND run_id<>? ORDER BY fetched_at DESC LIMIT 1", (run_id, url, run_id))
+        cur.execute(copy("url=? AND run_id<>? ORDER BY fetched_at DESC LIMIT 1"), (run_id, url, run_id))
 
     def raw(self, run_id: str, url: str) -> RawResponse | None:
         """The response a page's facts were read from, as the server sent it (a re-check falls back to its base)."""
@@ -494,14 +597,7 @@ class Store:
         drop = [(run_id, url) for url, _ in rows if url not in keep]
         freed = sum(size for url, size in rows if url not in keep)
         if drop:
-            cur = self.db.cursor()
-            cur.execute("BEGIN IMMEDIATE")
-            try:
-                cur.executemany("DELETE FROM raw_responses WHERE run_id=? AND url=?", drop)
-                cur.execute("COMMIT")
-            except BaseException:
-                cur.execute("ROLLBACK")
-                raise
+            self._write(lambda cur: cur.executemany("DELETE FROM raw_responses WHERE run_id=? AND url=?", drop))
         return freed
 
     def delete_raw(self, run_id: str) -> int:
@@ -522,33 +618,28 @@ class Store:
         for rid in (self._base(run_id), run_id):
             if rid is None:
                 continue
-            for row in self.db.execute("SELECT * FROM link_status WHERE run_id=?", (rid,)):
+            # ORDER BY url: the order SQLite's primary-key index gave unasked, spelt out for PostgreSQL.
+            for row in self.db.execute("SELECT * FROM link_status WHERE run_id=? ORDER BY url", (rid,)):
                 out[row[1]] = _outcome_from_row(row)
         return out
 
     # -- findings ----------------------------------------------------------
     def replace_findings(self, run_id: str, findings: Iterable[Finding], fixed: Iterable[Finding] = ()) -> None:
         """Store a run's findings (and those fixed since the previous run), replacing an earlier check's."""
-        cur = self.db.cursor()
-        cur.execute("BEGIN IMMEDIATE")
-        try:
+        fixed_rows = [(run_id, f.id, f.department, json.dumps(f.as_json(), ensure_ascii=False)) for f in fixed]
+        rows = [
+            (run_id, f.id, f.check, f.department, json.dumps(f.as_json(), ensure_ascii=False)) for f in findings
+        ]
+
+        def write(cur: _Cursor) -> None:
+            # Two checks of one run at once: the second must see the first's rows to replace them.
+            self._serialise(cur, f"findings:{run_id}")
             cur.execute("DELETE FROM findings WHERE run_id=?", (run_id,))
             cur.execute("DELETE FROM fixed WHERE run_id=?", (run_id,))
-            cur.executemany(
-                "INSERT INTO fixed VALUES (?,?,?,?)",
-                [(run_id, f.id, f.department, json.dumps(f.as_json(), ensure_ascii=False)) for f in fixed],
-            )
-            cur.executemany(
-                "INSERT INTO findings VALUES (?,?,?,?,?)",
-                [
-                    (run_id, f.id, f.check, f.department, json.dumps(f.as_json(), ensure_ascii=False))
-                    for f in findings
-                ],
-            )
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
+            cur.executemany("INSERT INTO fixed (run_id, id, department, body) VALUES (?,?,?,?)", fixed_rows)
+            cur.executemany("INSERT INTO findings (run_id, id, check_id, department, body) VALUES (?,?,?,?,?)", rows)
+
+        self._write(write)
 
     def fixed(self, run_id: str) -> list[Finding]:
         """The findings a run found fixed since the previous completed run."""
@@ -593,28 +684,27 @@ class Store:
     # -- browser pass (accessibility audits and their screenshots) --------------
     def add_audits(self, run_id: str, audits: Iterable[PageAudit]) -> None:
         """Store browser audits (replacing an earlier audit of the same page) and their screenshots."""
-        cur = self.db.cursor()
-        cur.execute("BEGIN IMMEDIATE")
-        try:
-            for audit in audits:
-                body = {
-                    "nodes": [node.as_json() for node in audit.nodes],
-                    "elapsed_ms": audit.elapsed_ms,
-                    "error": audit.error,
-                    "axe_version": audit.axe_version,
-                    "metrics": audit.metrics,
-                }
-                blob = zlib.compress(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(), 3)
-                cur.execute("INSERT OR REPLACE INTO audits VALUES (?,?,?,?)", (run_id, audit.url, audit.status, blob))
-                cur.execute("DELETE FROM screenshots WHERE run_id=? AND url=?", (run_id, audit.url))
-                cur.executemany(
-                    "INSERT INTO screenshots VALUES (?,?,?,?)",
-                    [(run_id, audit.url, key, png) for key, png in audit.screenshots.items()],
-                )
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
+        rows = []
+        for audit in audits:
+            body = {
+                "nodes": [node.as_json() for node in audit.nodes],
+                "elapsed_ms": audit.elapsed_ms,
+                "error": audit.error,
+                "axe_version": audit.axe_version,
+                "metrics": audit.metrics,
+            }
+            blob = zlib.compress(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(), 3)
+            rows.append(((run_id, audit.url, audit.status, blob),
+                         [(run_id, audit.url, key, png) for key, png in audit.screenshots.items()]))
+        query = self._upsert("audits", ("run_id", "url", "status", "body"), ("run_id", "url"))
+
+        def write(cur: _Cursor) -> None:
+            for audit_row, shots in rows:
+                cur.execute(query, audit_row)
+                cur.execute("DELETE FROM screenshots WHERE run_id=? AND url=?", audit_row[:2])
+                cur.executemany("INSERT INTO screenshots VALUES (?,?,?,?)", shots)
+
+        self._write(write)
 
     def audits(self, run_id: str) -> dict[str, PageAudit]:
         """Every browser audit of a run by page URL.
@@ -627,7 +717,9 @@ class Store:
             if rid is None:
                 continue
             mine: set[str] = set()
-            for url, status, blob in self.db.execute("SELECT url, status, body FROM audits WHERE run_id=?", (rid,)):
+            for url, status, blob in self.db.execute(
+                "SELECT url, status, body FROM audits WHERE run_id=? ORDER BY url", (rid,)
+            ):
                 body = json.loads(zlib.decompress(blob))
                 mine.add(url)
                 out[url] = PageAudit(
@@ -659,21 +751,22 @@ class Store:
         Refused (``StoreError``) for a pinned run and for the base of a re-check run:
         evidence and newer runs must never lose the facts they point to.
         """
-        if self.db.execute("SELECT 1 FROM pins WHERE run_id=?", (run_id,)).fetchone():
-            raise StoreError(f"run {run_id} is pinned ({', '.join(self.pinned()[run_id])}); not deleted")
-        if self.db.execute("SELECT 1 FROM runs WHERE base_run=?", (run_id,)).fetchone():
-            raise StoreError(f"run {run_id} is the base of a re-check run; not deleted")
-        cur = self.db.cursor()
-        cur.execute("BEGIN IMMEDIATE")
-        try:
+
+        def write(cur: _Cursor) -> None:
+            if self.postgres:
+                # What SQLite's write lock gives for free: no pin and no re-check on this run can be
+                # added between the checks below and the delete (pin() and begin_run() wait).
+                cur.execute("LOCK TABLE pins, runs IN SHARE ROW EXCLUSIVE MODE")
+            if cur.execute("SELECT 1 FROM pins WHERE run_id=?", (run_id,)).fetchone():
+                raise StoreError(f"run {run_id} is pinned ({', '.join(self.pinned()[run_id])}); not deleted")
+            if cur.execute("SELECT 1 FROM runs WHERE base_run=?", (run_id,)).fetchone():
+                raise StoreError(f"run {run_id} is the base of a re-check run; not deleted")
             cur.execute("DELETE FROM links WHERE page_id IN (SELECT id FROM pages WHERE run_id=?)", (run_id,))
             for table in ("pages", "link_status", "findings", "fixed", "audits", "screenshots", "raw_responses"):
                 cur.execute(f"DELETE FROM {table} WHERE run_id=?", (run_id,))
             cur.execute("DELETE FROM runs WHERE id=?", (run_id,))
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
+
+        self._write(write)
 
     def copy_own(self, source: str, target: str) -> None:
         """Copy what ``source`` stored itself (pages, links, answers, audits) into ``target``.
@@ -681,16 +774,17 @@ class Store:
         A re-check of a re-check starts from the earlier re-check's pages, so every
         re-check run sits directly on a full crawl (one level of overlay, never a chain).
         """
-        cur = self.db.cursor()
-        cur.execute("BEGIN IMMEDIATE")
-        try:
-            columns = ("url, status, final_url, content_type, title, column_name, published_on, depth, error,"
-                       " facts, etag, last_modified")
+        columns = ("url, status, final_url, content_type, title, column_name, published_on, depth, error,"
+                   " facts, etag, last_modified")
+        link_columns = "url, tag, attr, text, region, fragment, hidden"
+
+        def write(cur: _Cursor) -> None:
             for (old_id,) in cur.execute("SELECT id FROM pages WHERE run_id=? ORDER BY id", (source,)).fetchall():
-                cur.execute(f"INSERT INTO pages (run_id, {columns}) SELECT ?, {columns} FROM pages WHERE id=?",
-                            (target, old_id))
-                cur.execute("INSERT INTO links SELECT ?, url, tag, attr, text, region, fragment, hidden FROM links"
-                            " WHERE page_id=? ORDER BY rowid", (cur.lastrowid, old_id))
+                new_id = self._insert_id(
+                    cur, f"INSERT INTO pages (run_id, {columns}) SELECT ?, {columns} FROM pages WHERE id=?",
+                    (target, old_id))
+                cur.execute(f"INSERT INTO links (page_id, {link_columns}) SELECT ?, {link_columns} FROM links"
+                            " WHERE page_id=? ORDER BY rowid", (new_id, old_id))
             cur.execute("INSERT INTO link_status SELECT ?, url, state, http_status, reason, final_url, internal,"
                         " method, extra FROM link_status WHERE run_id=?", (target, source))
             cur.execute("INSERT INTO audits SELECT ?, url, status, body FROM audits WHERE run_id=?", (target, source))
@@ -698,21 +792,14 @@ class Store:
                         (target, source))
             cur.execute("INSERT INTO raw_responses SELECT ?, url, fetched_at, status, head, body, size"
                         " FROM raw_responses WHERE run_id=?", (target, source))
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
+
+        self._write(write)
 
     def pin(self, run_ids: Iterable[str], reason: str, created: str) -> None:
         """Keep these runs whatever ``--keep-runs`` says (e.g. a quarterly evidence pack refers to them)."""
-        cur = self.db.cursor()
-        cur.execute("BEGIN IMMEDIATE")
-        try:
-            cur.executemany("INSERT OR REPLACE INTO pins VALUES (?,?,?)", [(r, reason, created) for r in run_ids])
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
+        rows = [(r, reason, created) for r in run_ids]
+        query = self._upsert("pins", ("run_id", "reason", "created"), ("run_id", "reason"))
+        self._write(lambda cur: cur.executemany(query, rows))
 
     def pinned(self) -> dict[str, list[str]]:
         """Run id -> the reasons it is pinned."""
@@ -726,14 +813,9 @@ class Store:
         """Record probes (two probes in the same second are two visits: both are kept)."""
         rows = [(p.at, probe_day(p).isoformat(), p.url, int(p.homepage), int(p.ok), p.kind, p.status,
                  p.ttfb_ms, p.total_ms, p.size, p.final_url, p.reason) for p in probes]
-        cur = self.db.cursor()
-        cur.execute("BEGIN IMMEDIATE")
-        try:
-            cur.executemany("INSERT INTO probes VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
+        self._write(lambda cur: cur.executemany(
+            "INSERT INTO probes (at, day, url, homepage, ok, kind, status, ttfb_ms, total_ms, size, final_url,"
+            " reason) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows))
 
     def probes(self, start: date, end: date) -> list[ProbeResult]:
         """Probes of the days start..end (inclusive, Asia/Shanghai dates), oldest first."""
@@ -749,20 +831,23 @@ class Store:
 
     def prune_probes(self, before: date) -> int:
         """Delete probes of days before ``before``; returns how many."""
-        cur = self.db.cursor()
-        cur.execute("BEGIN IMMEDIATE")
-        try:
-            cur.execute("DELETE FROM probes WHERE day < ?", (before.isoformat(),))
-            count = cur.rowcount
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
-        return count
+        return self._write(lambda cur: cur.execute("DELETE FROM probes WHERE day < ?", (before.isoformat(),)).rowcount)
 
     def compact(self) -> None:
-        """Give the space of deleted runs back to the file system."""
-        self.db.execute("VACUUM")
+        """Give the space of deleted runs back to the file system.
+
+        PostgreSQL: a plain VACUUM of this site's tables, which makes the space
+        reusable without the exclusive lock of VACUUM FULL, which would stop
+        every other site's workers writing to the same database.
+        """
+        if not self.postgres:
+            self.db.execute("VACUUM")
+            return
+        tables = [row[0] for row in self.db.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema=current_schema()"
+            " AND table_type='BASE TABLE' ORDER BY table_name")]
+        for table in tables:
+            self.db.execute(f'VACUUM (ANALYZE) "{table}"')
 
     def reusable_outcomes(self, run_ids: list[str]) -> dict[str, LinkOutcome]:
         """External links that answered fine in the given runs (the newest answer per URL)."""

@@ -51,6 +51,7 @@ RUN_STATS_LABELS: dict[str, str] = {
     "browser_pages": "浏览器无障碍检测页面数",
     "browser_failed": "浏览器检测失败（超时/崩溃）页面数",
     "browser_seconds": "浏览器检测用时（秒）",
+    "fleet_workers": "分布式抓取：各工作进程抓取的页面数",
 }
 
 METRIC_LABELS: dict[str, str] = {

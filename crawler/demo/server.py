@@ -60,6 +60,7 @@ class RequestRecord:
     method: str
     target: str
     status: int
+    at: float = 0.0  # when the request arrived (time.time()), for politeness measurements
 
 
 class _PortalHTTPServer(ThreadingHTTPServer):
@@ -136,6 +137,7 @@ class _Handler(BaseHTTPRequestHandler):
         return resource.status, headers, resource.body, resource
 
     def _answer(self, *, head: bool) -> None:
+        arrived = time.time()
         status, headers, body, resource = self._resolve()
         if resource is not None and resource.delay:
             time.sleep(resource.delay)
@@ -149,7 +151,7 @@ class _Handler(BaseHTTPRequestHandler):
             status, headers, body = 405, {"Allow": "GET", "Content-Type": "text/html; charset=utf-8"}, b""
         if status == 200 and self.server.owner.validators and _static(self.path):
             status, headers, body = self._conditional(headers, body)
-        self.server.owner._record(RequestRecord(self.server.label, self.command, self.path, status))
+        self.server.owner._record(RequestRecord(self.server.label, self.command, self.path, status, arrived))
         self._send(status, headers, body, head=head)
 
     def _conditional(self, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:

@@ -38,6 +38,7 @@ from twisted.python.failure import Failure
 
 from crawler.extract.pagination import MAX_PAGES as PAGER_LIMIT
 from crawler.extract.privacy import mask_bytes
+from crawler.fleet import MAX_ATTEMPTS
 from crawler.linkstatus import HostPolicy, LanePlan, ResourceLane, classify
 from crawler.pageworker import Capture, Carried, Evidence, PageWorkers
 from crawler.traps import QuerySpaceGuard, repetitive_path
@@ -74,9 +75,17 @@ class PortalSpider(scrapy.Spider):
         resume: bool = False,
         recheck: list[str] | None = None,
         salt: bytes = b"",
+        fleet=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
+        # A run shared with other workers (crawler.fleet.Fleet): seen-set, budgets, politeness in Redis.
+        self.fleet = fleet
+        # In a fleet, pages and resources of every worker draw start times from one stream per host
+        # (crawler.fleet.reserve), so that stream is spaced by the site's whole delay.
+        self.fleet_interval = site.crawl.delay
+        self._busy = True
+        self._idle_checks = 0
         self.site = site
         self.site_id = site_id
         self.run_id = run_id
@@ -106,6 +115,8 @@ class PortalSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._on_headers, signal=signals.headers_received)
         crawler.signals.connect(spider._on_opened, signal=signals.spider_opened)
+        if spider.fleet is not None:
+            crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
         return spider
 
     # -- lifecycle ----------------------------------------------------------
@@ -118,7 +129,7 @@ class PortalSpider(scrapy.Spider):
             run_id=self.run_id,
             internal_hosts=tuple(self.hosts),
             # The site's politeness budget is shared by the two lanes.
-            internal_policy=HostPolicy(lane_concurrency, crawl.delay * 2),
+            internal_policy=HostPolicy(lane_concurrency, crawl.delay if self.fleet else crawl.delay * 2),
             external_policy=HostPolicy(ext.concurrency, ext.delay),
             timeout=crawl.timeout,
             external_timeout=ext.timeout,
@@ -132,6 +143,7 @@ class PortalSpider(scrapy.Spider):
             if self.site.privacy.attachments else 0,
             max_attachments=self.site.privacy.max_attachments,
             salt=self.salt,
+            redis_url=self.fleet.url if self.fleet is not None else None,
         )
         self.lane = ResourceLane(plan)
         self.workers = PageWorkers(
@@ -143,8 +155,18 @@ class PortalSpider(scrapy.Spider):
 
             with Store(self.store_path) as store:
                 self.validators = store.validators(self.reuse_from)
+        if self.fleet is not None:
+            from twisted.internet import task
+
+            self._heartbeat = task.LoopingCall(self._beat)
+            self._heartbeat.start(2.0, now=True)
 
     def closed(self, reason: str) -> None:
+        if self.fleet is not None:
+            if self._heartbeat.running:
+                self._heartbeat.stop()
+            self._busy = False
+            self._beat()
         if self.workers is not None and not self.workers.close():
             self.logger.error("页面解析进程异常退出，最后一批（至多 %d 个）页面的事实可能缺失", 200)
         if self.lane is not None:
@@ -160,12 +182,95 @@ class PortalSpider(scrapy.Spider):
         if content_type and not any(t in content_type for t in HTML_TYPES):
             raise StopDownload(fail=False)
 
+    # -- a fleet run (crawler.fleet) ------------------------------------------------
+    def fleet_busy(self) -> None:
+        """This worker took a request from the shared queue (called by FleetScheduler)."""
+        if not self._busy:
+            self._busy = True
+            self._idle_checks = 0
+            self._beat()
+
+    def _beat(self) -> None:
+        try:
+            self.fleet.heartbeat(self._busy, self.counters["pages"])
+        except Exception:  # noqa: BLE001 - a missed heartbeat only delays draining
+            self.logger.warning("无法向 Redis 报告状态 / heartbeat failed", exc_info=True)
+
+    def _flush_local(self) -> bool:
+        """Write out what this worker holds (page batches, outcomes); True when its link lane is empty too."""
+        if self.workers is not None:
+            self.workers.flush()
+        pipeline = getattr(self, "pipeline", None)
+        if pipeline is not None:
+            pipeline.flush()
+        if self.lane is not None:
+            self.lane.flush()
+            return self.lane.pending == 0
+        return True
+
+    def _on_idle(self, spider=None) -> None:
+        """Scrapy found nothing to do here: close only when the whole fleet has drained.
+
+        Idle twice in a row (Scrapy asks again every few seconds) with everything
+        written out, before telling the fleet: a lane's last answers are written
+        within a second of being counted.
+        """
+        from scrapy.exceptions import DontCloseSpider
+
+        if self.fleet.done():
+            return
+        lane_empty = self._flush_local()
+        self._idle_checks = self._idle_checks + 1 if lane_empty else 0
+        if self._idle_checks < 2:
+            raise DontCloseSpider
+        self._busy = False
+        self._beat()
+        if self.fleet.idle_everywhere() and self.fleet.lock_reconcile():
+            try:
+                if self._reconcile():
+                    self.fleet.mark_done()
+                    return
+            finally:
+                self.fleet.unlock_reconcile()
+        raise DontCloseSpider
+
+    def _reconcile(self) -> bool:
+        """Requeue what the fleet scheduled but the store lacks (a worker died with it); True if nothing was."""
+        from govcrawl.store import Store
+
+        with Store(self.store_path) as store:
+            stored = store.page_urls(self.run_id) | set(store.outcomes(self.run_id))
+        missing = self.fleet.missing(stored)
+        if not missing:
+            return True
+        self.logger.warning("补抓：%d 个网址在中断的工作进程中未完成，重新处理", len(missing))
+        self._busy = True
+        self._idle_checks = 0
+        self._beat()
+        for url, tag, depth, referer in missing:
+            if self.fleet.attempt(url) > MAX_ATTEMPTS:
+                self.outcomes.append(LinkOutcome(url, LinkState.BROKEN, None, "多次抓取均未完成（工作进程中断）",
+                                                 None, self.is_internal(url), None))
+                continue
+            request = self._route(url, "a" if tag == "pager" else tag, depth, referer, again=True)
+            if request is not None:
+                self.crawler.engine.crawl(request)
+        return False
+
     # -- requests -------------------------------------------------------------
     async def start(self):
         if self.resume:
             for request in self._replay():
                 yield request
-        for url in self.start_urls:
+        starts = [url for url in self.start_urls if url not in self.seen]
+        if self.fleet is not None:  # the first worker to start a run schedules its start pages
+            claimed = set(self.fleet.claim_routes([(url, "a", 0, None) for url in starts]))
+            self.seen.update(starts)
+            for url in starts:
+                if url in claimed and self.fleet.take_budget(self.site.limits.max_pages):
+                    yield self._page_request(url, 0, None)
+            return
+        for url in starts:
             if url not in self.seen:
                 self.seen.add(url)
                 self.scheduled_pages += 1
@@ -249,8 +354,12 @@ class PortalSpider(scrapy.Spider):
         self.outcomes.append(LinkOutcome(url, state, None, reason, None, internal, None))
         self.counters["excluded"] += 1
 
-    def _route(self, url: str, tag: str, depth: int, referer: str) -> scrapy.Request | None:
-        """Decide once per URL: crawl as a page, check as a resource, or leave it."""
+    def _route(self, url: str, tag: str, depth: int, referer: str, *, again: bool = False) -> scrapy.Request | None:
+        """Decide once per URL: crawl as a page, check as a resource, or leave it.
+
+        ``again``: a fleet's reconciliation routes a link a lost worker had claimed;
+        its page was counted against ``limits.max_pages`` then, so not again.
+        """
         self.seen.add(url)
         host = urlsplit(url).hostname
         internal = self.is_internal(url)
@@ -280,7 +389,8 @@ class PortalSpider(scrapy.Spider):
             why = "网址过长"
         elif repetitive_path(path):
             why = "路径重复（疑似链接陷阱）"
-        elif self.scheduled_pages >= limits.max_pages:
+        elif (not again and not self.fleet.take_budget(limits.max_pages) if self.fleet is not None
+              else self.scheduled_pages >= limits.max_pages):
             why = "达到页面数上限"
         else:
             trap = self.query_guard.refuse(url)
@@ -315,6 +425,8 @@ class PortalSpider(scrapy.Spider):
         )
         if page.final_url and page.final_url != url:
             self.seen.add(page.final_url)
+            if self.fleet is not None:
+                self.fleet.claim([page.final_url])
         self.counters["pages"] += 1
         state, reason = classify(response.status, internal=True)
         if state is not LinkState.OK:
@@ -345,15 +457,24 @@ class PortalSpider(scrapy.Spider):
 
     def _follow(self, routing, depth: int, url: str) -> Iterator[scrapy.Request]:
         seen = self.seen
-        for link_url, tag in routing.links:
-            if link_url not in seen:
+        links = routing.links
+        pagination = routing.pagination if self.follow else []
+        claimed = self.fleet is not None
+        if claimed:  # only what no worker of the fleet has seen yet; those are ours to route
+            fresh = set(self.fleet.claim_routes(
+                [(u, tag, depth + 1, url) for u, tag in links if u not in seen]
+                + [(u, "pager", depth, url) for u in pagination if u not in seen]))
+            seen.update(u for u, _ in links)
+            seen.update(pagination)
+            links = [(u, tag) for u, tag in links if u in fresh]
+            pagination = [u for u in pagination if u in fresh]
+        for link_url, tag in links:
+            if claimed or link_url not in seen:
                 request = self._route(link_url, tag, depth + 1, url)
                 if request is not None:
                     yield request
-        if not self.follow:
-            return
-        for other in routing.pagination:
-            if other not in seen:
+        for other in pagination:
+            if claimed or other not in seen:
                 if not self._pager_allowed(other):
                     continue
                 # Pagination keeps the list page's depth: page 40 of a column is not "deeper".
@@ -370,6 +491,8 @@ class PortalSpider(scrapy.Spider):
         parts = urlsplit(url)
         key = parts.path if parts.query else parts.path.rsplit("/", 1)[0]
         count = self.pager_counts.get(key, 0)
+        if self.fleet is not None:
+            count = PAGER_LIMIT if not self.fleet.pager(key, PAGER_LIMIT) else 0
         if count >= PAGER_LIMIT:
             self.seen.add(url)
             self._exclude(url, f"翻页超过 {PAGER_LIMIT} 页（疑似无限翻页）", state=LinkState.UNCHECKED, internal=True)

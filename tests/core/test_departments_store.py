@@ -42,7 +42,7 @@ def test_path_prefix_source_both_and_owner():
     assert RULES.names() == ["政府办", "司法局", "财政局", "教育局"]
 
 
-def test_store_round_trip(tmp_path):
+def test_store_round_trip(store_at):
     run = RunInfo(id="s.1", site="s", started="2023-11-01T02:00:00+08:00", today=date(2023, 11, 1))
     page = PageFacts(
         url="http://x.cn/a.html", status=200, content_type="text/html", title="<b>标题</b>",
@@ -51,7 +51,7 @@ def test_store_round_trip(tmp_path):
         links=[LinkFacts("http://x.cn/b.pdf", "a", "href", "附件", Region.FOOTER, "p2", True)],
         list_items=[ListItem("http://x.cn/c.html", "条目", date(2023, 1, 2))],
     )
-    with Store(tmp_path / "s.sqlite") as store:
+    with Store(store_at) as store:
         store.begin_run(run)
         store.add_pages(run.id, [page, PageFacts(url="http://x.cn/404", status=404)])
         store.add_outcomes(run.id, [LinkOutcome("http://x.cn/b.pdf", LinkState.BROKEN, 404, "HTTP 404", None, True, "GET")])
@@ -60,7 +60,7 @@ def test_store_round_trip(tmp_path):
         store.replace_findings(run.id, [finding])
         run.status = "completed"
         store.update_run(run)
-    with Store(tmp_path / "s.sqlite", create=False) as store:
+    with Store(store_at, create=False) as store:
         pages = list(store.pages(run.id))
         assert pages[0] == page
         assert pages[1].status == 404 and pages[1].links == []
@@ -69,8 +69,8 @@ def test_store_round_trip(tmp_path):
         assert store.get_run(run.id).status == "completed"
 
 
-def test_missing_store_is_a_clear_error(tmp_path):
+def test_missing_store_is_a_clear_error(store_at):
     import pytest
 
     with pytest.raises(StoreError, match="no store here"):
-        Store(tmp_path / "none.sqlite", create=False)
+        Store(store_at, create=False)

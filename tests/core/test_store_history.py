@@ -22,8 +22,8 @@ def _page(url: str, *links: str, etag: str | None = None) -> PageFacts:
                      links=[LinkFacts(u, "a", "href", "x", Region.BODY) for u in links])
 
 
-def test_recheck_run_overlays_its_base(tmp_path):
-    with Store(tmp_path / "s.sqlite") as store:
+def test_recheck_run_overlays_its_base(store_at):
+    with Store(store_at) as store:
         base, over = _run(1), _run(2, base="s.1")
         store.begin_run(base)
         store.add_pages(base.id, [_page("http://x/", "http://x/a"), _page("http://x/a", "http://x/old.pdf",
@@ -50,8 +50,8 @@ def test_recheck_run_overlays_its_base(tmp_path):
             store.delete_run(base.id)
 
 
-def test_storing_a_page_again_replaces_its_links(tmp_path):
-    with Store(tmp_path / "s.sqlite") as store:
+def test_storing_a_page_again_replaces_its_links(store_at):
+    with Store(store_at) as store:
         store.begin_run(_run(1))
         store.add_pages("s.1", [_page("http://x/a", "http://x/1", "http://x/2")])
         store.add_pages("s.1", [_page("http://x/a", "http://x/3")])  # a resumed crawl stores it again
@@ -59,8 +59,8 @@ def test_storing_a_page_again_replaces_its_links(tmp_path):
         assert store.db.execute("SELECT COUNT(*) FROM links").fetchone()[0] == 1
 
 
-def test_keep_runs_never_prunes_pinned_runs_or_bases(tmp_path):
-    with Store(tmp_path / "s.sqlite") as store:
+def test_keep_runs_never_prunes_pinned_runs_or_bases(store_at):
+    with Store(store_at) as store:
         for n in range(1, 7):
             store.begin_run(_run(n, base="s.4" if n == 5 else None))
         store.pin(["s.2"], "quarterly:2023Q4", "2024-01-05T09:00:00+08:00")
@@ -96,3 +96,28 @@ def test_an_older_store_is_migrated_and_a_newer_one_refused(tmp_path):
         store.db.execute("UPDATE meta SET value=? WHERE key='schema'", (str(SCHEMA_VERSION + 1),))
     with pytest.raises(StoreError, match="newer"):
         Store(path)
+
+
+def test_kept_responses_are_carried_pruned_and_deleted(store_at):
+    from govcrawl.model import RawResponse
+
+    def raw(url: str, body: bytes) -> RawResponse:
+        return RawResponse(url=url, fetched_at="2023-11-01T02:00:00+08:00", status=200,
+                           response_headers=[("ETag", '"1"')], body=body)
+
+    with Store(store_at) as store:
+        store.begin_run(_run(1))
+        store.add_pages("s.1", [_page("http://x/a"), _page("http://x/b")],
+                        [("http://x/a", raw("http://x/a", b"A")), ("http://x/b", raw("http://x/b", b"B"))])
+        store.add_pages("s.1", [], [("http://x/a", raw("http://x/a", b"A2"))])  # stored again: replaced
+        store.begin_run(_run(2))
+        store.add_pages("s.2", [_page("http://x/a"), _page("http://x/b")], carried=[("s.1", "http://x/a"),
+                                                                                    ("s.1", "http://x/b")])
+        assert store.raw("s.2", "http://x/a").body == b"A2"
+        assert store.raw("s.2", "http://x/b").response_headers == [("ETag", '"1"')]
+        assert set(store.raw_usage()) == {"s.1", "s.2"}
+        assert store.prune_raw("s.2", {"http://x/a"}) > 0
+        assert store.raw("s.2", "http://x/b") is None and store.raw("s.2", "http://x/a") is not None
+        assert store.delete_raw("s.1") > 0
+        assert set(store.raw_usage()) == {"s.2"}
+        store.compact()

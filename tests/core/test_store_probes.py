@@ -12,8 +12,8 @@ def probe(at: str, ok: bool = True, url: str = "http://x/", homepage: bool = Tru
                        "" if ok else "15 秒内未加载完成", homepage)
 
 
-def test_probes_are_kept_by_shanghai_day_and_pruned(tmp_path):
-    with Store(tmp_path / "s.sqlite") as store:
+def test_probes_are_kept_by_shanghai_day_and_pruned(store_at):
+    with Store(store_at) as store:
         store.add_probes([
             probe("2023-10-31T23:50:00+08:00"),
             probe("2023-10-31T16:10:00+00:00", ok=False),  # 00:10 on 11-01 in Shanghai
@@ -42,11 +42,11 @@ def test_a_schema_3_store_gains_the_probes_table(tmp_path):
     assert sqlite3.connect(path).execute("SELECT count(*) FROM probes").fetchone()[0] == 1
 
 
-def test_messages_round_trip_in_page_facts(tmp_path):
+def test_messages_round_trip_in_page_facts(store_at):
     message = MessageFact("http://x/m/1.html", "道路破损", date(2023, 6, 20), None, "办理中", False,
                           "兴庆区交通局", "5个工作日", "XQ2023001", "detail")
     listed = MessageFact("", "无链接", date(2023, 7, 1), date(2023, 7, 3), "已回复", True, None, None, None, "list")
-    with Store(tmp_path / "s.sqlite") as store:
+    with Store(store_at) as store:
         store.begin_run(RunInfo("s.1", "s", "2023-11-01T02:00:00+08:00", date(2023, 11, 1)))
         store.add_pages("s.1", [PageFacts("http://x/m/1.html", 200, content_type="text/html",
                                           messages=[message, listed])])

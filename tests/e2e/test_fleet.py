@@ -1,0 +1,149 @@
+"""Province scale: several workers crawl one run through a real Redis (scrapy-redis) and find
+exactly what one machine finds, even when a worker is killed mid-crawl.
+
+Real parts only: the demo portal on 127.0.0.1, a real ``redis-server`` on a loopback port
+(tests/services.py), ``govcrawl run --redis`` as the coordinator and ``govcrawl worker``
+processes, each in its own process group so it can be killed like a lost machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.e2e.conftest import DEMO_TODAY, GOVCRAWL, write_demo_config
+
+
+def _config(server, base: Path) -> Path:
+    base.mkdir(parents=True, exist_ok=True)
+    return write_demo_config(server, base / "sites.yaml", base / "data")
+
+
+def _run(config: Path, out: Path, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(GOVCRAWL), "run", "demo", "-c", str(config), "--today", DEMO_TODAY, "--no-browser", "--progress", "off",
+         "--out", str(out), *extra],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )
+
+
+def _worker(config: Path, redis_url: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(GOVCRAWL), "worker", "--redis", redis_url, "-c", str(config), "--once", "--wait", "120"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )
+
+
+def _finish(proc: subprocess.Popen, timeout: float = 600) -> str:
+    try:
+        _, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise
+    assert proc.returncode == 0, err[-3000:]
+    return err
+
+
+def _parent(pid: int) -> int | None:
+    """The parent process id of ``pid`` (from /proc), None when it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat.rsplit(")", 1)[1].split()[1])
+
+
+def _findings(out: Path) -> dict:
+    return json.loads((out / "findings.json").read_text(encoding="utf-8"))
+
+
+def _key(finding: dict) -> tuple:
+    return finding["id"], finding["check"], finding["department"], finding["url"], finding["target"]
+
+
+@pytest.fixture(scope="module")
+def single(demo_server, tmp_path_factory) -> dict:
+    """The single-machine run (SQLite, no Redis) every fleet run must agree with."""
+    base = tmp_path_factory.mktemp("single")
+    _finish(_run(_config(demo_server, base), base / "out"))
+    return _findings(base / "out")
+
+
+DELAY = 0.02  # crawl.delay of the fleet run: one request start to the site every 20 ms, fleet-wide
+
+
+def test_two_workers_find_exactly_what_one_machine_finds(single, demo_server, redis_url, tmp_path):
+    config = _config(demo_server, tmp_path)
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data["sites"]["demo"]["crawl"]["delay"] = DELAY
+    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    began = time.time()
+    coordinator = _run(config, tmp_path / "out", "--redis", redis_url)
+    worker = _worker(config, redis_url)
+    _finish(coordinator)
+    worker_log = _finish(worker)
+    fleet = _findings(tmp_path / "out")
+    assert {_key(f) for f in fleet["findings"]} == {_key(f) for f in single["findings"]}
+    assert fleet["run"]["pages_crawled"] == single["run"]["pages_crawled"]
+    crawled_here = int(worker_log.rsplit("本工作进程抓取 ", 1)[1].split()[0])
+    assert 0 < crawled_here < single["run"]["pages_crawled"]  # both shared the work
+    # Politeness is the fleet's, not each worker's: the site saw at most one request start per DELAY
+    # (pages and attachments of both workers together; arrival times carry a little scheduling jitter).
+    arrivals = sorted(r.at for r in list(demo_server.requests) if r.host == "main" and r.at >= began)
+    assert len(arrivals) > 300
+    span = arrivals[-1] - arrivals[0]
+    assert (len(arrivals) - 1) * DELAY <= span * 1.05, (len(arrivals), span)
+
+
+def test_losing_a_worker_loses_no_page(single, demo_server, redis_url, tmp_path):
+    import redis
+
+    config = _config(demo_server, tmp_path)
+    demo_server.slow = 0.15  # every page answer takes a while, so the kill lands mid-crawl
+    try:
+        coordinator = _run(config, tmp_path / "out", "--redis", redis_url)
+        doomed = _worker(config, redis_url)
+        from crawler.fleet import open_runs
+
+        client = redis.Redis.from_url(redis_url)
+        deadline = time.monotonic() + 120
+        killed_at = None
+        while time.monotonic() < deadline and killed_at is None:
+            for run in open_runs(client):  # this coordinator's run: the only one open
+                for name, state in client.hgetall(f"govcrawl:run:{run.run_id}:workers").items():
+                    # a worker is "host:pid"; the doomed one is the crawl child of `govcrawl worker`
+                    if _parent(int(name.decode().rsplit(":", 1)[1])) == doomed.pid and json.loads(state)["pages"] >= 20:
+                        os.killpg(doomed.pid, signal.SIGKILL)  # the worker, its page parsers and link lane
+                        killed_at = json.loads(state)["pages"]
+            time.sleep(0.2)
+        assert killed_at is not None, "the worker never got going"
+        doomed.wait(30)
+        log = _finish(coordinator)
+    finally:
+        demo_server.slow = 0.0
+    fleet = _findings(tmp_path / "out")
+    assert {_key(f) for f in fleet["findings"]} == {_key(f) for f in single["findings"]}
+    assert fleet["run"]["pages_crawled"] == single["run"]["pages_crawled"]
+    # what the lost worker had taken from the queue (or not yet written) was put back and crawled again
+    assert "补抓" in log, (killed_at, fleet["run"]["stats"].get("fleet_workers"), log[-3000:])
+
+
+def test_a_worker_refuses_a_run_made_under_another_config(demo_server, redis_url, tmp_path):
+    from crawler.fleet import Fleet, RunDescriptor, connect
+
+    config = _config(demo_server, tmp_path)
+    fleet = Fleet(connect(redis_url), "demo.other-config", "test")
+    fleet.publish(RunDescriptor("demo.other-config", "demo", str(tmp_path / "x.sqlite"), DEMO_TODAY, "0" * 16))
+    try:
+        result = subprocess.run([str(GOVCRAWL), "worker", "--redis", redis_url, "-c", str(config), "--once",
+                                 "--wait", "3"], capture_output=True, text=True, timeout=60)
+    finally:
+        fleet.retire()
+    assert result.returncode == 1 and "配置不同" in result.stderr
