@@ -105,6 +105,24 @@ def _proc_stat(pid: int) -> tuple[int, int, int] | None:
     return int(fields[1]), int(fields[11]) + int(fields[12]), int(fields[21])
 
 
+def _pss_bytes(pid: int) -> int:
+    """Proportional set size of a live process (/proc/PID/smaps_rollup), 0 if unreadable.
+
+    Why beside RSS: the sum of RSS counts pages that processes share twice, e.g.
+    a child forked just before it execs (subprocess.Popen) briefly shows the
+    parent's whole RSS; PSS splits shared pages among their users, so its sum
+    over the tree is the memory the tree really holds.
+    """
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
 def _system_busy_seconds() -> float:
     """CPU seconds all processes on the machine have used since boot (/proc/stat, all but idle and iowait)."""
     with open("/proc/stat") as fh:
@@ -194,6 +212,7 @@ class TreeSampler(threading.Thread):
         self.exclude = exclude
         self.stop_event = threading.Event()
         self.peak_rss = 0
+        self.peak_pss = 0  # maximum over time of the summed PSS (shared pages split, see _pss_bytes)
         self.peak_processes = 0
         self.cpu_ticks: dict[int, int] = {}
         self.peak_rss_by_pid: dict[int, int] = {}
@@ -214,6 +233,7 @@ class TreeSampler(threading.Thread):
                 if pid not in self.names:
                     self.names[pid] = _cmdline(pid)
             self.peak_rss = max(self.peak_rss, total)
+            self.peak_pss = max(self.peak_pss, sum(_pss_bytes(pid) for pid in tree))
             if self.samples % 5 == 0:
                 cpu = sum(self.cpu_ticks.values()) / CLK_TCK  # live and already-ended processes, as last seen
                 self.timeline.append((round(time.monotonic() - started, 1), round(total / 2**20, 1), round(cpu, 1)))
@@ -278,6 +298,7 @@ class Measurement:
     cpu_user: float = 0.0
     cpu_sys: float = 0.0
     peak_rss_bytes: int = 0
+    peak_pss_bytes: int = 0
     peak_processes: int = 0
     cpu_by_process: list[dict] = field(default_factory=list)
     timeline: list[tuple[float, float, float]] = field(default_factory=list)  # (s, RSS MiB, CPU s), once a second
@@ -314,11 +335,14 @@ def wait_for_quiet(max_wait: float = 300.0, busy_limit: float = 0.15) -> float:
 
 
 def run_measured(name: str, command: list[str], *, cwd: Path, env: dict, log_path: Path, timeout: float,
-                 nginx: Nginx) -> Measurement:
-    """Run one crawler to completion (or the time bound) and measure its whole process tree."""
+                 nginx: Nginx, quiet_wait: float = 300.0) -> Measurement:
+    """Run one crawler to completion (or the time bound) and measure its whole process tree.
+
+    ``quiet_wait``: how long to wait, at most, for a quiet machine first (0: measure at once).
+    """
     m = Measurement(name, command, log=str(log_path))
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    m.load_before = round(wait_for_quiet(), 2)
+    m.load_before = round(wait_for_quiet(max_wait=quiet_wait), 2)
     log("running: " + " ".join(command))
     exclude = set(nginx.pids())
     nginx_before = nginx.cpu_seconds()
@@ -356,6 +380,7 @@ def run_measured(name: str, command: list[str], *, cwd: Path, env: dict, log_pat
     m.cpu_user = after.ru_utime - before.ru_utime
     m.cpu_sys = after.ru_stime - before.ru_stime
     m.peak_rss_bytes = sampler.peak_rss
+    m.peak_pss_bytes = sampler.peak_pss
     m.peak_processes = sampler.peak_processes
     m.timeline = sampler.timeline
     m.nginx_cpu_seconds = nginx.cpu_seconds() - nginx_before
@@ -418,11 +443,13 @@ def free_port() -> int:
 class Nginx:
     """nginx in the foreground (``daemon off``) as our child, everything under bench/work/nginx."""
 
-    def __init__(self, binary: str, root: Path, state: Path, access_log: Path | None = None):
+    def __init__(self, binary: str, root: Path, state: Path, access_log: Path | None = None,
+                 headers: dict[str, str] | None = None):
         self.binary = binary
         self.root = root
         self.state = state
         self.access_log = access_log  # None: no access log (the speed benchmark)
+        self.headers = headers  # extra response headers (the peer benchmark's LinkChecker opt-out)
         self.proc: subprocess.Popen | None = None
         self.port = 0
 
@@ -450,7 +477,8 @@ class Nginx:
         for _attempt in range(3):
             self.port = free_port()
             conf = genportal.write_nginx_conf(self.state / "nginx.conf", root=self.root, port=self.port,
-                                              state=self.state, access_log=self.access_log)
+                                              state=self.state, access_log=self.access_log,
+                                              headers=self.headers)
             if self.access_log is not None:
                 self.access_log.unlink(missing_ok=True)  # only this run's requests
             err = self.state / "error.log"

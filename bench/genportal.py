@@ -50,6 +50,7 @@ DEFAULT_PAGES = 20_000
 ITEMS_PER_LIST = 20
 GBK_SHARE = 0.10
 MISSING_ATTACHMENT_SHARE = 0.01
+DEFAULT_ATTACHMENTS = 2
 MAX_COLUMNS = 180
 NEWEST = date(2023, 10, 31)
 
@@ -187,6 +188,7 @@ class Portal:
     seed: int
     sections: list[Section]
     articles: list[Article]
+    attachments: int = 2  # attachments per article (besides its one content image)
 
     @property
     def columns(self) -> list[Column]:
@@ -261,10 +263,18 @@ def _doc_number(rng: random.Random, column: Column, day: date) -> str:
     return ""
 
 
-def plan_portal(pages: int = DEFAULT_PAGES, seed: int = SEED) -> Portal:
-    """Decide every page, link and defect of the portal (no I/O; deterministic for a seed)."""
+def plan_portal(pages: int = DEFAULT_PAGES, seed: int = SEED, attachments: int = DEFAULT_ATTACHMENTS) -> Portal:
+    """Decide every page, link and defect of the portal (no I/O; deterministic for a seed).
+
+    ``attachments`` per article (1–3, one extension each) besides its one
+    content image: the default 2 is the crawl benchmark's portal; the peer
+    benchmark (bench/peers.py) asks for 3, i.e. 4 attachments and images per
+    article as issue 11 describes.
+    """
     if pages < 200:
         raise ValueError("--pages must be at least 200")
+    if not 1 <= attachments <= len(EXTENSIONS):
+        raise ValueError(f"--attachments must be 1..{len(EXTENSIONS)}")
     rng = random.Random(seed)
     n_columns = min(MAX_COLUMNS, max(len(SECTIONS), pages // 110))
     sections = [Section(slug, name, dept) for slug, name, dept in SECTIONS]
@@ -302,7 +312,7 @@ def plan_portal(pages: int = DEFAULT_PAGES, seed: int = SEED) -> Portal:
             art = Article(art_id, column, day, _title(rng, column, day), path)
             art.doc_number = _doc_number(rng, column, day)
             art.source = column.section.publisher
-            exts = rng.sample(EXTENSIONS, 2)
+            exts = rng.sample(EXTENSIONS, attachments)
             for k, ext in enumerate(exts, start=1):
                 art.attachments.append((f"P0{day:%Y%m%d}{art_id}{k}.{ext}", f"附件{k}：{rng.choice(ATTACHMENT_NAMES)}.{ext}"))
             art.image = f"W0{day:%Y%m%d}{art_id}.jpg"
@@ -330,7 +340,7 @@ def plan_portal(pages: int = DEFAULT_PAGES, seed: int = SEED) -> Portal:
         missing = f"{column.path}{old:%Y%m}/t{old:%Y%m%d}_{900_001 + k}.html"
         for art in rng.sample(column.articles, rng.randint(1, 3)):
             art.missing_pages.append(missing)
-    return Portal(pages, seed, sections, articles)
+    return Portal(pages, seed, sections, articles, attachments)
 
 
 # -- rendering ------------------------------------------------------------------------
@@ -644,6 +654,14 @@ def write_portal(portal: Portal, site: Path) -> dict:
     missing_attachments = sorted(a.folder + a.missing_attachment for a in portal.articles if a.missing_attachment)
     missing_pages = sorted({p for a in portal.articles for p in a.missing_pages})
     linking_missing = sum(1 for a in portal.articles if a.missing_pages)
+    # Who links each planted target, and in which encoding: a checker that cannot
+    # read GBK pages misses exactly the targets that only GBK pages link.
+    linked_from: dict[str, list[dict]] = {}
+    for a in portal.articles:
+        targets = ([a.folder + a.missing_attachment] if a.missing_attachment else []) + a.missing_pages
+        for target in targets:
+            linked_from.setdefault(target, []).append({"page": a.path, "gbk": a.gbk})
+    only_gbk = sorted(t for t, pages in linked_from.items() if all(p["gbk"] for p in pages))
     return {
         "schema": "govcrawl.bench.portal/1",
         "seed": portal.seed,
@@ -658,6 +676,7 @@ def write_portal(portal: Portal, site: Path) -> dict:
             "gbk": gbk_pages,
         },
         "columns": len(portal.columns),
+        "attachments_per_article": portal.attachments,
         "resources": {
             "unique_files_linked_by_articles": resources,
             "template_files": len(TEMPLATE_FILES),
@@ -668,6 +687,8 @@ def write_portal(portal: Portal, site: Path) -> dict:
             "missing_pages": missing_pages,
             "articles_linking_missing_pages": linking_missing,
             "total": len(missing_attachments) + len(missing_pages),
+            "linked_from": {t: linked_from[t] for t in sorted(linked_from)},
+            "only_on_gbk_pages": only_gbk,
         },
         "departments": [
             {"name": s.department, "path_prefix": s.path} for s in portal.sections if s.department
@@ -676,23 +697,30 @@ def write_portal(portal: Portal, site: Path) -> dict:
     }
 
 
-def generator_key(pages: int, seed: int) -> str:
+def _key_prefix(pages: int, seed: int, attachments: int) -> str:
+    shape = "" if attachments == DEFAULT_ATTACHMENTS else f"-a{attachments}"
+    return f"p{pages}-s{seed}{shape}"
+
+
+def generator_key(pages: int, seed: int, attachments: int = DEFAULT_ATTACHMENTS) -> str:
     """Cache key: the parameters and this file's source, so a changed generator regenerates."""
     digest = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:10]
-    return f"p{pages}-s{seed}-{digest}"
+    return f"{_key_prefix(pages, seed, attachments)}-{digest}"
 
 
-def ensure_portal(work: Path, pages: int = DEFAULT_PAGES, seed: int = SEED, *, log=print) -> tuple[Path, dict]:
+def ensure_portal(work: Path, pages: int = DEFAULT_PAGES, seed: int = SEED, *, attachments: int = DEFAULT_ATTACHMENTS,
+                  log=print) -> tuple[Path, dict]:
     """Generate the portal into ``work/portal-KEY`` unless a complete copy is there; return (dir, manifest)."""
-    out = work / f"portal-{generator_key(pages, seed)}"
+    out = work / f"portal-{generator_key(pages, seed, attachments)}"
     manifest_path = out / "manifest.json"
     if manifest_path.exists():
         return out, json.loads(manifest_path.read_text(encoding="utf-8"))
-    for stale in work.glob(f"portal-p{pages}-s{seed}-*"):  # an older generator's copy: keep the disk tidy
-        if stale.is_dir() and stale != out:
+    prefix = f"portal-{_key_prefix(pages, seed, attachments)}-"
+    for stale in work.glob(prefix + "*"):  # an older generator's copy of the same shape: keep the disk tidy
+        if stale.is_dir() and stale != out and "-" not in stale.name[len(prefix):]:
             shutil.rmtree(stale, ignore_errors=True)
     log(f"generating a {pages}-page portal into {out} …")
-    portal = plan_portal(pages, seed)
+    portal = plan_portal(pages, seed, attachments)
     manifest = write_portal(portal, out / "site")
     tmp = manifest_path.with_suffix(".tmp")
     tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -712,7 +740,8 @@ ACCESS_LOG_FIELDS = (
 )
 
 
-def write_nginx_conf(conf: Path, *, root: Path, port: int, state: Path, access_log: Path | None = None) -> Path:
+def write_nginx_conf(conf: Path, *, root: Path, port: int, state: Path, access_log: Path | None = None,
+                     headers: dict[str, str] | None = None) -> Path:
     """Write an nginx config that serves ``root`` on 127.0.0.1:``port`` only, all state under ``state``.
 
     worker_processes 1: the machine the benchmark targets has 2 cores and both
@@ -736,6 +765,13 @@ def write_nginx_conf(conf: Path, *, root: Path, port: int, state: Path, access_l
     record is the only independent witness of what a crawler downloaded; its
     format (``bench``, tab-separated) is ``ACCESS_LOG_FIELDS``. Buffered,
     flushed within a second: the caller waits for that before it reads.
+
+    ``headers`` are added to every answer (``add_header … always``, 404s
+    included). The peer benchmark sends ``LinkChecker: …``: LinkChecker
+    throttles each host to at most 10 requests/s with a 0.1–0.6 s random wait
+    between any two requests, whatever its ``maxrequestspersecond``, unless
+    the server answers with a ``LinkChecker`` header (its documented opt-out
+    for one's own server).
     """
     state.mkdir(parents=True, exist_ok=True)
     for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
@@ -747,6 +783,7 @@ def write_nginx_conf(conf: Path, *, root: Path, port: int, state: Path, access_l
         fields = "\\t".join(f"${name}" for name in ACCESS_LOG_FIELDS)
         logging = (f"    log_format bench '{fields}';\n"
                    f"    access_log {access_log} bench buffer=256k flush=1s;\n")
+    extra = "".join(f'        add_header {name} "{value}" always;\n' for name, value in (headers or {}).items())
     conf.write_text(f"""# generated by bench/genportal.py; loopback only
 {user}worker_processes 1;
 daemon off;
@@ -783,7 +820,7 @@ http {{
         server_name localhost;
         root {root};
         index index.html;
-        location / {{ try_files $uri $uri/ =404; }}
+{extra}        location / {{ try_files $uri $uri/ =404; }}
     }}
 }}
 """, encoding="utf-8")
@@ -796,10 +833,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="work directory (default: bench/work)")
     parser.add_argument("--pages", type=int, default=DEFAULT_PAGES, help="HTML pages (default: %(default)s)")
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--attachments", type=int, default=DEFAULT_ATTACHMENTS,
+                        help="attachments per article besides its image (default %(default)s; bench/peers.py uses 3)")
     parser.add_argument("--port", type=int, default=8089, help="port for the nginx config written beside it")
     args = parser.parse_args(argv)
     try:
-        out, manifest = ensure_portal(args.out, args.pages, args.seed)
+        out, manifest = ensure_portal(args.out, args.pages, args.seed, attachments=args.attachments)
     except ValueError as exc:
         parser.error(str(exc))
     conf = write_nginx_conf(out / "nginx.conf", root=(out / "site").resolve(), port=args.port,

@@ -47,11 +47,9 @@ def build_settings(site: Site, *, log_level: str = "WARNING", progress: str | No
     if fleet is not None:
         from crawler.fleet import fleet_settings
 
-        # Request starts are spaced fleet-wide by crawler.fleet.FleetPoliteness instead of per process.
+        # Request starts are spaced fleet-wide by crawler.fleet.FleetDownloadHandler instead of per process.
         values["DOWNLOAD_SLOTS"] = {host: {"concurrency": page_concurrency, "delay": 0} for host in site.hosts()}
         values["DOWNLOAD_DELAY"] = 0
-        values["DOWNLOADER_MIDDLEWARES"] = {**settings.getdict("DOWNLOADER_MIDDLEWARES"),
-                                            "crawler.fleet.FleetPoliteness": 50}
         values.update(fleet_settings(*fleet))
     if progress and progress != "off":
         values["EXTENSIONS"] = {**settings.getdict("EXTENSIONS"), "crawler.progress.Progress": 500}

@@ -147,3 +147,23 @@ def test_a_worker_refuses_a_run_made_under_another_config(demo_server, redis_url
     finally:
         fleet.retire()
     assert result.returncode == 1 and "配置不同" in result.stderr
+
+
+def test_a_fleet_on_the_shared_postgresql_store_finds_the_same(single, demo_server, redis_url, postgres_url,
+                                                               tmp_path):
+    """The province set-up: request queue in Redis, facts and findings in one PostgreSQL database."""
+    from tests.services import fresh_database
+
+    config = _config(demo_server, tmp_path)
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data["store"] = fresh_database(postgres_url)
+    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    coordinator = _run(config, tmp_path / "out", "--redis", redis_url)
+    worker = _worker(config, redis_url)
+    _finish(coordinator)
+    worker_log = _finish(worker)
+    fleet = _findings(tmp_path / "out")
+    assert {_key(f) for f in fleet["findings"]} == {_key(f) for f in single["findings"]}
+    assert fleet["run"]["pages_crawled"] == single["run"]["pages_crawled"]
+    assert "本工作进程抓取" in worker_log
+    assert not list((tmp_path / "data").glob("*.sqlite"))  # nothing went to a local file
