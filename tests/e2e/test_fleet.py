@@ -51,6 +51,14 @@ def _finish(proc: subprocess.Popen, timeout: float = 600) -> str:
     return err
 
 
+def _fleet_run(config: Path, out: Path, redis_url: str) -> tuple[dict, str]:
+    """A coordinator and one worker on ``config``; the run's findings.json and the worker's log."""
+    coordinator = _run(config, out, "--redis", redis_url)
+    worker = _worker(config, redis_url)
+    _finish(coordinator)
+    return _findings(out), _finish(worker)
+
+
 def _parent(pid: int) -> int | None:
     """The parent process id of ``pid`` (from /proc), None when it is gone."""
     try:
@@ -85,11 +93,7 @@ def test_two_workers_find_exactly_what_one_machine_finds(single, demo_server, re
     data["sites"]["demo"]["crawl"]["delay"] = DELAY
     config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     began = time.time()
-    coordinator = _run(config, tmp_path / "out", "--redis", redis_url)
-    worker = _worker(config, redis_url)
-    _finish(coordinator)
-    worker_log = _finish(worker)
-    fleet = _findings(tmp_path / "out")
+    fleet, worker_log = _fleet_run(config, tmp_path / "out", redis_url)
     assert {_key(f) for f in fleet["findings"]} == {_key(f) for f in single["findings"]}
     assert fleet["run"]["pages_crawled"] == single["run"]["pages_crawled"]
     crawled_here = int(worker_log.rsplit("本工作进程抓取 ", 1)[1].split()[0])
@@ -158,11 +162,7 @@ def test_a_fleet_on_the_shared_postgresql_store_finds_the_same(single, demo_serv
     data = yaml.safe_load(config.read_text(encoding="utf-8"))
     data["store"] = fresh_database(postgres_url)
     config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    coordinator = _run(config, tmp_path / "out", "--redis", redis_url)
-    worker = _worker(config, redis_url)
-    _finish(coordinator)
-    worker_log = _finish(worker)
-    fleet = _findings(tmp_path / "out")
+    fleet, worker_log = _fleet_run(config, tmp_path / "out", redis_url)
     assert {_key(f) for f in fleet["findings"]} == {_key(f) for f in single["findings"]}
     assert fleet["run"]["pages_crawled"] == single["run"]["pages_crawled"]
     assert "本工作进程抓取" in worker_log
