@@ -204,7 +204,9 @@ class Fleet:
     def missing(self, stored: set[str]) -> list[tuple[str, str, int, str | None]]:
         """Links the fleet claimed (url, tag, depth, referer) for which the store holds no answer."""
         out = []
-        for raw_url, raw in self.r.hgetall(self.key("routes")).items():
+        # HSCAN, not HGETALL: a province portal has hundreds of thousands of links, and one reply
+        # that large would stall Redis for every other worker and run.
+        for raw_url, raw in self.r.hscan_iter(self.key("routes"), count=5000):
             url = raw_url.decode()
             if url not in stored:
                 tag, depth, referer = json.loads(raw)
