@@ -36,6 +36,13 @@ def _rooted(value: str) -> str:
     return value
 
 
+def _ends_after(end: date | None, start: date | None, start_key: str) -> date | None:
+    """An end date (until / valid_until) must come after its start, or the period is empty."""
+    if end is not None and start is not None and end <= start:
+        raise ValueError(f"{end.isoformat()} is not after {start_key} {start.isoformat()}")
+    return end
+
+
 # A URL path prefix (departments, message channels, column limits): always from the site's root.
 PathPrefix = Annotated[str, AfterValidator(_rooted)]
 
@@ -340,10 +347,7 @@ class WordingRule(_Strict):
     @field_validator("valid_until")
     @classmethod
     def _after_start(cls, value: date | None, info: Any) -> date | None:
-        start = info.data.get("valid_from")
-        if value is not None and start is not None and value <= start:
-            raise ValueError(f"{value.isoformat()} is not after valid_from {start.isoformat()}")
-        return value
+        return _ends_after(value, info.data.get("valid_from"), "valid_from")
 
     @field_validator("not_within")
     @classmethod
@@ -379,10 +383,7 @@ class WordingLeader(_Strict):
     @field_validator("until")
     @classmethod
     def _after_from(cls, value: date | None, info: Any) -> date | None:
-        start = info.data.get("from_")
-        if value is not None and start is not None and value <= start:
-            raise ValueError(f"{value.isoformat()} is not after from {start.isoformat()}")
-        return value
+        return _ends_after(value, info.data.get("from_"), "from")
 
 
 def unique_rule_ids(rules: list) -> list:
