@@ -160,6 +160,24 @@ class Fleet:
         pipe.expire(self.key("pagers"), KEY_TTL)
         return pipe.execute()[0] <= limit
 
+    def robots(self, netloc: str, offer: tuple[str, bytes] | None = None) -> tuple[str, bytes] | None:
+        """The run's robots.txt verdict for ``netloc`` as (kind, body); ``offer`` is kept if none was yet.
+
+        The first verdict stands for every worker (``crawler.robots``): otherwise a
+        worker whose fetch failed would crawl what the others refuse.
+        """
+        key = self.key("robots")
+        if offer is not None:
+            pipe = self.r.pipeline(transaction=True)
+            pipe.hsetnx(key, netloc, offer[0].encode("ascii") + b"\n" + offer[1])
+            pipe.expire(key, KEY_TTL)
+            pipe.execute()
+        stored = self.r.hget(key, netloc)
+        if stored is None:
+            return None
+        kind, _, body = stored.partition(b"\n")
+        return kind.decode("ascii"), body
+
     # -- politeness ---------------------------------------------------------------------------
     def reserve(self, host: str, interval: float) -> float:
         """Seconds to wait before starting a request to ``host`` so the fleet keeps ``interval`` between starts."""

@@ -41,6 +41,7 @@ from crawler.extract.privacy import mask_bytes
 from crawler.fleet import MAX_ATTEMPTS
 from crawler.linkstatus import HostPolicy, LanePlan, ResourceLane, classify
 from crawler.pageworker import Capture, Carried, Evidence, PageWorkers
+from crawler.robots import RobotsUnreachable
 from crawler.traps import QuerySpaceGuard, repetitive_path
 from crawler.urls import normalise
 from govcrawl.config import Site
@@ -529,6 +530,9 @@ class PortalSpider(scrapy.Spider):
         request = failure.request
         meta = request.meta
         url = meta["gc_url"]
+        if failure.check(RobotsUnreachable):
+            self._exclude(url, str(failure.value), internal=True)
+            return
         if failure.check(IgnoreRequest) and "robots" in str(failure.value).lower():
             self._exclude(url, "robots.txt 禁止抓取", internal=True)
             return

@@ -149,3 +149,15 @@ def test_a_missed_slot_is_given_back_not_sent_late():
     asked.clear()
     asyncio.run(wait_for_slot(reserve, 0.02, asyncio.sleep))
     assert len(asked) == 1
+
+
+def test_the_first_robots_verdict_stands_for_every_worker(redis_url, run_id):
+    """A worker whose robots.txt fetch failed must not crawl what the others refuse: one verdict per host."""
+    a, b = _fleet(redis_url, run_id, "a"), _fleet(redis_url, run_id, "b")
+    assert a.robots("127.0.0.1:8080") is None
+    rules = ("rules", b"User-agent: *\nDisallow: /admin/\n")
+    assert a.robots("127.0.0.1:8080", rules) == rules
+    assert b.robots("127.0.0.1:8080", ("unreachable", b"HTTP 500")) == rules  # b's later failure is not kept
+    assert b.robots("127.0.0.1:8080") == rules
+    assert b.robots("127.0.0.1:9090", ("none", b"")) == ("none", b"")
+    assert _fleet(redis_url, "other-run", "a").robots("127.0.0.1:8080") is None  # per run

@@ -55,8 +55,14 @@ def _fleet_run(config: Path, out: Path, redis_url: str) -> tuple[dict, str]:
     """A coordinator and one worker on ``config``; the run's findings.json and the worker's log."""
     coordinator = _run(config, out, "--redis", redis_url)
     worker = _worker(config, redis_url)
-    _finish(coordinator)
-    return _findings(out), _finish(worker)
+    coordinator_log = _finish(coordinator)
+    return _findings(out), _finish(worker) + "\n--- coordinator ---\n" + coordinator_log
+
+
+def _loud(log: str) -> str:
+    """The log lines worth reading when a fleet run disagrees with the single one."""
+    return "\n".join(line for line in log.splitlines()
+                     if any(word in line for word in ("ERROR", "WARNING", "robots", "补抓", "---")))[-4000:]
 
 
 def _parent(pid: int) -> int | None:
@@ -94,13 +100,15 @@ def test_two_workers_find_exactly_what_one_machine_finds(single, demo_server, re
     config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     began = time.time()
     fleet, worker_log = _fleet_run(config, tmp_path / "out", redis_url)
-    assert {_key(f) for f in fleet["findings"]} == {_key(f) for f in single["findings"]}
+    seen = [r for r in list(demo_server.requests) if r.host == "main" and r.at >= began]
+    assert not [r.target for r in seen if r.target.startswith("/admin/")], _loud(worker_log)  # robots.txt, fleet-wide
+    assert {_key(f) for f in fleet["findings"]} == {_key(f) for f in single["findings"]}, _loud(worker_log)
     assert fleet["run"]["pages_crawled"] == single["run"]["pages_crawled"]
-    crawled_here = int(worker_log.rsplit("本工作进程抓取 ", 1)[1].split()[0])
+    crawled_here = int(worker_log.split("--- coordinator ---")[0].rsplit("本工作进程抓取 ", 1)[1].split()[0])
     assert 0 < crawled_here < single["run"]["pages_crawled"]  # both shared the work
     # Politeness is the fleet's, not each worker's: the site saw at most one request start per DELAY
     # (pages and attachments of both workers together; arrival times carry a little scheduling jitter).
-    arrivals = sorted(r.at for r in list(demo_server.requests) if r.host == "main" and r.at >= began)
+    arrivals = sorted(r.at for r in seen)
     assert len(arrivals) > 300
     span = arrivals[-1] - arrivals[0]
     assert (len(arrivals) - 1) * DELAY <= span * 1.05, (len(arrivals), span)
@@ -163,7 +171,7 @@ def test_a_fleet_on_the_shared_postgresql_store_finds_the_same(single, demo_serv
     data["store"] = fresh_database(postgres_url)
     config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     fleet, worker_log = _fleet_run(config, tmp_path / "out", redis_url)
-    assert {_key(f) for f in fleet["findings"]} == {_key(f) for f in single["findings"]}
+    assert {_key(f) for f in fleet["findings"]} == {_key(f) for f in single["findings"]}, _loud(worker_log)
     assert fleet["run"]["pages_crawled"] == single["run"]["pages_crawled"]
     assert "本工作进程抓取" in worker_log
     assert not list((tmp_path / "data").glob("*.sqlite"))  # nothing went to a local file
