@@ -40,6 +40,7 @@ published file and anyone who downloads it can see them.
 from __future__ import annotations
 
 import io
+import logging
 import re
 import struct
 import time
@@ -335,6 +336,10 @@ def _pdf_text(body: bytes, sink: _Sink, max_pages: int) -> tuple[int | None, str
     from pypdf import PasswordType, PdfReader
     from pypdf.errors import DependencyError
 
+    # pypdf logs every repair of a damaged file ("EOF marker not found") as a warning; what
+    # matters to the webmaster is already in the attachment's error, and a crawl of a portal
+    # with hundreds of such files would bury its own log under them.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(io.BytesIO(body), strict=False)
         if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:

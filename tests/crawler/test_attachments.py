@@ -560,3 +560,14 @@ def test_module_is_pure() -> None:
     imports = set(re.findall(r"^\s*(?:from|import) ([\w.]+)", source, re.MULTILINE))
     assert not {name for name in imports if name.split(".")[0] in
                 {"crawler", "govcrawl", "scrapy", "socket", "urllib3", "aiohttp", "requests", "selenium"}}
+
+
+def test_a_damaged_pdf_is_reported_once_not_logged_by_the_parser(caplog) -> None:
+    """pypdf repairs a file without its %%EOF with a warning per file; a portal of such files would bury the log."""
+    import logging
+
+    damaged = build_pdf([text_page("x")]).rsplit(b"%%EOF", 1)[0]
+    with caplog.at_level(logging.WARNING):
+        result = attachment_text(damaged, "pdf")
+    assert not [r for r in caplog.records if r.name.startswith("pypdf")]
+    assert result.kind == "pdf"
