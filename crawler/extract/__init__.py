@@ -221,7 +221,7 @@ def _extract(page: PageFacts, body: bytes, header_content_type: str | None, salt
     page.messages = read_messages(page, raw_cells, scan.cell_flags, raw_links, base, decoded.codec)
     # Accessibility (a11y): the static pass and the template the page is made from.
     page.template = template_fingerprint(root)
-    page.a11y = static_a11y(root, text=page.text)
+    page.a11y = static_a11y(root, text=page.text, scan=scan)
     # Personal numbers: found on the decoded page, then masked in every fact before it is stored.
     found = scan_html(decoded.text, page.text, salt, today=today)
     page.privacy = found.hits

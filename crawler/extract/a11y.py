@@ -70,8 +70,9 @@ excludes hidden elements, except for the rules axe runs on hidden elements too
 not build them as HTML elements, so their selectors would find nothing.
 
 Cost: one ``root.iter()`` restricted to the tags the rules read (filtered in C), XPaths
-for ``@id``, ``@style`` and ``bgcolor``/``font@color``; selectors, regions and
-hidden state are computed only for failing elements. At most ``MAX_NODES_PER_RULE``
+for ``@lang``/``@dir`` and ``bgcolor``/``font@color``; the ids and the ``style``d elements
+come from the extraction's walk (``scan.Scan.ids``/``styled``) when the caller has it, else
+from XPaths. Selectors, regions and hidden state are computed only for failing elements. At most ``MAX_NODES_PER_RULE``
 nodes per rule and page, so a hostile page cannot blow up the store.
 """
 
@@ -80,10 +81,12 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 
 from lxml import etree
 
 from crawler.extract.regions import ARTICLE, NO_MARKER, apply_marker, classify
+from crawler.extract.scan import Scan
 from govcrawl.model import A11yNode, Region
 
 __all__ = ["MAX_NODES_PER_RULE", "contrast_ratio", "css_escape", "parse_color", "static_a11y"]
@@ -373,6 +376,7 @@ class _Selectors:
     def __init__(self, id_counts: Counter) -> None:
         self.id_counts = id_counts
         self.memo: dict = {}
+        self.children: dict = {}  # parent -> ({child: position among elements}, Counter of child tags)
 
     def _unique_id(self, el) -> str | None:
         eid = el.get("id")
@@ -394,13 +398,26 @@ class _Selectors:
         step = tag + self._classes(el)
         if parent.tag == "table" and tag == "tr":
             return self._row_steps(el, parent, step)
-        alone = next(el.itersiblings(tag, preceding=True), None) is None and next(el.itersiblings(tag), None) is None
-        if alone:
+        positions, tags = self._children(parent)
+        if tags[tag] == 1:
             return step
-        position = sum(1 for _ in el.itersiblings(etree.Element, preceding=True)) + 1
+        position = positions[el]
         if parent.tag == "table":  # bare tr runs before el become one tbody each in a browser
             position -= _bare_row_excess(parent, el)
         return f"{step}:nth-child({position})"
+
+    def _children(self, parent) -> tuple[dict, Counter]:
+        """Positions (1-based, elements only) and tag counts of parent's children, counted once
+        per parent: failing links are often the items of one long list."""
+        found = self.children.get(parent)
+        if found is None:
+            positions: dict = {}
+            tags: Counter = Counter()
+            for position, child in enumerate(parent.iterchildren(etree.Element), 1):
+                positions[child] = position
+                tags[child.tag] += 1
+            found = self.children[parent] = (positions, tags)
+        return found
 
     @staticmethod
     def _row_steps(row, table, step: str) -> str:
@@ -524,19 +541,22 @@ def _subtree_text(el) -> bool:
 class _Page:
     """What the rules need to know about the whole page, gathered once."""
 
-    def __init__(self, root) -> None:
+    def __init__(self, root, ids: list[tuple[str, etree._Element]] | None = None) -> None:
+        """``ids``: (id, element) of every element with a non-empty id in document order, as
+        the extraction's walk collected them (``Scan.ids``); read from the tree when None."""
         self.root = root
-        ids = _IDS(root)
-        self.id_counts = Counter(ids)
-        self.id_attrs = ids
+        if ids is None:
+            ids = [(value, attr.getparent()) for attr in _IDS(root) if (value := str(attr))]
+        self.ids = ids
+        self.id_counts = Counter(value for value, _ in ids)
         self.label_for: dict[str, list] = {}
         self._by_id: dict[str, object] | None = None
 
     def by_id(self, value: str):
         if self._by_id is None:
             self._by_id = {}
-            for attr in self.id_attrs:
-                self._by_id.setdefault(str(attr), attr.getparent())
+            for eid, el in self.ids:
+                self._by_id.setdefault(eid, el)
         return self._by_id.get(value)
 
     def labelledby(self, el) -> bool:
@@ -730,11 +750,16 @@ def _refresh_failure(content: str) -> str | None:
 
 
 def static_a11y(
-    root: etree._Element, max_per_rule: int = MAX_NODES_PER_RULE, text: str | None = None
+    root: etree._Element, max_per_rule: int = MAX_NODES_PER_RULE, text: str | None = None,
+    scan: Scan | None = None,
 ) -> list[A11yNode]:
     """Every element of the parsed page that fails one of the rules above, as ``A11yNode``s
-    (``source="static"``), in document order per rule; never more than ``max_per_rule`` per rule."""
-    page = _Page(root)
+    (``source="static"``), in document order per rule; never more than ``max_per_rule`` per rule.
+
+    ``scan``: the extraction's walk of the same ``root`` (``scan.scan_tree``), whose ids and
+    styled elements spare this pass two walks of the whole tree.
+    """
+    page = _Page(root, scan.ids if scan is not None else None)
     found: list[tuple[str, object, str]] = []  # (rule, element, detail)
     controls: list = []
     title_seen = False
@@ -816,7 +841,7 @@ def static_a11y(
             found.append((rule_detail[0], el, rule_detail[1]))
     _more_rules(root, page, found, is_page, text)
     _duplicate_ids(page, found)
-    _contrast(root, found, max_per_rule)
+    _contrast(root, found, max_per_rule, scan.styled if scan is not None else None)
     return _nodes(page, found, max_per_rule)
 
 
@@ -859,14 +884,13 @@ def _duplicate_ids(page: _Page, found: list) -> None:
     for refs in _ARIA_REF_ATTRS(page.root):
         referenced.update(str(refs).split())
     seen: Counter = Counter()
-    for attr in page.id_attrs:
-        value = str(attr)
+    for value, el in page.ids:
         if value not in duplicated:
             continue
         seen[value] += 1
         if seen[value] > 1:
             rule = "duplicate-id-aria" if value in referenced else "duplicate-id"
-            found.append((rule, attr.getparent(), f"id「{value}」重复（共 {page.id_counts[value]} 个）"))
+            found.append((rule, el, f"id「{value}」重复（共 {page.id_counts[value]} 个）"))
 
 
 def _own_text(el) -> bool:
@@ -899,12 +923,18 @@ def _effective(el, own: tuple, declaring: dict) -> tuple[object, object]:
     return fg, bg
 
 
-def _contrast(root, found: list, cap: int) -> None:
-    """``color-contrast`` for text whose colours are both written inline (see the module doc)."""
+def _contrast(root, found: list, cap: int, styled: list | None = None) -> None:
+    """``color-contrast`` for text whose colours are both written inline (see the module doc).
+
+    ``styled``: the elements with a ``style`` attribute in document order (``Scan.styled``);
+    read from the tree when None.
+    """
+    if styled is None:
+        styled = [attr.getparent() for attr in _STYLES(root)]
     declaring: dict = {}
-    for style in _STYLES(root):
+    for el in styled:
+        style = el.get("style")
         if "olor" in style or "ackground" in style or "OLOR" in style or "ACKGROUND" in style:
-            el = style.getparent()
             declared = _declared(el)
             if declared != (None, None):
                 declaring[el] = declared
@@ -1088,8 +1118,22 @@ def _link_name(el, page: _Page) -> str:
         texts = [_visible_text(t) for t in (page.by_id(r) for r in refs.split()) if t is not None]
         if any(not _blank(t) for t in texts):
             return " ".join(texts)
-    text = _visible_text(el)
+    text = _visible_text(el) if len(el) else (el.text or "")  # most links hold text only
     return text if not _blank(text) else (el.get("title") or "")
+
+
+@lru_cache(maxsize=8192)
+def _generic_link(name: str) -> str | None:
+    """Why the accessible name ``name`` fails ``link-text-generic``, or None.
+
+    Cached: the template's links (most of a page's) carry the same names on every page.
+    """
+    key = _NAME_TRIM.sub(" ", name.lower()).strip()
+    if not key:
+        return f"链接文字“{name.strip()[:20]}”只有标点"
+    if key in _GENERIC_LINK or key.replace(" ", "") in _GENERIC_LINK:
+        return f"链接文字“{name.strip()[:20]}”不能说明链接去向"
+    return None
 
 
 LANG_SAMPLE_CHARS = 20_000  # characters of body text the language check reads (a long 公文 says no more)
@@ -1139,7 +1183,9 @@ def _inherited(el, attr: str) -> str | None:
     return None
 
 
-_LANG_OR_DIR = etree.XPath("descendant-or-self::*[@lang or @dir]")
+# The attributes, not the elements with a predicate: libxml2 evaluates ``*[@lang or @dir]`` three
+# times slower than it collects the attribute nodes (the parents are deduplicated below).
+_LANG_OR_DIR = etree.XPath(".//@lang|.//@dir")
 _MORE_TAGS = ("a", "img", "area", "input", "fieldset", "h1", "h2", "h3", "h4", "h5", "h6", "video", "pre")
 
 
@@ -1163,7 +1209,12 @@ def _more_rules(root, page: _Page, found: list, is_page: bool, page_text: str | 
     previous_level = 0
     # Elements that carry lang or dir are few: lxml finds them in C, instead of a Python
     # look at every element (this pass runs on every page of a 100k-page crawl).
-    for el in _LANG_OR_DIR(root):
+    previous = None
+    for attr in _LANG_OR_DIR(root):
+        el = attr.getparent()
+        if el is previous:  # both lang and dir: the union lists the element's attributes together
+            continue
+        previous = el
         lang = el.get("lang")
         direction = (el.get("dir") or "").strip().lower()
         if lang is not None or direction:
@@ -1181,11 +1232,9 @@ def _more_rules(root, page: _Page, found: list, is_page: bool, page_text: str | 
             name = _link_name(el, page)
             if _blank(name):
                 continue
-            key = _NAME_TRIM.sub(" ", name.lower()).strip()
-            if not key:
-                found.append(("link-text-generic", el, f"链接文字“{name.strip()[:20]}”只有标点"))
-            elif key in _GENERIC_LINK or key.replace(" ", "") in _GENERIC_LINK:
-                found.append(("link-text-generic", el, f"链接文字“{name.strip()[:20]}”不能说明链接去向"))
+            detail = _generic_link(name)
+            if detail:
+                found.append(("link-text-generic", el, detail))
         elif tag in ("img", "area") or (tag == "input" and (el.get("type") or "").lower() == "image"):
             alt = el.get("alt")
             role = _role(el)

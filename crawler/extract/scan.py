@@ -11,6 +11,9 @@ collects:
   ``<base href>``, ``<html lang>``, the ``h1`` texts,
 - inline scripts that carry pagination (``countPage``, ``createPageHTML``) and
   Hanweb ``<datastore>`` records,
+- for the static accessibility pass (``a11y``): every element's id and every element
+  with a ``style`` attribute, in document order and including the subtrees the walk
+  otherwise skips, so that the pass does not walk the whole tree again for them,
 - the text as *cells*: a cell ends at every block boundary, inline elements leave
   a soft mark (``INLINE``) so that ``<span>发布机构：</span><span>X</span>`` can be
   read as a label and a value, while the page text joins them without a space.
@@ -137,6 +140,8 @@ class Scan:
     datastores: list[str] = field(default_factory=list)
     pieces: list[str] = field(default_factory=list)
     cell_flags: list[int] = field(default_factory=list)
+    ids: list[tuple[str, etree._Element]] = field(default_factory=list)  # (non-empty id, element)
+    styled: list[etree._Element] = field(default_factory=list)  # elements with a style attribute
     _joined: str | None = None
 
     def joined(self) -> str:
@@ -219,12 +224,25 @@ def _special(el, tag: str, out: Scan, ctx: tuple, open_anchors: list) -> None:
                 out.datastores.append(text)
 
 
+def _skipped_subtree(el: etree._Element, out: Scan) -> None:
+    """Ids and styled elements below ``el``, whose subtree the walk skips: the a11y pass
+    judges the whole document (an id inside an inline SVG still duplicates one outside)."""
+    for node in el.iterdescendants(etree.Element):
+        eid = node.get("id")
+        if eid:
+            out.ids.append((eid, node))
+        if node.get("style") is not None:
+            out.styled.append(node)
+
+
 def scan_tree(root: etree._Element) -> Scan:  # noqa: C901 - one loop on purpose (speed)
     """Walk ``root`` once and collect the page's raw facts."""
     out = Scan()
     pieces = out.pieces
     cell_flags = out.cell_flags
     anchors = out.anchors
+    ids_append = out.ids.append
+    styled_append = out.styled.append
     append = pieces.append
     flag_append = cell_flags.append
     # Locals, not globals, inside the loop: this loop runs for every element of every page.
@@ -259,6 +277,7 @@ def scan_tree(root: etree._Element) -> Scan:  # noqa: C901 - one loop on purpose
             kind = kinds.get(tag, 0)
             if kind & K_SKIP:
                 walker.skip_subtree()
+                _skipped_subtree(el, out)
             elif tag == "style" and el.text:
                 hiding_rules = hiding_rules | hidden_selectors(el.text)
             # the last field is where this element's own text starts
@@ -267,6 +286,7 @@ def scan_tree(root: etree._Element) -> Scan:  # noqa: C901 - one loop on purpose
             eid = el.get("id")
             if eid:
                 anchors.add(eid)
+                ids_append((eid, el))
             if level < ARTICLE:  # inside the article text names no longer matter
                 cls = el.get("class")
                 if cls is not None or eid is not None or kind & K_SEMANTIC:
@@ -282,8 +302,10 @@ def scan_tree(root: etree._Element) -> Scan:  # noqa: C901 - one loop on purpose
                                 flags |= F_TEMPLATE
                         if marker.pager:
                             flags |= F_PAGER
+            style = el.get("style")
+            if style is not None:
+                styled_append(el)
             if not hidden:
-                style = el.get("style")
                 if style is not None:
                     hidden = hidden_cache.get(style)
                     if hidden is None:

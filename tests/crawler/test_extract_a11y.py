@@ -12,6 +12,7 @@ from lxml.cssselect import CSSSelector
 from crawler.extract import _parse
 from crawler.extract.a11y import MAX_NODES_PER_RULE, contrast_ratio, css_escape, parse_color, static_a11y
 from crawler.extract.encoding import decode_html
+from crawler.extract.scan import scan_tree
 from crawler.extract.template import skeleton, template_fingerprint
 from govcrawl.model import Region
 from tests.crawler.extract_helpers import FIXTURES, extract
@@ -627,3 +628,23 @@ def test_link_text_generic_ignores_hidden_text_but_not_visible_context():
     assert "link-text-generic" in rules(hidden)
     assert "link-text-generic" not in rules(shown)
     assert "link-text-generic" not in rules('<h2>通知公告</h2><a href="/tzgg/">更多</a>')
+
+
+def test_scan_handover_judges_as_the_own_walk():
+    """The extraction hands its walk's ids and styled elements to the pass (``scan=``); the nodes
+    must be those the pass finds on its own, ids and styles inside the subtrees the walk skips
+    (svg, select, template) included."""
+    html = (
+        HEAD + '<body><div id="a" style="color:#777777;background-color:#888888">灰色的字</div>'
+        '<svg><g id="a" style="color:red"></g></svg>'
+        '<select id="s" aria-label="选择"><option id="a" style="color:#fff">一</option></select>'
+        '<template><p id="s">模板</p></template>'
+        '<p lang="ar" dir="ltr">مرحبا</p><a href="/x" id="a">点击这里</a></body></html>'
+    )
+    root = _parse(html)
+    with_scan = static_a11y(root, scan=scan_tree(root))
+    assert with_scan == static_a11y(root)
+    details = {node.detail for node in with_scan if node.rule == "duplicate-id"}
+    # the svg and template copies count, though their own nodes are dropped (not in a browser's DOM)
+    assert details == {"id「a」重复（共 4 个）"}
+    assert {"color-contrast", "lang-dir-mismatch", "link-text-generic"} <= {node.rule for node in with_scan}
