@@ -97,8 +97,8 @@ def check_run(store: Store, run: RunInfo, site_id: str, site: Site, waivers: lis
     # site-unavailable: the probes of the 7 days ending on the run's date (govcrawl probe, from cron).
     facts.probes = store.probes(run.today - timedelta(days=AVAILABILITY_DAYS - 1), run.today)
     earlier = previous_completed(store, run)
-    if earlier:  # history checks compare with the previous completed night (pages only)
-        facts.previous = SiteFacts.build(store.pages(earlier[-1].id), homepage=_homepage(site))
+    if earlier:  # history checks compare with the previous completed night (what they read of its pages)
+        facts.previous = SiteFacts.build(store.history_pages(earlier[-1].id), homepage=_homepage(site))
         tonight = {p.url for p in facts.pages}
         before = {p.url for p in facts.previous.pages}
         run.stats["pages_new"] = len(tonight - before)

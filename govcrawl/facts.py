@@ -18,7 +18,8 @@ class SiteFacts:
     outcomes: dict[str, LinkOutcome] = field(default_factory=dict)
     homepage: str | None = None
     audits: dict[str, PageAudit] = field(default_factory=dict)  # browser pass, by page URL
-    # The previous completed run's facts (history checks such as backdated-post); None on a first run.
+    # The previous completed run's pages as the history checks (backdated-post) read them: URLs, status,
+    # dates and list items only (Store.history_pages; no links, text or meta); None on a first run.
     previous: SiteFacts | None = None
     # Availability probes (govcrawl probe) of the days before the run, homepage and key pages
     # (site-unavailable); empty when the site is not probed.

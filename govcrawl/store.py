@@ -135,10 +135,6 @@ _RAW_COLUMNS = ("run_id", "url", "fetched_at", "status", "head", "body", "size")
 _Cursor = sqlite3.Cursor | PgCursor
 
 
-def _date(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
-
-
 def _page_blob(page: PageFacts) -> bytes:
     doc = None
     if page.doc is not None:
@@ -170,45 +166,113 @@ def _page_blob(page: PageFacts) -> bytes:
     return zlib.compress(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(), 3)
 
 
-def _page_from_row(row: sqlite3.Row | Row, links: list[LinkFacts]) -> PageFacts:
+class _Pool:
+    """Equal values read from one run, kept once.
+
+    A run's pages repeat most of what they hold: the template's links, meta
+    names and values, breadcrumbs, 信息公开 labels, static a11y nodes of the
+    shared template. Holding one copy of each is what keeps the check phase's
+    memory from growing by tens of kilobytes per page (20,000 pages: ~1.8M
+    links, 77k distinct). Loaded facts are read-only by contract (checks are
+    pure functions), so sharing a value between pages is invisible to them.
+    """
+
+    def __init__(self) -> None:
+        self._values: dict = {}
+
+    def __call__[T](self, value: T) -> T:
+        """The pool's copy of ``value`` (any hashable value; None stays None)."""
+        if value is None:
+            return value
+        return self._values.setdefault(value, value)
+
+    def link(self, url: str, tag: str, attr: str, text: str, region: str, fragment: str | None,
+             hidden: int) -> LinkFacts:
+        """One shared ``LinkFacts`` per distinct link (a template link is the same object on every page)."""
+        key = ("link", url, tag, attr, text, region, fragment, bool(hidden))
+        link = self._values.get(key)
+        if link is None:
+            link = self._values[key] = LinkFacts(self(url), self(tag), self(attr), self(text), Region(region),
+                                                 self(fragment), bool(hidden))
+        return link
+
+    def a11y(self, raw: dict) -> A11yNode:
+        """One shared ``A11yNode`` per distinct node (the template's nodes repeat on every page)."""
+        key = ("a11y", *sorted(raw.items()))
+        node = self._values.get(key)
+        if node is None:
+            node = self._values[key] = A11yNode.from_json(raw)
+        return node
+
+    def date(self, value: str | None) -> date | None:
+        """A shared ``date`` per ISO string (list pages repeat the same few hundred days)."""
+        if not value:
+            return None
+        key = ("date", value)
+        day = self._values.get(key)
+        if day is None:
+            day = self._values[key] = date.fromisoformat(value)
+        return day
+
+
+def _doc_from_json(raw: dict, share: _Pool) -> DocInfo:
+    for key in ("written_on", "published_on", "valid_until", "effective_from"):
+        raw[key] = share.date(raw.get(key))
+    raw["raw"] = {share(k): share(v) for k, v in (raw.get("raw") or {}).items()}
+    return DocInfo(**{k: share(v) if isinstance(v, str) else v for k, v in raw.items()})
+
+
+def _page_from_row(row: sqlite3.Row | Row, links: list[LinkFacts], share: _Pool | None = None) -> PageFacts:
+    """A stored page; with ``share``, its repeated values are the pool's (one copy per run, not per page)."""
+    share = share or _Pool()
     body = json.loads(zlib.decompress(row["facts"]))
-    doc = None
-    if body.get("doc") is not None:
-        raw = body["doc"]
-        for key in ("written_on", "published_on", "valid_until", "effective_from"):
-            raw[key] = _date(raw.get(key))
-        doc = DocInfo(**raw)
+    doc = _doc_from_json(body["doc"], share) if body.get("doc") is not None else None
     return PageFacts(
         url=row["url"],
         status=row["status"],
-        final_url=row["final_url"],
-        redirects=body.get("redirects") or [],
-        content_type=row["content_type"],
-        encoding=body.get("encoding"),
+        final_url=share(row["final_url"]),
+        redirects=[share(u) for u in body.get("redirects") or ()],
+        content_type=share(row["content_type"]),
+        encoding=share(body.get("encoding")),
         title=row["title"],
-        lang=body.get("lang"),
-        meta=body.get("meta") or {},
-        breadcrumb=body.get("breadcrumb") or [],
-        column=row["column_name"],
+        lang=share(body.get("lang")),
+        meta={share(k): share(v) for k, v in (body.get("meta") or {}).items()},
+        breadcrumb=[share(name) for name in body.get("breadcrumb") or ()],
+        column=share(row["column_name"]),
         heading=body.get("heading"),
         doc=doc,
-        published_on=_date(row["published_on"]),
+        published_on=share.date(row["published_on"]),
         text=body.get("text") or "",
         links=links,
-        anchors=set(body.get("anchors") or ()),
-        list_items=[ListItem(u, t, _date(d)) for u, t, d in body.get("list_items") or ()],
-        pagination=body.get("pagination") or [],
+        anchors={share(a) for a in body.get("anchors") or ()},
+        list_items=[ListItem(share(u), share(t), share.date(d)) for u, t, d in body.get("list_items") or ()],
+        pagination=[share(u) for u in body.get("pagination") or ()],
         depth=row["depth"],
-        referer=body.get("referer"),
+        referer=share(body.get("referer")),
         response_ms=body.get("response_ms"),
         error=row["error"],
-        template=body.get("template"),
-        a11y=[A11yNode.from_json(node) for node in body.get("a11y") or ()],
+        template=share(body.get("template")),
+        a11y=[share.a11y(node) for node in body.get("a11y") or ()],
         etag=row["etag"],
         last_modified=row["last_modified"],
         unchanged=bool(body.get("unchanged")),
         privacy=[PrivacyHit.from_json(hit) for hit in body.get("privacy") or ()],
         messages=[MessageFact.from_json(message) for message in body.get("messages") or ()],
+    )
+
+
+def _history_page_from_row(row: sqlite3.Row | Row, share: _Pool) -> PageFacts:
+    """A stored page as the history checks read it (see ``Store.history_pages``)."""
+    body = json.loads(zlib.decompress(row["facts"]))
+    doc = body.get("doc")
+    return PageFacts(
+        url=row["url"],
+        status=row["status"],
+        final_url=share(row["final_url"]),
+        content_type=share(row["content_type"]),
+        published_on=share.date(row["published_on"]),
+        doc=DocInfo(published_on=share.date(doc.get("published_on"))) if doc is not None else None,
+        list_items=[ListItem(share(u), share(t), share.date(d)) for u, t, d in body.get("list_items") or ()],
     )
 
 
@@ -475,34 +539,49 @@ class Store:
 
         A re-check run (``base_run`` set) stores only the pages it fetched again:
         its pages are the base run's, each replaced by its newer copy where there is one.
+        Values repeated across pages (template links, meta, labels) are shared, not copied.
         """
+        share = _Pool()
+        return self._merged(run_id, lambda rid: self._own_pages(rid, share))
+
+    def history_pages(self, run_id: str) -> Iterator[PageFacts]:
+        """A run's pages as the history checks compare them with a later night, in crawl order.
+
+        ``SiteFacts.previous`` only answers which URLs were read, their stated dates and
+        the items their lists showed (``backdated-post``). Each page carries ``url``,
+        ``status``, ``final_url``, ``content_type``, ``published_on``, ``doc.published_on``
+        and ``list_items``; everything else keeps its default. Text, links, meta and a11y
+        nodes are most of a page's memory and the previous night's are never read, so
+        loading them would double the check phase's memory for nothing.
+        """
+        share = _Pool()
+        return self._merged(run_id, lambda rid: (
+            _history_page_from_row(row, share) for row in self.db.execute(
+                "SELECT url, status, final_url, content_type, published_on, facts FROM pages"
+                " WHERE run_id=? ORDER BY id", (rid,))
+        ))
+
+    def _merged(self, run_id: str, own: Callable[[str], Iterator[PageFacts]]) -> Iterator[PageFacts]:
+        """A run's own pages, or for a re-check run its base run's with the newer copies in their place."""
         base = self._base(run_id)
         if base is None:
-            yield from self._own_pages(run_id)
+            yield from own(run_id)
             return
-        newer = {page.url: page for page in self._own_pages(run_id)}
-        for page in self._own_pages(base):
+        newer = {page.url: page for page in own(run_id)}
+        for page in own(base):
             yield newer.pop(page.url, page)
         yield from newer.values()
 
-    def _own_pages(self, run_id: str) -> Iterator[PageFacts]:
+    def _own_pages(self, run_id: str, share: _Pool) -> Iterator[PageFacts]:
         links: dict[int, list[LinkFacts]] = {}
-        # Template links repeat on every page: intern their strings so 100k pages
-        # of the same navigation share one copy of each URL and anchor text.
-        strings: dict[str, str] = {}
-        share = strings.setdefault
-        regions = {r.value: r for r in Region}
-        for page_id, url, tag, attr, text, region, fragment, hidden in self.db.execute(
+        for page_id, *link in self.db.execute(
             "SELECT l.page_id, l.url, l.tag, l.attr, l.text, l.region, l.fragment, l.hidden"
             " FROM links l JOIN pages p ON p.id = l.page_id WHERE p.run_id=? ORDER BY l.rowid",
             (run_id,),
         ):
-            links.setdefault(page_id, []).append(
-                LinkFacts(share(url, url), share(tag, tag), share(attr, attr), share(text, text), regions[region],
-                          fragment, bool(hidden))
-            )
+            links.setdefault(page_id, []).append(share.link(*link))
         for row in self.db.execute("SELECT * FROM pages WHERE run_id=? ORDER BY id", (run_id,)):
-            yield _page_from_row(row, links.get(row["id"], []))
+            yield _page_from_row(row, links.pop(row["id"], []), share)
 
     def page(self, run_id: str, url: str) -> PageFacts | None:
         """One stored page of a run (a re-check run falls back to its base), or None."""
