@@ -37,9 +37,10 @@ import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.exceptions import ScrapyDeprecationWarning
 from scrapy_redis.scheduler import Scheduler
+
+from crawler.download import PoliteDownloadHandler
 
 # scrapy-redis 0.9 still calls APIs Scrapy 2.13 deprecates (Spider.log, stats with spider=);
 # harmless, and a worker's log should show the crawl, not them.
@@ -277,8 +278,8 @@ def fleet_settings(redis_url: str, run_id: str) -> dict:
     }
 
 
-class FleetDownloadHandler(HTTP11DownloadHandler):
-    """Scrapy's HTTP handler, waiting for the fleet's turn on the site's host before each request leaves.
+class FleetDownloadHandler(PoliteDownloadHandler):
+    """The crawl's HTTP handler, waiting for the fleet's turn on the site's host before each request leaves.
 
     Scrapy's own per-slot delay spaces the requests of one process; across a
     fleet it would multiply the rate by the number of workers, so in a fleet
@@ -291,7 +292,7 @@ class FleetDownloadHandler(HTTP11DownloadHandler):
     bench/fleet_bench.py, 205 starts in one second against a cap of 100).
     """
 
-    async def download_request(self, request):
+    async def before_sending(self, request) -> None:  # noqa: ANN001 - scrapy.Request
         import asyncio
         from urllib.parse import urlsplit
 
@@ -301,7 +302,6 @@ class FleetDownloadHandler(HTTP11DownloadHandler):
             host = urlsplit(request.url).netloc.lower()
             interval = spider.fleet_interval
             await wait_for_slot(lambda: fleet.reserve(host, interval), interval, asyncio.sleep)
-        return await super().download_request(request)
 
 
 async def wait_for_slot(reserve, interval: float, sleep) -> None:

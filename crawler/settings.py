@@ -68,5 +68,8 @@ EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
     "scrapy.extensions.memusage.MemoryUsage": None,
 }
+# Each host held to its slot's concurrency, connections kept alive (see crawler.download).
+DOWNLOAD_HANDLERS = {"http": "crawler.download.PoliteDownloadHandler",
+                     "https": "crawler.download.PoliteDownloadHandler"}
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
