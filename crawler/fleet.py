@@ -73,6 +73,7 @@ class RunDescriptor:
     today: str
     config_hash: str
     reuse_from: str | None = None
+    salt_id: str = ""  # govcrawl.salt.salt_fingerprint of the site's secret: workers must hold the same one
 
     def dumps(self) -> str:
         return json.dumps({k: getattr(self, k) for k in self.__slots__}, ensure_ascii=False)

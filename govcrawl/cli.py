@@ -581,7 +581,11 @@ def _fleet_crawl(run: RunInfo, site: Site, site_id: str, store_path: Path | str,
 
     fleet = Fleet(connect(redis_url), run.id, "coordinator")
     location = store_path if isinstance(store_path, str) else str(Path(store_path).resolve())  # a URL stays a URL
-    fleet.publish(RunDescriptor(run.id, site_id, location, run.today.isoformat(), config_hash(site), reuse_from))
+    from govcrawl.salt import salt_fingerprint, site_salt
+
+    salt_id = salt_fingerprint(site_salt(root, site_id))
+    fleet.publish(RunDescriptor(run.id, site_id, location, run.today.isoformat(), config_hash(site), reuse_from,
+                                salt_id))
     print(f"已在 Redis 开放运行 {run.id}，其他机器上的 govcrawl worker 可加入 / open for workers", file=sys.stderr)
     try:
         _crawl(run, site, site_id, store_path, progress=progress, verbose=verbose, reuse_from=reuse_from,
@@ -959,6 +963,12 @@ def cmd_worker(args: argparse.Namespace) -> int:
                 print(f"govcrawl: 跳过运行 {descriptor.run_id}：本机配置与发起运行的配置不同 / config differs",
                       file=sys.stderr)
                 continue
+            refused = _salt_refusal(descriptor, data_dir(config, path))
+            if refused:
+                print(f"govcrawl: 跳过运行 {descriptor.run_id}：{refused}", file=sys.stderr)
+                if args.once:
+                    return 1
+                continue
             print(f"加入运行 {descriptor.run_id}（{site.name}）/ joining", file=sys.stderr)
             child = mp.get_context("spawn").Process(
                 target=_worker_crawl, args=(descriptor.dumps(), str(path), args.redis, args.verbose),
@@ -977,6 +987,22 @@ def cmd_worker(args: argparse.Namespace) -> int:
         time.sleep(1.0)
 
 
+def _salt_refusal(descriptor, root: Path) -> str | None:  # noqa: ANN001 - crawler.fleet.RunDescriptor
+    """Why this machine must not join the run for want of the site's privacy secret, or None."""
+    from govcrawl.salt import MissingSalt, salt_fingerprint, site_salt
+
+    target = Path(root) / f"{descriptor.site_id}.salt"
+    try:
+        salt = site_salt(root, descriptor.site_id, create=False)
+    except MissingSalt:
+        return (f"本机没有站点的隐私密钥 {target}，请从发起运行的机器复制该文件（权限 0600）"
+                " / the site's privacy salt is missing here: copy it from the coordinator")
+    if descriptor.salt_id and salt_fingerprint(salt) != descriptor.salt_id:
+        return (f"本机的隐私密钥 {target} 与发起运行的机器不同，请复制发起机器上的该文件"
+                " / the privacy salt differs from the coordinator's")
+    return None
+
+
 def _worker_crawl(descriptor_json: str, config_path: str, redis_url: str, verbose: bool) -> None:
     """In the worker's child process: crawl one fleet run until the fleet has drained."""
     from crawler.fleet import RunDescriptor
@@ -989,7 +1015,7 @@ def _worker_crawl(descriptor_json: str, config_path: str, redis_url: str, verbos
     stats = run_crawl(
         site, site_id=descriptor.site_id, run_id=descriptor.run_id, store_path=descriptor.store,
         today=date.fromisoformat(descriptor.today), progress="off", log_level="INFO" if verbose else "WARNING",
-        reuse_from=descriptor.reuse_from, salt=site_salt(data_dir(config, path), descriptor.site_id),
+        reuse_from=descriptor.reuse_from, salt=site_salt(data_dir(config, path), descriptor.site_id, create=False),
         redis_url=redis_url,
     )
     pages = stats.get("govcrawl/counters", {}).get("pages", 0)

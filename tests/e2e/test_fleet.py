@@ -161,6 +161,40 @@ def test_a_worker_refuses_a_run_made_under_another_config(demo_server, redis_url
     assert result.returncode == 1 and "配置不同" in result.stderr
 
 
+def test_a_worker_without_the_sites_privacy_secret_refuses_to_join(demo_server, redis_url, tmp_path):
+    """A worker that made up its own salt would key the privacy digests of its pages differently."""
+    import os
+
+    from crawler.fleet import Fleet, RunDescriptor, connect
+    from govcrawl.cli import config_hash
+    from govcrawl.config import load_config
+    from govcrawl.salt import salt_fingerprint
+
+    config = _config(demo_server, tmp_path)
+    site = load_config(config)[0].sites["demo"]
+    coordinator_salt = os.urandom(32)
+    fleet = Fleet(connect(redis_url), "demo.salted", "test")
+    fleet.publish(RunDescriptor("demo.salted", "demo", str(tmp_path / "x.sqlite"), DEMO_TODAY, config_hash(site),
+                                None, salt_fingerprint(coordinator_salt)))
+    salt = tmp_path / "data" / "demo.salt"
+
+    def join() -> subprocess.CompletedProcess:
+        return subprocess.run([str(GOVCRAWL), "worker", "--redis", redis_url, "-c", str(config), "--once",
+                               "--wait", "3"], capture_output=True, text=True, timeout=60)
+
+    try:
+        missing = join()
+        salt.parent.mkdir(parents=True, exist_ok=True)
+        salt.write_bytes(os.urandom(32))
+        other = join()
+    finally:
+        fleet.retire()
+    assert missing.returncode == 1 and "没有站点的隐私密钥" in missing.stderr, missing.stderr[-2000:]
+    assert not salt.exists() or salt.read_bytes() != coordinator_salt
+    assert other.returncode == 1 and "隐私密钥" in other.stderr and "不同" in other.stderr, other.stderr[-2000:]
+    assert "加入运行" not in missing.stderr + other.stderr
+
+
 def test_a_fleet_on_the_shared_postgresql_store_finds_the_same(single, demo_server, redis_url, postgres_url,
                                                                tmp_path):
     """The province set-up: request queue in Redis, facts and findings in one PostgreSQL database."""
