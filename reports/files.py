@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 
@@ -32,9 +32,19 @@ def write_atomic(path: Path, produce: Callable[[Path], None]) -> Path:
 
 def write_text_atomic(path: Path, text: str, encoding: str = "utf-8") -> Path:
     """Atomically write text (``newline=""`` so the caller decides line endings)."""
+    return write_chunks_atomic(path, (text,), encoding)
+
+
+def write_chunks_atomic(path: Path, chunks: Iterable[str], encoding: str = "utf-8") -> Path:
+    """Atomically write text produced piece by piece (``newline=""``, as :func:`write_text_atomic`).
+
+    The large reports (tens of MB of HTML or JSON for a 100,000-page site) are
+    generated as a stream of chunks: joining them first would hold the whole
+    document, and its encoded copy, in memory at once.
+    """
 
     def produce(tmp: Path) -> None:
         with tmp.open("w", encoding=encoding, newline="") as handle:
-            handle.write(text)
+            handle.writelines(chunks)
 
     return write_atomic(path, produce)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -42,13 +42,14 @@ from .data import (
     SEVERITY_LABELS,
     SEVERITY_ORDER,
     STATUS_LABELS,
+    CheckMeta,
     DocumentRow,
     ReportInput,
     severity_of,
     summarise,
 )
 from .evidence import EvidenceNode, evidence_tree, web_href
-from .files import write_text_atomic
+from .files import write_chunks_atomic
 
 TEMPLATE = "report.html.j2"
 STYLESHEET = "report.css.j2"
@@ -93,6 +94,28 @@ def content_security_policy(style: Asset, script: Asset) -> str:
         f"script-src {script.csp_hash}; "
         "img-src data:; base-uri 'none'; form-action 'none'"
     )
+
+
+class LazyViews[Item, View]:
+    """Template views of a list, made one at a time as the template reaches them.
+
+    A large site has tens of thousands of findings; building every view (and
+    its evidence tree) before rendering would hold them all at once, while the
+    streamed page needs only the one being written. The template may take the
+    ``length`` and iterate (more than once, if it ever must); nothing else.
+    """
+
+    __slots__ = ("_items", "_make")
+
+    def __init__(self, items: Sequence[Item], make: Callable[[Item], View]) -> None:
+        self._items = items
+        self._make = make
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[View]:
+        return map(self._make, self._items)
 
 
 @dataclass
@@ -184,6 +207,17 @@ def document_title(title: str | None) -> str:
         return "（无标题）"
     match = _TITLE_SUFFIX.match(title.strip())
     return match.group(1) if match else title.strip()
+
+
+def _finding_views(check: CheckMeta, data: ReportInput) -> Callable[[Finding], FindingView]:
+    """How one check group's findings become views (its labels, the run's screenshots and night)."""
+    labels, screenshots, night = check.evidence_labels, data.screenshots, data.run.today
+    return lambda f: _finding_view(f, labels, screenshots.get(f.id), night)
+
+
+def _fixed_view(f: Finding) -> dict[str, Any]:
+    return {"title": f.title or "（无标题）", "href": web_href(f.url), "url": f.url, "message": f.message,
+            "check": f.check}
 
 
 def _document_view(row: DocumentRow) -> dict[str, Any]:
@@ -290,6 +324,21 @@ def highlight(context_text: str, forms: list[str]) -> tuple[str, str, str]:
     return context_text[:at], form, context_text[at + len(form) + 2:]
 
 
+def _wording_page(finding: Finding) -> dict[str, Any]:
+    """One page of a wording rule's list: where, how often, and the first context marked."""
+    ev = finding.evidence or {}
+    count = ev.get("count")
+    contexts = [str(c) for c in ev.get("contexts") or []]
+    return {
+        "department": finding.department,
+        "title": document_title(finding.title),
+        "url": finding.url,
+        "href": web_href(finding.url),
+        "count": count if isinstance(count, int) else 1,
+        "context": highlight(contexts[0], [str(f) for f in ev.get("found") or []]) if contexts else None,
+    }
+
+
 def wording_groups(findings: list[Finding], *, max_pages: int = 200) -> list[dict[str, Any]]:
     """``wording`` findings grouped by rule across departments, most widespread first.
 
@@ -316,28 +365,22 @@ def wording_groups(findings: list[Finding], *, max_pages: int = 200) -> list[dic
         group["departments"][finding.department] = group["departments"].get(finding.department, 0) + 1
         count = ev.get("count")
         group["occurrences"] += count if isinstance(count, int) else 1
-        contexts = [str(c) for c in ev.get("contexts") or []]
-        group["pages"].append({
-            "department": finding.department,
-            "title": document_title(finding.title),
-            "url": finding.url,
-            "href": web_href(finding.url),
-            "count": count if isinstance(count, int) else 1,
-            "context": highlight(contexts[0], forms) if contexts else None,
-        })
+        group["pages"].append(finding)
     out = []
     for group in groups.values():
         departments = sorted(group["departments"].items(), key=lambda item: (-item[1], item[0]))
         rank = {name: i for i, (name, _) in enumerate(departments)}
-        group["pages"].sort(key=lambda p: (rank[p["department"]], p["url"]))
-        total = len(group["pages"])
+        pages: list[Finding] = group["pages"]
+        pages.sort(key=lambda f: (rank[f.department], f.url))
+        total = len(pages)
         out.append({
             **group,
             "severity": str(group["severity"]),
             "severity_label": SEVERITY_LABELS[group["severity"]],
             "page_count": total,
             "departments": departments,
-            "pages": group["pages"][:max_pages],
+            # Views only for the pages listed: a rule found on every page of a large site lists 200.
+            "pages": [_wording_page(f) for f in pages[:max_pages]],
             "pages_cut": max(0, total - max_pages),
         })
     out.sort(key=lambda g: (-g["page_count"], SEVERITY_ORDER.index(Severity(g["severity"])), g["rule"]))
@@ -355,14 +398,10 @@ def context(data: ReportInput) -> dict[str, Any]:
             "name": section.name,
             "total": section.total,
             "counts": [section.count(check.id) for check in summary.checks],
-            "documents": [_document_view(row) for row in section.documents],
+            "documents": LazyViews(section.documents, _document_view),
             "interpretations": [_interpretation_view(row) for row in section.interpretations],
             "new": section.count_status("new") + section.count_status("reopened"),
-            "fixed": [
-                {"title": f.title or "（无标题）", "href": web_href(f.url), "url": f.url, "message": f.message,
-                 "check": f.check}
-                for f in section.fixed
-            ],
+            "fixed": LazyViews(section.fixed, _fixed_view),
             "trend": trend_svg(section.trend),
             "due_soon": [
                 {"title": item.get("title") or "（无标题）", "href": web_href(item.get("url")),
@@ -387,10 +426,7 @@ def context(data: ReportInput) -> dict[str, Any]:
             "groups": [
                 {
                     "check": group.check,
-                    "findings": [
-                        _finding_view(f, group.check.evidence_labels, data.screenshots.get(f.id), run.today)
-                        for f in group.findings
-                    ],
+                    "findings": LazyViews(group.findings, _finding_views(group.check, data)),
                 }
                 for group in section.groups
             ],
@@ -466,11 +502,16 @@ def _availability_view(week: dict | None) -> dict | None:
             "days": days, "outage": outage_text}
 
 
+def iter_render(data: ReportInput) -> Iterator[str]:
+    """The report page in pieces, as the template produces them (see :class:`LazyViews`)."""
+    return environment().get_template(TEMPLATE).generate(context(data))
+
+
 def render(data: ReportInput) -> str:
     """The report page as text."""
-    return environment().get_template(TEMPLATE).render(context(data))
+    return "".join(iter_render(data))
 
 
 def write(data: ReportInput, path: Path) -> Path:
-    """Write ``report.html`` atomically."""
-    return write_text_atomic(path, render(data))
+    """Write ``report.html`` atomically, streamed: the page (tens of MB for a large site) is never one string."""
+    return write_chunks_atomic(path, iter_render(data))

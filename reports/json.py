@@ -12,12 +12,15 @@ can be told apart.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from govcrawl.model import Finding
+
 from .data import ReportInput, summarise
-from .files import write_text_atomic
+from .files import write_chunks_atomic
 
 SCHEMA = "govcrawl.findings/1"
 
@@ -33,6 +36,20 @@ def _jsonable(value: Any) -> Any:
 
 def findings_document(data: ReportInput) -> dict[str, Any]:
     """The contract §3 document as plain data."""
+    return _document(data, lambda findings: [finding.as_json() for finding in findings])
+
+
+class _Findings:
+    """A list of findings that :func:`iter_dumps` encodes one at a time, as it is written."""
+
+    __slots__ = ("findings",)
+
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = findings
+
+
+def _document(data: ReportInput, findings_list: Callable[[list[Finding]], Any]) -> dict[str, Any]:
+    """The document, its three finding lists made by ``findings_list`` (plain, or left for streaming)."""
     summary = summarise(data)
     run = data.run
     today = run.today.isoformat() if isinstance(run.today, date) else str(run.today)
@@ -85,19 +102,49 @@ def findings_document(data: ReportInput) -> dict[str, Any]:
         },
         "catalogue": [check.as_json() for check in summary.checks],
         "departments": [section.name for section in summary.sections],
-        "findings": [finding.as_json() for finding in data.findings],
+        "findings": findings_list(data.findings),
         # Gone since the previous completed run, their pages re-checked (govcrawl.lifecycle).
-        "fixed": [finding.as_json() for finding in data.fixed],
+        "fixed": findings_list(data.fixed),
         # Accepted by the office (config/waivers.yaml): not in "findings", not counted.
-        "waived": [finding.as_json() for finding in data.waived],
+        "waived": findings_list(data.waived),
     }
+
+
+def _indented(text: str, level: int) -> str:
+    """Encoded JSON moved ``level`` indent steps right (JSON text has no raw line breaks inside strings)."""
+    return text.replace("\n", "\n" + _INDENT * level)
+
+
+_INDENT = "  "
+
+
+def iter_dumps(data: ReportInput) -> Iterator[str]:
+    """The text of :func:`dumps` in pieces, each finding encoded only when its turn comes.
+
+    ``json.dumps`` of the whole document would first build every finding's dict
+    and then the whole text (tens of MB on a large site). Byte for byte the same
+    output: each value is encoded with the same settings and re-indented to its depth.
+    """
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=2, default=_jsonable)
+    yield "{"
+    for n, (key, value) in enumerate(_document(data, _Findings).items()):
+        yield f"{',' if n else ''}\n{_INDENT}{encoder.encode(key)}: "
+        if not isinstance(value, _Findings):
+            yield _indented(encoder.encode(value), 1)
+        elif not value.findings:
+            yield "[]"
+        else:
+            for i, finding in enumerate(value.findings):
+                yield f"{',' if i else '['}\n{_INDENT * 2}{_indented(encoder.encode(finding.as_json()), 2)}"
+            yield f"\n{_INDENT}]"
+    yield "\n}\n"
 
 
 def dumps(data: ReportInput) -> str:
     """The document as UTF-8-ready text: Chinese left readable, two-space indent."""
-    return json.dumps(findings_document(data), ensure_ascii=False, indent=2, default=_jsonable) + "\n"
+    return "".join(iter_dumps(data))
 
 
 def write(data: ReportInput, path: Path) -> Path:
-    """Write ``findings.json`` atomically."""
-    return write_text_atomic(path, dumps(data))
+    """Write ``findings.json`` atomically, streamed (see :func:`iter_dumps`)."""
+    return write_chunks_atomic(path, iter_dumps(data))

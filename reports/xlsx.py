@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from urllib.parse import quote
@@ -19,10 +19,14 @@ from urllib.parse import quote
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.cell_range import CellRange
 
-from .data import METRIC_LABELS, SEVERITY_LABELS, SEVERITY_ORDER, ReportInput, Summary, summarise
+from govcrawl.model import Finding
+
+from .data import METRIC_LABELS, SEVERITY_LABELS, SEVERITY_ORDER, CheckMeta, ReportInput, Summary, summarise
 from .evidence import web_href
 from .files import write_atomic
 from .tabular import COLUMNS, URL_COLUMN, clean_text, finding_row, is_formula_like
@@ -52,10 +56,16 @@ _SEVERITY_FILLS = {
 }
 _WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 _TOP = Alignment(vertical="top")
+_HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center")
+_LEFT = Alignment(horizontal="left")
+_TITLE_FONT = Font(bold=True, size=14)
+_NO_FILL = PatternFill()
 
 
 def display_width(text: str) -> int:
     """Width of the widest line, counting a CJK (wide or full-width) character as 2."""
+    if text.isascii():  # no ASCII character is wide: skip the per-character lookup (ids, most URLs)
+        return max(len(line) for line in text.split("\n"))
     return max(
         (
             sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
@@ -103,65 +113,109 @@ def hyperlink_target(url: str) -> str | None:
     return href if len(href) <= HYPERLINK_MAX else None
 
 
-def put(ws: Worksheet, row: int, column: int, value: str | int | float | None) -> Cell:
-    """Write one cell; text is always a string cell, never a formula.
+class _Cells:
+    """Write-only cells of one workbook: text always a string cell, styles registered once.
 
-    openpyxl turns any text starting with ``=`` into a formula; the type is
-    reset to string, and formula-like text also gets Excel's quote prefix
-    (the stored form of a typed leading apostrophe) so it stays text when
-    someone edits the cell.
+    Text is cleaned and typed as string, never a formula (openpyxl would turn
+    text starting with ``=`` into one); formula-like text also gets Excel's
+    quote prefix (the stored form of a typed leading apostrophe) so it stays
+    text when someone edits the cell.
+
+    Setting ``cell.font`` (or fill, alignment) makes openpyxl hash the style
+    object to find its index, which was most of the workbook's CPU time at ten
+    cells per finding. Each combination used here is registered once, on a
+    template cell, and every cell starts from a copy of that template's style
+    array instead (``Cell(style_array=...)``). Keys are the ids of the style
+    objects, which the cache keeps alive so an id can never be reused.
     """
-    cell = ws.cell(row=row, column=column)
-    if isinstance(value, str):
-        value = clean_text(value)
-        cell.value = value
-        cell.data_type = "s"
-        if is_formula_like(value):
-            cell.quotePrefix = True
-    else:
-        cell.value = value
-    return cell
+
+    def __init__(self, ws: WriteOnlyWorksheet) -> None:
+        self._ws = ws
+        self._styles: dict[tuple[int, int, int, bool], tuple[StyleArray | None, tuple[object, ...]]] = {}
+
+    def __call__(
+        self,
+        value: str | int | float | None,
+        font: Font | None = None,
+        fill: PatternFill | None = None,
+        alignment: Alignment | None = None,
+        hyperlink: str | None = None,
+    ) -> Cell:
+        if isinstance(value, str):
+            value = clean_text(value)
+        quote = isinstance(value, str) and is_formula_like(value)
+        key = (id(font), id(fill), id(alignment), quote)
+        if key not in self._styles:
+            template = Cell(self._ws, row=1, column=1)
+            if font is not None:
+                template.font = font
+            if fill is not None:
+                template.fill = fill
+            if alignment is not None:
+                template.alignment = alignment
+            if quote:
+                template.quotePrefix = True
+            self._styles[key] = (template._style, (font, fill, alignment))
+        # Row and column are placeholders: the sheet sets them as it writes the row.
+        cell = Cell(self._ws, row=1, column=1, value=value, style_array=self._styles[key][0])
+        if isinstance(value, str):
+            cell.data_type = "s"
+        if hyperlink is not None:
+            cell.hyperlink = hyperlink
+        return cell
 
 
-def _header(ws: Worksheet, row: int, titles: Sequence[str]) -> None:
-    for column, title in enumerate(titles, start=1):
-        cell = put(ws, row, column, title)
-        cell.font = _BOLD
-        cell.fill = _HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
+def _column_widths(titles: Sequence[str], rows: Iterable[Sequence[object]]) -> list[float]:
+    """Each column as wide as its widest text (CJK counted double), capped, plus a margin.
 
-
-def _fit_columns(ws: Worksheet, titles: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    A write-only sheet needs its widths before its first row, so the rows are
+    measured in a pass of their own; a column stops being measured once it
+    reaches its cap (its width can grow no further).
+    """
+    caps = [_WRAPPED.get(title, WIDTH_CAP) for title in titles]
     widths = [display_width(t) for t in titles]
+    open_columns = [i for i in range(len(titles)) if widths[i] < caps[i]]
     for row in rows:
-        for i, value in enumerate(row):
-            widths[i] = max(widths[i], display_width(str(value)))
-    for i, title in enumerate(titles):
-        cap = _WRAPPED.get(title, WIDTH_CAP)
-        ws.column_dimensions[get_column_letter(i + 1)].width = min(widths[i], cap) + 2
+        for i in open_columns:
+            widths[i] = max(widths[i], display_width(str(row[i])))
+        if any(widths[i] >= caps[i] for i in open_columns):
+            open_columns = [i for i in open_columns if widths[i] < caps[i]]
+    return [min(width, cap) + 2 for width, cap in zip(widths, caps, strict=True)]
 
 
-def _department_sheet(ws: Worksheet, findings_rows: list[list[str | int]], hrefs: list[str | None]) -> None:
-    _header(ws, 1, COLUMNS)
-    for r, (values, href) in enumerate(zip(findings_rows, hrefs, strict=True), start=2):
-        for c, value in enumerate(values, start=1):
-            cell = put(ws, r, c, value)
-            cell.alignment = _WRAP_TOP if COLUMNS[c - 1] in _WRAPPED else _TOP
-        severity_cell = ws.cell(row=r, column=1)
-        severity_cell.fill = _SEVERITY_FILLS.get(str(severity_cell.value), PatternFill())
-        if href is not None:
-            url_cell = ws.cell(row=r, column=URL_COLUMN + 1)
-            url_cell.hyperlink = href
-            url_cell.font = _LINK_FONT
-    last = get_column_letter(len(COLUMNS))
+def _set_widths(ws: WriteOnlyWorksheet, widths: Iterable[float]) -> None:
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+
+
+def _header(cells: _Cells, titles: Sequence[str]) -> list[Cell]:
+    return [cells(title, _BOLD, _HEADER_FILL, _HEADER_ALIGNMENT) for title in titles]
+
+
+def _department_sheet(ws: WriteOnlyWorksheet, findings: list[Finding], checks: Mapping[str, CheckMeta]) -> None:
+    """One department's findings, a row each; rows are made twice (measured, then written), never kept."""
+
+    def rows() -> Iterator[list[str | int]]:
+        return (finding_row(f, checks[f.check]) for f in findings)
+
+    _set_widths(ws, _column_widths(COLUMNS, rows()))
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{last}{len(findings_rows) + 1}"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(findings) + 1}"
     ws.print_title_rows = "1:1"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    _fit_columns(ws, COLUMNS, findings_rows)
+    cells = _Cells(ws)
+    ws.append(_header(cells, COLUMNS))
+    alignments = [_WRAP_TOP if title in _WRAPPED else _TOP for title in COLUMNS]
+    for finding, values in zip(findings, rows(), strict=True):
+        row = [cells(value, alignment=alignment) for value, alignment in zip(values, alignments, strict=True)]
+        row[0] = cells(values[0], fill=_SEVERITY_FILLS.get(str(values[0]), _NO_FILL), alignment=alignments[0])
+        href = hyperlink_target(finding.url)
+        if href is not None:
+            row[URL_COLUMN] = cells(values[URL_COLUMN], _LINK_FONT, alignment=alignments[URL_COLUMN], hyperlink=href)
+        ws.append(row)
 
 
 def _format_metric(key: str, value: float | None) -> str:
@@ -172,11 +226,10 @@ def _format_metric(key: str, value: float | None) -> str:
     return f"{value:g}"
 
 
-def _summary_sheet(ws: Worksheet, data: ReportInput, summary: Summary, names: list[str]) -> None:
+def _summary_sheet(ws: WriteOnlyWorksheet, data: ReportInput, summary: Summary, names: list[str]) -> None:
     """Run facts on top, then the department x check counts, each department linked to its sheet."""
     run = data.run
-    title = put(ws, 1, 1, f"{data.site_name} 网站检查汇总")
-    title.font = Font(bold=True, size=14)
+    cells = _Cells(ws)
     today = run.today.isoformat() if isinstance(run.today, date) else str(run.today)
     info: list[tuple[str, str | int]] = [
         ("站点", f"{data.site_name}（{data.site_id}）"),
@@ -191,74 +244,60 @@ def _summary_sheet(ws: Worksheet, data: ReportInput, summary: Summary, names: li
         *((METRIC_LABELS.get(k, k), _format_metric(k, v)) for k, v in data.metrics.items()),
     ]
     titles = ["部门", *(check.title for check in summary.checks), "合计"]
+    first = max(display_width(label) for label in ["抓取页面数", *(s.name for s in summary.sections)])
+    _set_widths(ws, [min(WIDTH_CAP, first + 2), *(12 for _ in titles[1:])])
     # Values span several narrow count columns instead of widening column B.
     span_end = max(2, min(len(titles), 6))
-    row = 2
-    for label, value in info:
-        put(ws, row, 1, label).font = _BOLD
-        put(ws, row, 2, value).alignment = Alignment(horizontal="left")
-        if span_end > 2:
-            ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=span_end)
-        row += 1
-
-    row += 1
-    header_row = row
-    _header(ws, header_row, titles)
+    header_row = len(info) + 3  # title, the info rows, one blank row
     ws.row_dimensions[header_row].height = 48
+    ws.append([cells(f"{data.site_name} 网站检查汇总", _TITLE_FONT)])
+    for row, (label, value) in enumerate(info, start=2):
+        ws.append([cells(label, _BOLD), cells(value, alignment=_LEFT)])
+        if span_end > 2:
+            ws.merged_cells.add(CellRange(min_row=row, min_col=2, max_row=row, max_col=span_end))
+    ws.append([])
+    ws.append(_header(cells, titles))
     for section, sheet in zip(summary.sections, names, strict=True):
-        row += 1
-        cell = put(ws, row, 1, section.name)
         quoted = sheet.replace("'", "''")
-        cell.hyperlink = f"#'{quoted}'!A1"  # jump to the department's sheet
-        cell.font = _LINK_FONT
-        for c, check in enumerate(summary.checks, start=2):
-            count = section.count(check.id)
-            put(ws, row, c, count or None)
-        put(ws, row, len(titles), section.total).font = _BOLD
-    row += 1
-    put(ws, row, 1, "合计").font = _BOLD
-    for c, check in enumerate(summary.checks, start=2):
-        put(ws, row, c, summary.by_check[check.id]).font = _BOLD
-    put(ws, row, len(titles), summary.total).font = _BOLD
-
-    first = max(display_width(label) for label in ["抓取页面数", *(s.name for s in summary.sections)])
-    ws.column_dimensions["A"].width = min(WIDTH_CAP, first + 2)
-    for c in range(2, len(titles) + 1):
-        ws.column_dimensions[get_column_letter(c)].width = 12
+        link = cells(section.name, _LINK_FONT, hyperlink=f"#'{quoted}'!A1")  # jump to the department's sheet
+        counts = [cells(section.count(check.id) or None) for check in summary.checks]
+        ws.append([link, *counts, cells(section.total, _BOLD)])
+    totals = [cells(summary.by_check[check.id], _BOLD) for check in summary.checks]
+    ws.append([cells("合计", _BOLD), *totals, cells(summary.total, _BOLD)])
 
 
-def _catalogue_sheet(ws: Worksheet, summary: Summary) -> None:
+def _catalogue_sheet(ws: WriteOnlyWorksheet, summary: Summary) -> None:
     """The checks that ran, so the workbook explains itself without the HTML page."""
     titles = ("编号", "检查项", "严重程度", "依据", "说明", "修改建议")
-    _header(ws, 1, titles)
-    rows = [(c.id, c.title, SEVERITY_LABELS[c.severity], c.basis, c.summary, c.fix) for c in summary.checks]
-    for r, values in enumerate(rows, start=2):
-        for c, value in enumerate(values, start=1):
-            put(ws, r, c, value).alignment = _WRAP_TOP
     ws.freeze_panes = "A2"
-    for i, width in enumerate((22, 24, 10, 40, 48, 48), start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
+    _set_widths(ws, (22, 24, 10, 40, 48, 48))
+    cells = _Cells(ws)
+    ws.append(_header(cells, titles))
+    for c in summary.checks:
+        values = (c.id, c.title, SEVERITY_LABELS[c.severity], c.basis, c.summary, c.fix)
+        ws.append([cells(value, alignment=_WRAP_TOP) for value in values])
 
 
 def build_workbook(data: ReportInput) -> Workbook:
-    """The whole workbook in memory (tests read it back without a file)."""
+    """The workbook in write-only mode: each sheet's rows go to a temporary file as they are made.
+
+    An ordinary openpyxl workbook keeps a cell object per cell until it is
+    saved (over 200 MB for 100,000 findings); this one holds a row at a time.
+    It can only be saved, once.
+    """
     summary = summarise(data)
     names = sheet_names(section.name for section in summary.sections)
     order = {id(f): i for i, f in enumerate(data.findings)}
     checks = {check.id: check for check in summary.checks}
-    wb = Workbook()
+    wb = Workbook(write_only=True)
     wb.properties.creator = "govcrawl"
     wb.properties.title = f"{data.site_name} 网站检查结果"
-    ws = wb.active
-    ws.title = SUMMARY_SHEET
-    _summary_sheet(ws, data, summary, names)
+    _summary_sheet(wb.create_sheet(SUMMARY_SHEET), data, summary, names)
     for section, name in zip(summary.sections, names, strict=True):
         # The caller's order, not the check grouping: keep what they sorted.
         findings = [f for group in section.groups for f in group.findings]
         findings.sort(key=lambda f: order[id(f)])
-        rows = [finding_row(f, checks[f.check]) for f in findings]
-        hrefs = [hyperlink_target(f.url) for f in findings]
-        _department_sheet(wb.create_sheet(name), rows, hrefs)
+        _department_sheet(wb.create_sheet(name), findings, checks)
     _catalogue_sheet(wb.create_sheet(CATALOGUE_SHEET), summary)
     return wb
 
