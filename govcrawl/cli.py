@@ -849,6 +849,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         if args.today:
             run.today = _today(args.today)
             store.update_run(run)
+        if run.status == "running":  # its crawl never closed (e.g. a fleet's coordinator died): say so, count what is stored
+            run.pages_crawled = len(store.page_urls(run.id))
+            print(f"注意：运行 {run.id} 的抓取没有正常结束（发起进程中断），检查基于已保存的 {run.pages_crawled} 个页面"
+                  " / this run's crawl never closed; checking the pages stored", file=sys.stderr)
         findings = check_run(store, run, site_id, site, _waivers(args, config_path))
         if run.status == "crawled":  # an earlier check stopped (e.g. a calendar year was missing)
             run.status, run.finished = "completed", run.finished or _now()

@@ -147,6 +147,42 @@ def test_losing_a_worker_loses_no_page(single, demo_server, redis_url, tmp_path)
     assert "补抓" in log, (killed_at, fleet["run"]["stats"].get("fleet_workers"), log[-3000:])
 
 
+def test_losing_the_coordinator_loses_no_page(single, demo_server, redis_url, tmp_path):
+    """The coordinator dies mid-crawl: the worker drains the run alone, and `govcrawl check RUN_ID` reports it whole."""
+    import redis
+
+    from crawler.fleet import open_runs
+
+    config = _config(demo_server, tmp_path)
+    demo_server.slow = 0.15
+    try:
+        coordinator = _run(config, tmp_path / "out", "--redis", redis_url)
+        worker = _worker(config, redis_url)
+        client = redis.Redis.from_url(redis_url)
+        deadline = time.monotonic() + 120
+        run_id = None
+        while time.monotonic() < deadline and run_id is None:
+            for run in open_runs(client):
+                beats = client.hgetall(f"govcrawl:run:{run.run_id}:workers").values()
+                if sum(json.loads(state)["pages"] for state in beats) >= 20:
+                    os.killpg(coordinator.pid, signal.SIGKILL)  # the coordinator, its page parsers and link lane
+                    run_id = run.run_id
+            time.sleep(0.2)
+        assert run_id is not None, "the crawl never got going"
+        coordinator.wait(30)
+        worker_log = _finish(worker)
+    finally:
+        demo_server.slow = 0.0
+    assert not (tmp_path / "out" / "findings.json").exists()  # nobody checked yet
+    result = subprocess.run([str(GOVCRAWL), "check", run_id, "-c", str(config), "--out", str(tmp_path / "later")],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    later = _findings(tmp_path / "later")
+    assert {_key(f) for f in later["findings"]} == {_key(f) for f in single["findings"]}, _loud(worker_log)
+    assert later["run"]["pages_crawled"] == single["run"]["pages_crawled"]
+    assert "抓取没有正常结束" in result.stderr
+
+
 def test_a_worker_refuses_a_run_made_under_another_config(demo_server, redis_url, tmp_path):
     from crawler.fleet import Fleet, RunDescriptor, connect
 
