@@ -950,7 +950,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     """
     import multiprocessing as mp
 
-    from crawler.fleet import connect, open_runs
+    from crawler.fleet import Fleet, connect, open_runs
 
     config, path = load_config(args.config)
     client = connect(args.redis)
@@ -960,6 +960,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
     while True:
         for descriptor in open_runs(client):
             if descriptor.run_id in joined or descriptor.site_id not in config.sites:
+                continue
+            run = Fleet(client, descriptor.run_id, "worker")
+            if run.done():  # drained, and its coordinator never closed it (it died): nothing to join
+                run.retire()
                 continue
             joined.add(descriptor.run_id)
             site = config.sites[descriptor.site_id]

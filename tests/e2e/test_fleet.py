@@ -174,6 +174,10 @@ def test_losing_the_coordinator_loses_no_page(single, demo_server, redis_url, tm
     finally:
         demo_server.slow = 0.0
     assert not (tmp_path / "out" / "findings.json").exists()  # nobody checked yet
+    # The dead coordinator never closed the run; the next worker to look finds it drained and closes it.
+    late = subprocess.run([str(GOVCRAWL), "worker", "--redis", redis_url, "-c", str(config), "--once", "--wait", "2"],
+                          capture_output=True, text=True, timeout=60)
+    assert "加入运行" not in late.stderr and run_id not in {r.run_id for r in open_runs(client)}
     result = subprocess.run([str(GOVCRAWL), "check", run_id, "-c", str(config), "--out", str(tmp_path / "later")],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
