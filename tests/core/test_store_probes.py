@@ -4,7 +4,7 @@ import sqlite3
 from datetime import date
 
 from govcrawl.model import MessageFact, PageFacts, ProbeResult, RunInfo
-from govcrawl.store import Store
+from govcrawl.store import SCHEMA_VERSION, Store
 
 
 def probe(at: str, ok: bool = True, url: str = "http://x/", homepage: bool = True) -> ProbeResult:
@@ -38,7 +38,7 @@ def test_a_schema_3_store_gains_the_probes_table(tmp_path):
         store.db.execute("UPDATE meta SET value='3' WHERE key='schema'")
     with Store(path) as store:
         store.add_probes([probe("2023-11-01T08:00:00+08:00")])
-        assert store.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()[0] == "4"
+        assert store.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()[0] == str(SCHEMA_VERSION)
     assert sqlite3.connect(path).execute("SELECT count(*) FROM probes").fetchone()[0] == 1
 
 

@@ -82,6 +82,27 @@ def _key(finding: dict) -> tuple:
     return finding["id"], finding["check"], finding["department"], finding["url"], finding["target"]
 
 
+def _kill_mid_crawl(client, victim: subprocess.Popen, pages, never: str) -> tuple[str, int]:
+    """SIGKILL ``victim``'s process group once ``pages`` reaches 20 in the open run; the run id and that count.
+
+    Both kill tests exist to show a run survives losing a process while the crawl is genuinely mid-way: a
+    kill before the crawl started or after it finished proves nothing. So the kill waits (up to 120 s) for
+    ``pages`` — given the run's ``govcrawl:run:ID:workers`` heartbeat hash — to reach 20 while the run is
+    still open, and fails with ``never`` if that never happens (the crawl never got going, or was over first).
+    """
+    from crawler.fleet import open_runs
+
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        for run in open_runs(client):  # the test's coordinator's run: the only one open
+            crawled = pages(client.hgetall(f"govcrawl:run:{run.run_id}:workers"))
+            if crawled >= 20:
+                os.killpg(victim.pid, signal.SIGKILL)  # the process, its page parsers and link lane
+                return run.run_id, crawled
+        time.sleep(0.2)
+    pytest.fail(never)
+
+
 @pytest.fixture(scope="module")
 def single(demo_server, tmp_path_factory) -> dict:
     """The single-machine run (SQLite, no Redis) every fleet run must agree with."""
@@ -122,20 +143,14 @@ def test_losing_a_worker_loses_no_page(single, demo_server, redis_url, tmp_path)
     try:
         coordinator = _run(config, tmp_path / "out", "--redis", redis_url)
         doomed = _worker(config, redis_url)
-        from crawler.fleet import open_runs
 
-        client = redis.Redis.from_url(redis_url)
-        deadline = time.monotonic() + 120
-        killed_at = None
-        while time.monotonic() < deadline and killed_at is None:
-            for run in open_runs(client):  # this coordinator's run: the only one open
-                for name, state in client.hgetall(f"govcrawl:run:{run.run_id}:workers").items():
-                    # a worker is "host:pid"; the doomed one is the crawl child of `govcrawl worker`
-                    if _parent(int(name.decode().rsplit(":", 1)[1])) == doomed.pid and json.loads(state)["pages"] >= 20:
-                        os.killpg(doomed.pid, signal.SIGKILL)  # the worker, its page parsers and link lane
-                        killed_at = json.loads(state)["pages"]
-            time.sleep(0.2)
-        assert killed_at is not None, "the worker never got going"
+        def doomed_pages(workers: dict) -> int:
+            # a worker is "host:pid"; the doomed one is the crawl child of `govcrawl worker`
+            return max((json.loads(state)["pages"] for name, state in workers.items()
+                        if _parent(int(name.decode().rsplit(":", 1)[1])) == doomed.pid), default=0)
+
+        _, killed_at = _kill_mid_crawl(redis.Redis.from_url(redis_url), doomed, doomed_pages,
+                                       "the worker never got going")
         doomed.wait(30)
         log = _finish(coordinator)
     finally:
@@ -159,16 +174,9 @@ def test_losing_the_coordinator_loses_no_page(single, demo_server, redis_url, tm
         coordinator = _run(config, tmp_path / "out", "--redis", redis_url)
         worker = _worker(config, redis_url)
         client = redis.Redis.from_url(redis_url)
-        deadline = time.monotonic() + 120
-        run_id = None
-        while time.monotonic() < deadline and run_id is None:
-            for run in open_runs(client):
-                beats = client.hgetall(f"govcrawl:run:{run.run_id}:workers").values()
-                if sum(json.loads(state)["pages"] for state in beats) >= 20:
-                    os.killpg(coordinator.pid, signal.SIGKILL)  # the coordinator, its page parsers and link lane
-                    run_id = run.run_id
-            time.sleep(0.2)
-        assert run_id is not None, "the crawl never got going"
+        run_id, _ = _kill_mid_crawl(client, coordinator,
+                                    lambda workers: sum(json.loads(state)["pages"] for state in workers.values()),
+                                    "the crawl never got going")
         coordinator.wait(30)
         worker_log = _finish(worker)
     finally:
