@@ -579,7 +579,7 @@ def write_sites_yaml(path: Path, base: str, manifest: dict, data_dir: Path) -> N
                 "departments": departments,
                 "crawl": {"concurrency": 32, "delay": 0, "autothrottle": False, "obey_robots": False},
                 "external_links": {"check": False},
-                "limits": {"max_pages": 100000},
+                "limits": {"max_pages": max(100000, 2 * manifest["pages"]["total"])},  # never the cut-off
             }
         },
     }

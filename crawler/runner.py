@@ -7,7 +7,10 @@ and the site's ``crawl`` keys applied on top at ``cmdline`` priority.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from datetime import date
+from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
@@ -16,8 +19,14 @@ from govcrawl.config import Site
 
 
 def build_settings(site: Site, *, log_level: str = "WARNING", progress: str | None = None,
-                   fleet: tuple[str, str] | None = None) -> Settings:
-    """Scrapy settings for one site; ``fleet`` = (Redis URL, run id) for a crawl shared by workers."""
+                   fleet: tuple[str, str] | None = None, frontier: str | None = None) -> Settings:
+    """Scrapy settings for one site; ``fleet`` = (Redis URL, run id) for a crawl shared by workers.
+
+    ``frontier``: a folder for the queue of pages still to fetch (Scrapy's disk queue, ``JOBDIR``).
+    A breadth-first crawl of a large portal holds tens of thousands of discovered pages at once;
+    as Request objects in memory that is ~1.5 KB each and grew the crawl process by about
+    3 KB a crawled page on the 100,000-page bench portal. On disk the process stays flat.
+    """
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     crawl = site.crawl
@@ -51,6 +60,8 @@ def build_settings(site: Site, *, log_level: str = "WARNING", progress: str | No
         values["DOWNLOAD_SLOTS"] = {host: {"concurrency": page_concurrency, "delay": 0} for host in site.hosts()}
         values["DOWNLOAD_DELAY"] = 0
         values.update(fleet_settings(*fleet))
+    if frontier is not None:
+        values["JOBDIR"] = frontier
     if progress and progress != "off":
         values["EXTENSIONS"] = {**settings.getdict("EXTENSIONS"), "crawler.progress.Progress": 500}
         values["GOVCRAWL_PROGRESS"] = progress
@@ -82,22 +93,42 @@ def run_crawl(
     from crawler.spiders.portal import PortalSpider
 
     fleet = None
-    if redis_url is not None:
+    frontier = None
+    if redis_url is not None:  # the fleet's queue is in Redis
         import os
         import socket
 
         from crawler.fleet import Fleet, connect
 
         fleet = Fleet(connect(redis_url), run_id, f"{socket.gethostname()}:{os.getpid()}", redis_url)
+    else:
+        frontier = _frontier_folder(store_path, run_id)
+        # A folder left by a killed crawl is not resumed from: --resume rebuilds the queue from the store.
+        shutil.rmtree(frontier, ignore_errors=True)
     process = CrawlerProcess(build_settings(site, log_level=log_level, progress=progress,
-                                            fleet=(redis_url, run_id) if redis_url else None))
+                                            fleet=(redis_url, run_id) if redis_url else None,
+                                            frontier=str(frontier) if frontier else None))
     crawler = process.create_crawler(PortalSpider)
     process.crawl(crawler, site=site, site_id=site_id, run_id=run_id, store_path=store_path, today=today,
                   reuse_from=reuse_from, resume=resume, recheck=recheck, salt=salt, fleet=fleet)
-    process.start()
+    try:
+        process.start()
+    finally:
+        if frontier is not None:
+            shutil.rmtree(frontier, ignore_errors=True)
     stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
     spider = crawler.spider
     if spider is not None:
         stats["govcrawl/counters"] = dict(spider.counters)
         stats["govcrawl/resources_checked"] = spider.lane.done.value if spider.lane else 0
     return stats
+
+
+def _frontier_folder(store_path: str, run_id: str) -> Path:
+    """Where a single-machine crawl queues its pages: beside a SQLite store (the site's data folder, on
+    disk), else in the system's temporary folder; one folder per run, removed when the crawl ends."""
+    from govcrawl._storedialect import is_postgres
+
+    if is_postgres(store_path):
+        return Path(tempfile.gettempdir()) / f"govcrawl-frontier-{run_id}"
+    return Path(store_path).parent / f".frontier-{run_id}"

@@ -632,6 +632,9 @@ def _crawl(run: RunInfo, site: Site, site_id: str, store_path: Path, *, progress
         "page_errors": int(counters.get("errors", 0)),
         "resources_checked": int(stats.get("govcrawl/resources_checked", 0)),
         "excluded": int(counters.get("excluded", 0)),
+        # Page requests queued on disk / in memory (crawler.runner: a single-machine crawl's queue is on disk).
+        "frontier": {"on_disk": int(stats.get("scheduler/enqueued/disk", 0)),
+                     "in_memory": int(stats.get("scheduler/enqueued/memory", 0))},
         "finish_reason": FINISH_REASONS.get(reason, reason),
         "elapsed_seconds": round(float(run.stats.get("elapsed_seconds", 0.0) if resume else 0.0)
                                  + float(stats.get("elapsed_time_seconds", 0.0)), 1),
