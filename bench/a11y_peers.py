@@ -478,10 +478,7 @@ def sampling_at_20k(seconds_per_page: float | None) -> dict:
 # -- output -----------------------------------------------------------------------------
 
 
-def _f(value, spec: str = "") -> str:
-    if value is None:
-        return "—"
-    return format(value, spec) if spec else str(value)
+_f = cb.fmt
 
 
 def _after_startup(r: dict) -> float | None:
@@ -496,13 +493,7 @@ def markdown_table(results: list[dict]) -> str:
     cols = [r for r in results if "measurement" in r]
 
     def row(label: str, fn) -> str:
-        cells = []
-        for r in cols:
-            try:
-                cells.append(fn(r))
-            except (KeyError, TypeError, ZeroDivisionError, AttributeError):
-                cells.append("—")
-        return f"| {label} | " + " | ".join(cells) + " |"
+        return cb.table_row(label, fn, cols)
 
     def m(r):
         return r["measurement"]

@@ -82,6 +82,24 @@ sys.path.insert(0, str(BENCH))
 import genportal  # noqa: E402  (a sibling script, not a package)
 
 
+def fmt(value, spec: str = "") -> str:
+    """A table cell: ``value`` formatted with ``spec``, "—" when there is none."""
+    if value is None:
+        return "—"
+    return format(value, spec) if spec else str(value)
+
+
+def table_row(label: str, fn, cols: list[dict]) -> str:
+    """One Markdown table row: ``fn`` of each column's result, "—" where that result lacks what fn reads."""
+    cells = []
+    for r in cols:
+        try:
+            cells.append(fn(r))
+        except (KeyError, TypeError, ZeroDivisionError, AttributeError):
+            cells.append("—")
+    return f"| {label} | " + " | ".join(cells) + " |"
+
+
 def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 

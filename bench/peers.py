@@ -164,23 +164,14 @@ def with_profiler(command: list[str], out: Path) -> list[str]:
             "-o", str(out), "--", *command]
 
 
-def _f(value, spec: str = "") -> str:
-    if value is None:
-        return "—"
-    return format(value, spec) if spec else str(value)
+_f = cb.fmt
 
 
 def markdown_table(results: list[dict]) -> str:
     cols = [r for r in results if "measurement" in r]
 
     def row(label: str, fn) -> str:
-        cells = []
-        for r in cols:
-            try:
-                cells.append(fn(r))
-            except (KeyError, TypeError, ZeroDivisionError):
-                cells.append("—")
-        return f"| {label} | " + " | ".join(cells) + " |"
+        return cb.table_row(label, fn, cols)
 
     def m(r):
         return r["measurement"]
