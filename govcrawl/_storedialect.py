@@ -19,6 +19,7 @@ database is underneath:
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 import time
@@ -174,9 +175,10 @@ class PgCursor:
         return self
 
     def executemany(self, query: str, rows: Iterable[Sequence[Any]]) -> PgCursor:
-        rows = list(rows)
-        if rows:  # psycopg sends the batch pipelined: one round trip, not one per row
-            self._cursor.executemany(_translate(query), rows)  # type: ignore[arg-type]
+        # psycopg sends each batch pipelined: one round trip, not one per row. Batches of 1,000 rows, so
+        # that rows made as they are written (findings' JSON bodies) are not all held at once.
+        for batch in itertools.batched(rows, 1000):
+            self._cursor.executemany(_translate(query), batch)  # type: ignore[arg-type]
         return self
 
     def fetchone(self) -> Row | None:

@@ -6,7 +6,9 @@ in tests, from a few ``PageFacts`` written by hand) and never fetches anything.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from govcrawl.model import LinkFacts, LinkOutcome, PageAudit, PageFacts, ProbeResult
@@ -47,6 +49,48 @@ class SiteFacts:
     ) -> SiteFacts:
         return cls(list(pages), {o.url: o for o in outcomes}, homepage, {a.url: a for a in audits})
 
+    @property
+    def walks_together(self) -> bool:
+        """True when the checks run side by side over these pages (``walk_together``)."""
+        return isinstance(self.pages, _PacedPages)
+
+    def walk_together(self, window: int = 64) -> None:
+        """Keep every thread that walks these pages within ``window`` pages of the slowest one.
+
+        For pages whose bulk stays in the store until read (a streamed load): when the checks
+        run side by side (``checks.run_checks`` runs them in threads then), a page is decoded
+        once for all of them instead of once per check. Only the pace changes, never what a
+        check sees, so findings are the same as one check after another.
+        """
+        if not self.walks_together:
+            self.pages = _PacedPages(self.pages, _Pacer(window))
+
+    def together[T](self, jobs: list[Callable[[], T]]) -> list[T]:
+        """The jobs' results in job order: run side by side in threads when the pages walk together
+        (each then reads a page while the others do), else one after another. The first job's
+        error, if any, is raised here once all have ended."""
+        if not self.walks_together:
+            return [job() for job in jobs]
+        results: list = [None] * len(jobs)
+        errors: list[BaseException | None] = [None] * len(jobs)
+
+        def run(n: int) -> None:
+            try:
+                results[n] = jobs[n]()
+            except BaseException as exc:  # noqa: BLE001 - raised in the caller's thread below
+                errors[n] = exc
+
+        threads = [threading.Thread(target=run, args=(n,), name=f"facts-job-{n}", daemon=True)
+                   for n in range(len(jobs))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        for error in errors:
+            if error is not None:
+                raise error
+        return results
+
     def page(self, url: str) -> PageFacts | None:
         return self._by_url.get(url)
 
@@ -63,3 +107,73 @@ class SiteFacts:
         for page in self.html_pages():
             for link in page.links:
                 yield page, link
+
+
+class _Pacer:
+    """Holds back threads that walk a sequence ahead of the others, so that they read the same items together.
+
+    Each thread's innermost open walk counts (a walk a thread has paused to run another is not
+    waited for, or two threads could wait on each other). A walk more than ``window`` items ahead
+    of the slowest other one waits until that one is within half a window. A walk that has not
+    moved for ``STALL`` seconds (a check busy with something else, a walk left open) is not
+    waited for, so the pace can slow a check down but never stop it.
+    """
+
+    STALL = 2.0  # seconds without a step after which a walk is not waited for
+    STEP = 8  # items between two looks at the others (a lock and a wait each)
+
+    def __init__(self, window: int) -> None:
+        self.window = window
+        self._cond = threading.Condition()
+        self._walks: dict[int, list[list]] = {}  # thread id -> its open walks, innermost last: [position, moved at]
+
+    def walk(self, items: Iterable) -> Iterator:
+        me = threading.get_ident()
+        walk = [0, time.monotonic()]
+        with self._cond:
+            self._walks.setdefault(me, []).append(walk)
+        try:
+            for n, item in enumerate(items):
+                if n % self.STEP == 0 and n:
+                    self._step(me, walk, n)
+                yield item
+        finally:
+            with self._cond:
+                mine = self._walks[me]
+                del mine[next(n for n, other in enumerate(mine) if other is walk)]  # this walk, not an equal one
+                if not mine:
+                    del self._walks[me]
+                self._cond.notify_all()
+
+    def _slowest(self, me: int, now: float) -> int | None:
+        """The position of the slowest other thread's walk that is moving, or None."""
+        moving = [walks[-1][0] for ident, walks in self._walks.items()
+                  if ident != me and now - walks[-1][1] < self.STALL]
+        return min(moving) if moving else None
+
+    def _step(self, me: int, walk: list, position: int) -> None:
+        with self._cond:
+            now = time.monotonic()
+            slowest_before = self._slowest(me, now)
+            if slowest_before is None or walk[0] <= slowest_before:
+                self._cond.notify_all()  # this walk was the slowest: others may be waiting for it
+            walk[0], walk[1] = position, now
+            limit = self.window
+            while True:
+                slowest = self._slowest(me, time.monotonic())
+                if slowest is None or position <= slowest + limit:
+                    return
+                self._cond.wait(self.STALL)
+                walk[1] = time.monotonic()  # waiting is not stalling
+                limit = self.window // 2
+
+
+class _PacedPages(list):
+    """A site's pages whose iteration goes through a ``_Pacer`` (see ``SiteFacts.walk_together``)."""
+
+    def __init__(self, pages: Iterable[PageFacts], pacer: _Pacer) -> None:
+        super().__init__(pages)
+        self.pacer = pacer
+
+    def __iter__(self) -> Iterator[PageFacts]:
+        return self.pacer.walk(super().__iter__())

@@ -1,7 +1,8 @@
 """What the check phase loads of a run, and how little of it stays in memory.
 
 A page's visible text lives in its own column and is read from the store when a
-check reads it: text is the largest part of a loaded page (``_StoredPage``).
+check reads it: text is the largest part of a loaded page (``_StoredPage``). A
+streamed load (large runs) leaves links and the facts blob's bulk there too.
 Answers (link outcomes) share their repeated strings and empty lists.
 """
 
@@ -15,7 +16,19 @@ from datetime import date
 
 import pytest
 
-from govcrawl.model import LinkFacts, LinkOutcome, LinkState, PageFacts, PrivacyHit, Region, RunInfo
+from govcrawl.model import (
+    A11yNode,
+    DocInfo,
+    LinkFacts,
+    LinkOutcome,
+    LinkState,
+    ListItem,
+    MessageFact,
+    PageFacts,
+    PrivacyHit,
+    Region,
+    RunInfo,
+)
 from govcrawl.store import SCHEMA_VERSION, Store
 
 RUN = RunInfo(id="s.1", site="s", started="2023-11-01T02:00:00+08:00", today=date(2023, 11, 1))
@@ -135,3 +148,79 @@ def test_pages_without_anchors_share_one_empty_set(store_at):
         first, second, third = store.pages(RUN.id)
     assert first.anchors is second.anchors and not first.anchors
     assert third.anchors == {"top", "sec2"}
+
+
+def _rich_page(n: int) -> PageFacts:
+    """A document page with every kind of bulk a streamed load leaves in the store."""
+    return PageFacts(
+        url=f"http://x.cn/zfxxgk/p{n}.html", status=200, content_type="text/html", title=f"关于第{n}号文件的通知",
+        meta={"ArticleTitle": f"第{n}号文件", "ColumnName": "政策文件", "viewport": "width=device-width"},
+        breadcrumb=["首页", "政务公开", "政策文件"], heading=f"第{n}号文件", redirects=[f"http://x.cn/old{n}.html"],
+        doc=DocInfo(index_no=f"640104/2023-{n:05d}", publisher="区政府办", written_on=date(2023, 3, n % 28 + 1),
+                    validity="有效", raw={"索引号": f"640104/2023-{n:05d}"}),
+        anchors={"top"} if n % 2 else set(),
+        list_items=[ListItem(f"http://x.cn/a{n}.html", "条目", date(2023, 5, 1))],
+        pagination=[f"http://x.cn/list_{n}.html"], referer="http://x.cn/",
+        a11y=[A11yNode("image-alt", "img.logo", "<img class=logo>", Region.HEADER)],
+        privacy=[PrivacyHit("mobile", "138****5678", f"d{n}")] if n == 3 else [],
+        messages=[MessageFact(f"http://x.cn/m{n}.html", "留言", date(2023, 4, 1))] if n == 4 else [],
+        text=f"正文{n}" * 50,
+        links=[LinkFacts("http://x.cn/", "a", "href", "首页", Region.NAV)]
+        + [LinkFacts(f"http://x.cn/f{n}-{k}.pdf", "a", "href", f"附件{k}", Region.BODY, None, k == 3) for k in range(6)]
+        + [LinkFacts(f"http://x.cn/p{n + 1}.html", "a", "href", "下一篇", Region.BODY, "sec2")],
+    )
+
+
+def test_a_streamed_load_gives_the_same_pages(store_at):
+    pages = [_rich_page(n) for n in range(1, 9)]
+    with Store(store_at) as store:
+        store.begin_run(RUN)
+        store.add_pages(RUN.id, pages)
+        held = list(store.pages(RUN.id))
+        streamed = list(store.pages(RUN.id, stream=True))
+        assert streamed == pages and held == pages
+        assert [p.links for p in streamed] == [p.links for p in pages]  # read again after the cache: still equal
+        assert streamed[2].privacy == pages[2].privacy and streamed[3].messages == pages[3].messages
+        assert all(type(p) is PageFacts and p == q for p, q in zip(map(pickle.loads, map(pickle.dumps, streamed)),
+                                                                   pages, strict=True))
+
+
+def test_a_streamed_page_holds_only_its_small_fields(tmp_path):
+    pages = [_rich_page(n) for n in range(300)]
+    with Store(tmp_path / "s.sqlite") as store:
+        store.begin_run(RUN)
+        store.add_pages(RUN.id, pages)
+        held = {}
+        for stream in (False, True):
+            tracemalloc.start()
+            try:
+                loaded = list(store.pages(RUN.id, stream=stream))
+                held[stream], _ = tracemalloc.get_traced_memory()
+            finally:
+                tracemalloc.stop()
+            del loaded
+        assert held[True] * 2 < held[False]  # links, meta, doc header … are most of a loaded page
+        streamed = list(store.pages(RUN.id, stream=True))
+        assert streamed[5].doc.index_no == "640104/2023-00005" and len(streamed[5].links) == 8
+
+
+def test_a_streamed_page_reads_back_whole_when_assigned_or_when_the_store_closes(store_at):
+    pages = [_rich_page(n) for n in range(1, 4)]
+    with Store(store_at) as store:
+        store.begin_run(RUN)
+        store.add_pages(RUN.id, pages)
+        first, second, third = store.pages(RUN.id, stream=True)
+        first.links = []  # assigning one field reads the others first: they keep their stored values
+        assert first.links == [] and first.doc == pages[0].doc and first.meta == pages[0].meta
+        assert first.text == pages[0].text
+        del third  # a page no longer alive is not read at close
+    assert second == pages[1]  # read at close, not lost with the connection
+    assert second.links == pages[1].links and second.text == pages[1].text
+
+
+def test_page_count_counts_a_runs_stored_pages(store_at):
+    with Store(store_at) as store:
+        store.begin_run(RUN)
+        store.add_pages(RUN.id, [_rich_page(n) for n in range(1, 6)])
+        assert store.page_count(RUN.id) == 5
+        assert store.page_count("s.other") == 0
