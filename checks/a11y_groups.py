@@ -141,7 +141,7 @@ def rule_groups(site: SiteFacts, check: str = A11Y) -> Iterator[RuleGroup]:
         urls = frozenset(url for url, _ in hits)
         if len(urls) >= MIN_TEMPLATE_PAGES:
             first = {}
-            for _url, node in hits:
+            for _url, node in sorted(hits, key=lambda hit: hit[0]):  # by URL, not crawl order: same run, same evidence
                 first.setdefault(node.source, node)
             pieces[rule, urls].extend(first.values())
             lifted.update((url, rule, node.selector) for url, node in hits)
@@ -154,7 +154,9 @@ def rule_groups(site: SiteFacts, check: str = A11Y) -> Iterator[RuleGroup]:
         }
         seen_on: dict[tuple[str, str, str], set[str]] = defaultdict(set)
         example: dict[tuple[str, str, str], A11yNode] = {}
-        for page in members:
+        # By URL: the example node quoted in the evidence (its HTML holds that page's text) must not
+        # depend on the order pages happened to be crawled in.
+        for page in sorted(members, key=lambda member: member.url):
             for node in nodes_of[page.url]:
                 if (page.url, node.rule, node.selector) in lifted:
                     continue

@@ -124,3 +124,22 @@ def test_same_header_element_on_pages_of_different_fingerprints_is_one_template_
     found = run_check(a11y.CHECK, pages)
     assert sorted(f.target for f in found) == ["color-contrast", "label"]
     assert all(f.department == "政府办" and len(f.occurrences) == 4 for f in found)
+
+
+def test_a_template_findings_evidence_does_not_depend_on_crawl_order(run_check):
+    """The same body element on every page of a template quotes each page's own text: the evidence
+    quotes the named page's element whatever order the pages were crawled in (two nights, two orders)."""
+    def article(n):
+        lead = node("small-font", "body > table:nth-of-type(3) > tbody > tr > td > p", f"<p>现将第{n}号信息公开如下。</p>",
+                    detail="12px")
+        header = node("label", "form.search > input", f'<input type="text" name="q" data-n="{n}">', Region.HEADER)
+        return art(f"/zwgk/zdly/t2023_{n}.html", lead, header, template="ART")
+
+    pages = [article(n) for n in range(1800, 1806)]
+    runs = []
+    for order in (pages, pages[::-1], pages[2:] + pages[:2]):
+        found = run_check(elder_friendly.CHECK, order) + run_check(a11y.CHECK, order)
+        runs.append(sorted((f.id, f.url, repr(f.evidence)) for f in found))
+    assert runs[0] == runs[1] == runs[2]
+    small = next(f for f in run_check(elder_friendly.CHECK, pages[::-1]) if f.target == "small-font")
+    assert small.url == H + "/zwgk/zdly/t2023_1800.html" and "第1800号" in small.evidence["nodes"][0]["html"]
