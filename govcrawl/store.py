@@ -821,6 +821,17 @@ class Store:
             self._unread.append(weakref.ref(page))
             yield page
 
+    def _link_rows(self, page_id: int) -> list[tuple]:
+        """One stored page's links as plain tuples (url, tag, attr, text, region, fragment, hidden), in page order."""
+        with self._reading:
+            cur = self.db.cursor()
+            if not self.postgres:
+                cur.row_factory = None  # plain tuples: ~90 rows a page, and they key the template's links
+            rows = cur.execute(
+                "SELECT url, tag, attr, text, region, fragment, hidden FROM links WHERE page_id=? ORDER BY rowid",
+                (page_id,)).fetchall()
+        return [tuple(row) for row in rows]
+
     def _template_link(self, row: tuple) -> LinkFacts:
         """The link of a stored links row; the links that repeat on every page (the template's) are made once."""
         link = self._links.get(row)
@@ -842,14 +853,7 @@ class Store:
     def _page_part(self, page_id: int, part: str) -> dict:
         """What a streamed page left in the store: its blob's bulk ("blob") or its links ("links")."""
         if part == "links":
-            with self._reading:
-                cur = self.db.cursor()
-                if not self.postgres:
-                    cur.row_factory = None  # plain tuples: ~90 rows a page, and they key the template's links
-                rows = cur.execute(
-                    "SELECT url, tag, attr, text, region, fragment, hidden FROM links WHERE page_id=? ORDER BY rowid",
-                    (page_id,)).fetchall()
-            return {"links": [self._template_link(tuple(row)) for row in rows]}
+            return {"links": [self._template_link(row) for row in self._link_rows(page_id)]}
         with self._reading:
             row = self.db.execute("SELECT facts FROM pages WHERE id=?", (page_id,)).fetchone()
         if row is None:
@@ -863,12 +867,8 @@ class Store:
                 continue
             row = self.db.execute("SELECT * FROM pages WHERE run_id=? AND url=?", (rid, url)).fetchone()
             if row is not None:
-                links = [
-                    LinkFacts(r[1], r[2], r[3], r[4], Region(r[5]), r[6], bool(r[7]))
-                    for r in self.db.execute(
-                        "SELECT page_id, url, tag, attr, text, region, fragment, hidden FROM links"
-                        " WHERE page_id=? ORDER BY rowid", (row["id"],))
-                ]
+                links = [LinkFacts(url, tag, attr, text, _REGIONS[region], fragment, bool(hidden))
+                         for url, tag, attr, text, region, fragment, hidden in self._link_rows(row["id"])]
                 return _page_from_row(row, links)
         return None
 
