@@ -10,7 +10,6 @@ the common fields so that no check repeats that logic.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,7 +17,7 @@ from functools import partial
 
 from govcrawl.departments import DepartmentRules
 from govcrawl.facts import SiteFacts
-from govcrawl.model import Finding, Severity
+from govcrawl.model import Finding, Severity, ValuePool, json_key
 
 RuleFunc = Callable[["SiteFacts", "CheckContext"], Iterable[Finding]]
 
@@ -88,16 +87,7 @@ class CheckContext:
     # Messages and evidence already given to this check's findings, so that equal ones are one object:
     # a template-wide problem (a meta tag copied from another site) is one finding per page, with the
     # same message and evidence on each (100,000 pages: ~50 MB). Findings are read-only once made.
-    _seen: dict = field(default_factory=dict, repr=False)
-
-    def _once[T](self, key: object, value: T) -> T:
-        """The first value given for ``key``; a bounded memo (a check with all-different values stops adding)."""
-        known = self._seen.get(key)
-        if known is not None:
-            return known
-        if len(self._seen) < _SHARED_VALUES:
-            self._seen[key] = value
-        return value
+    _seen: ValuePool = field(default_factory=ValuePool, repr=False)
 
     def finding(
         self,
@@ -126,9 +116,9 @@ class CheckContext:
         if title is None and site is not None:
             page = site.page(url)
             title = page.title if page is not None else None
-        message = self._once(("message", message), message)
+        message = self._seen.share(message)
         if evidence:
-            evidence = self._once(("evidence", _evidence_key(evidence)), evidence)
+            evidence = self._seen.share(evidence, json_key(evidence))
         key = identity if identity is not None else (url, target or "")
         digest = hashlib.sha1("\x1f".join((self.site_id, self.check.id, *key)).encode()).hexdigest()[:20]
         return Finding(
@@ -143,14 +133,6 @@ class CheckContext:
             evidence=evidence or {},
             occurrences=sorted(set(occurrences) - {url}),
         )
-
-
-_SHARED_VALUES = 4096  # distinct messages and evidence a check's context remembers
-
-
-def _evidence_key(evidence: dict) -> str:
-    """Equal evidence gives equal keys (what findings.json will say of it)."""
-    return json.dumps(evidence, ensure_ascii=False, sort_keys=True, default=str)
 
 
 def run_checks(

@@ -20,6 +20,8 @@ import argparse
 import sys
 import time
 import traceback
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import partial
 from pathlib import Path
@@ -479,7 +481,7 @@ def crawl_check_report(
     site_id: str, site: Site, root: Path, today: date, out: Path | None, *, progress: str, verbose: bool,
     browser: bool = True, a11y_all: bool = False, config_dir: Path | None = None, waivers: list | None = None,
     fresh: bool = False, full: bool = False, redis_url: str | None = None,
-) -> tuple[RunInfo, dict[str, Path], list]:
+) -> tuple[RunInfo, dict[str, Path], Tally]:
     """Crawl, check and report one site, holding the site's run lock (one run per site at a time).
 
     ``redis_url``: crawl as the coordinator of a fleet (``govcrawl worker`` processes join the run).
@@ -540,7 +542,7 @@ def _crawl_check_report(
     site_id: str, site: Site, root: Path, today: date, out: Path | None, *, progress: str, verbose: bool,
     browser: bool, a11y_all: bool, config_dir: Path | None, waivers: list | None, fresh: bool, full: bool,
     redis_url: str | None = None,
-) -> tuple[RunInfo, dict[str, Path], list]:
+) -> tuple[RunInfo, dict[str, Path], Tally]:
     store_path = _store_path(root, site_id, site)
     with Store(store_path) as store:
         run = None if fresh else resumable(store, site_id, site, today)
@@ -573,7 +575,7 @@ def _crawl_check_report(
                                           skip=store.audited_urls(run.id)))
             store.update_run(run)
         try:
-            findings = check_run(store, run, site_id, site, waivers)
+            tally = Tally.of(check_run(store, run, site_id, site, waivers))
         except ConfigError as exc:
             raise ConfigError(
                 f"{exc}（已抓取的数据已保存，补充配置后运行 govcrawl check {run.id} 即可重新检查，无需重新抓取）"
@@ -586,7 +588,7 @@ def _crawl_check_report(
         if notes:
             run.stats["notifications"] = notes
             store.update_run(run)
-    return run, paths, findings
+    return run, paths, tally
 
 
 def _fleet_crawl(run: RunInfo, site: Site, site_id: str, store_path: Path | str, redis_url: str, *, progress: str,
@@ -693,7 +695,7 @@ def notify(store: Store, run: RunInfo, site: Site, paths: dict[str, Path]) -> li
 def recheck(
     site_id: str, site: Site, root: Path, urls: list[str], today: date, out: Path | None, *, verbose: bool,
     browser: bool, config_dir: Path | None, waivers: list | None,
-) -> tuple[RunInfo, dict[str, Path], list, list]:
+) -> tuple[RunInfo, dict[str, Path], list, list, Tally]:
     """Fetch ``urls`` again now, ask each of their links for its status, and re-judge the site.
 
     The re-check is a run of its own that stores only what it fetched; every
@@ -730,13 +732,18 @@ def recheck(
                     run.stats.update(browser_pass(store, run, site, all_pages=False, config_dir=config_dir,
                                                   only=html))
                     store.update_run(run)
-            findings = check_run(store, run, site_id, site, waivers)
+            everything = check_run(store, run, site_id, site, waivers)
+            tally = Tally.of(everything)
+            # The terminal lists the re-checked pages' findings only; the reports read them all from the store.
+            wanted = set(urls)
+            findings = [f for f in everything if f.url in wanted]
+            del everything
             run.stats["evidence"] = retain_evidence(store, run, site)
             run.status, run.finished = "completed", _now()
             store.update_run(run)
             paths = write_reports(store, run, site_id, site, out or _default_out(site_id, run.id))
             fixed = store.fixed(run.id)
-    return run, paths, findings, fixed
+    return run, paths, findings, fixed, tally
 
 
 def _recheck_summary(urls: list[str], findings: list, fixed: list) -> None:
@@ -751,13 +758,38 @@ def _recheck_summary(urls: list[str], findings: list, fixed: list) -> None:
                 print(f"    {label}：[{f.check}] {f.message}{'（' + f.target + '）' if f.target else ''}")
 
 
-def _summary(run: RunInfo, paths: dict[str, Path], findings: list) -> None:
-    findings = [f for f in findings if not f.waiver]
-    by_dept: dict[str, int] = {}
-    for f in findings:
-        by_dept[f.department] = by_dept.get(f.department, 0) + 1
-    print(f"完成：抓取页面 {run.pages_crawled} 个，发现问题 {len(findings)} 条。", file=sys.stderr)
-    for dept, count in sorted(by_dept.items(), key=lambda kv: -kv[1]):
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """What the command line says and exits on after a run: counts of its findings, not the findings.
+
+    A 100,000-page site has ~100,000 findings at ~2 KB each; the reports read them again from the store, so
+    holding the check phase's list until the summary would keep a second copy through the report phase.
+    """
+
+    by_department: dict[str, int]  # findings not waived, per department
+    new: bool = False  # any new or reopened finding (not waived)
+    critical: bool = False  # any critical finding (not waived)
+
+    @classmethod
+    def of(cls, findings: Iterable) -> Tally:
+        by_department: dict[str, int] = {}
+        new = critical = False
+        for f in findings:
+            if f.waiver:
+                continue
+            by_department[f.department] = by_department.get(f.department, 0) + 1
+            new = new or f.status in ("new", "reopened")
+            critical = critical or str(f.severity) == "critical"
+        return cls(by_department, new, critical)
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_department.values())
+
+
+def _summary(run: RunInfo, paths: dict[str, Path], tally: Tally) -> None:
+    print(f"完成：抓取页面 {run.pages_crawled} 个，发现问题 {tally.total} 条。", file=sys.stderr)
+    for dept, count in sorted(tally.by_department.items(), key=lambda kv: -kv[1]):
         print(f"  {dept}: {count}", file=sys.stderr)
     print("报告 / report:", file=sys.stderr)
     for kind, path in paths.items():
@@ -774,7 +806,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     today = _today(args.today)
     waivers = _waivers(args, path)  # an invalid waivers file stops before the crawl, not after
     root = data_dir(config, path)
-    run, paths, findings = crawl_check_report(
+    run, paths, tally = crawl_check_report(
         args.site_id, site, root, today, args.out, progress=args.progress, verbose=args.verbose,
         browser=not args.no_browser, a11y_all=args.a11y_all, config_dir=Path(path).parent, waivers=waivers,
         fresh=args.fresh, full=args.full, redis_url=args.redis,
@@ -784,8 +816,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             gone = prune_runs(store, args.keep_runs, run)
         if gone:
             print(f"已清理 {len(gone)} 次旧运行（保留最近 {args.keep_runs} 次完整运行）", file=sys.stderr)
-    _summary(run, paths, findings)
-    return _exit_status(args, findings)
+    _summary(run, paths, tally)
+    return _exit_status(args, tally)
 
 
 def _site_for(config: Config, urls: list[str]) -> str:
@@ -821,24 +853,23 @@ def cmd_recheck(args: argparse.Namespace) -> int:
     if foreign:
         raise UsageError(f"URL: {foreign[0]} 不属于站点 {site_id} / not on this site")
     waivers = _waivers(args, path)
-    run, paths, findings, fixed = recheck(
+    run, paths, findings, fixed, tally = recheck(
         site_id, site, data_dir(config, path), urls, _today(args.today), args.out, verbose=args.verbose,
         browser=not args.no_browser, config_dir=Path(path).parent, waivers=waivers,
     )
     _recheck_summary(urls, findings, fixed)
     print(f"报告 / report: {paths['html'].resolve()}", file=sys.stderr)
-    return _exit_status(args, findings)
+    return _exit_status(args, tally)
 
 
-def _exit_status(args: argparse.Namespace, findings: list) -> int:
+def _exit_status(args: argparse.Namespace, tally: Tally) -> int:
     """0, or 3 when --fail-on asks and the run found what it names (contract §1: only on request)."""
-    active = [f for f in findings if not f.waiver]
     fail_on = getattr(args, "fail_on", None)
-    if fail_on == "any" and active:
+    if fail_on == "any" and tally.total:
         return 3
-    if fail_on == "new" and any(f.status in ("new", "reopened") for f in active):
+    if fail_on == "new" and tally.new:
         return 3
-    if fail_on == "critical" and any(str(f.severity) == "critical" for f in active):
+    if fail_on == "critical" and tally.critical:
         return 3
     return 0
 
@@ -872,13 +903,13 @@ def cmd_check(args: argparse.Namespace) -> int:
             run.pages_crawled = len(store.page_urls(run.id))
             print(f"注意：运行 {run.id} 的抓取没有正常结束（发起进程中断），检查基于已保存的 {run.pages_crawled} 个页面"
                   " / this run's crawl never closed; checking the pages stored", file=sys.stderr)
-        findings = check_run(store, run, site_id, site, _waivers(args, config_path))
+        tally = Tally.of(check_run(store, run, site_id, site, _waivers(args, config_path)))
         if run.status == "crawled":  # an earlier check stopped (e.g. a calendar year was missing)
             run.status, run.finished = "completed", run.finished or _now()
         store.update_run(run)
         paths = write_reports(store, run, site_id, site, args.out or _default_out(site_id, run.id))
-    _summary(run, paths, findings)
-    return _exit_status(args, findings)
+    _summary(run, paths, tally)
+    return _exit_status(args, tally)
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -1309,8 +1340,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     _, site, site_id, store, run = _open_run(args)
     with store:
         paths = write_reports(store, run, site_id, site, args.out or _default_out(site_id, run.id))
-        findings = store.findings(run.id)
-    _summary(run, paths, findings)
+        tally = Tally.of(store.findings(run.id))
+    _summary(run, paths, tally)
     return 0
 
 
@@ -1385,11 +1416,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 return 0
         config = demo_config(server.main, server.ext, server.refused)
         site = get_site(config, "demo")
-        run, paths, findings = crawl_check_report(
+        run, paths, tally = crawl_check_report(
             "demo", site, Path(args.data).resolve(), today, args.out, progress=args.progress, verbose=args.verbose,
             browser=not args.no_browser, a11y_all=args.a11y_all, fresh=args.fresh, full=args.full,
         )
-    _summary(run, paths, findings)
+    _summary(run, paths, tally)
     return 0
 
 

@@ -11,6 +11,7 @@ This module imports nothing of the project (enforced by import-linter).
 from __future__ import annotations
 
 import enum
+import json
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -340,24 +341,74 @@ class Finding:
         }
 
     @classmethod
-    def from_json(cls, data: dict) -> Finding:
+    def from_json(cls, data: dict, pool: ValuePool | None = None) -> Finding:
+        """A finding from its JSON form; with ``pool``, values equal to an earlier finding's are that one's.
+
+        A night's findings are read back for the reports (100,000 of them on a large portal): most
+        share their check, department, message, dates and evidence with others (a template's
+        missing meta tag is one finding per page), and one object for each saves about half of a
+        finding's ~1.9 KB. Loaded findings are read-only; the lifecycle only rebinds attributes.
+        """
+        share = pool.share if pool is not None else _as_is
+        evidence = data.get("evidence") or {}
+        occurrences = data.get("occurrences") or []
         return cls(
             id=data["id"],
-            check=data["check"],
+            check=share(data["check"]),
             severity=Severity(data["severity"]),
-            department=data["department"],
+            department=share(data["department"]),
             url=data["url"],
-            target=data.get("target"),
+            target=share(data.get("target")),
             title=data.get("title"),
-            message=data["message"],
-            evidence=dict(data.get("evidence") or {}),
-            occurrences=list(data.get("occurrences") or []),
-            status=data.get("status"),
-            first_seen=data.get("first_seen"),
-            last_seen=data.get("last_seen"),
+            message=share(data["message"]),
+            evidence=share(evidence, json_key(evidence)) if evidence else {},
+            occurrences=share(occurrences, tuple(occurrences)) if occurrences else [],
+            status=share(data.get("status")),
+            first_seen=share(data.get("first_seen")),
+            last_seen=share(data.get("last_seen")),
             rechecked=data.get("rechecked", True),
             waiver=data.get("waiver"),
         )
+
+
+def json_key(value: object) -> str:
+    """Equal JSON-like values give equal keys (what findings.json will say of them)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _as_is[T](value: T, key: object = None) -> T:
+    return value
+
+
+class ValuePool:
+    """Equal values kept as one object: a bounded memo from a key to the first value given for it.
+
+    Findings repeat their messages, evidence and dates across thousands of pages. The memo
+    stops growing at ``limit`` keys, so values that are all different cost a lookup and
+    nothing more. Pooled values are shared: whoever takes one must not change it.
+    """
+
+    __slots__ = ("_known", "_limit")
+
+    def __init__(self, limit: int = 4096) -> None:
+        self._known: dict = {}
+        self._limit = limit
+
+    def __len__(self) -> int:
+        return len(self._known)
+
+    def share[T](self, value: T, key: object = None) -> T:
+        """``value``, or the earlier value given for the same key (``key`` defaults to the value itself,
+        which must then be hashable; a different type's value never answers for it)."""
+        if value is None:
+            return value
+        key = (type(value), value if key is None else key)
+        known = self._known.get(key)
+        if known is not None:
+            return known
+        if len(self._known) < self._limit:
+            self._known[key] = value
+        return value
 
 
 @dataclass(slots=True)

@@ -57,6 +57,7 @@ from govcrawl.model import (
     RawResponse,
     Region,
     RunInfo,
+    ValuePool,
 )
 
 SCHEMA_VERSION = 5
@@ -1005,8 +1006,9 @@ class Store:
 
     def fixed(self, run_id: str) -> list[Finding]:
         """The findings a run found fixed since the previous completed run."""
+        pool = ValuePool()
         return [
-            Finding.from_json(json.loads(row[0]))
+            Finding.from_json(json.loads(row[0]), pool)
             for row in self.db.execute("SELECT body FROM fixed WHERE run_id=? ORDER BY rowid", (run_id,))
         ]
 
@@ -1038,8 +1040,10 @@ class Store:
         return out
 
     def findings(self, run_id: str) -> list[Finding]:
+        """A run's findings in the order they were stored, equal values shared (``Finding.from_json``)."""
+        pool = ValuePool()
         return [
-            Finding.from_json(json.loads(row[0]))
+            Finding.from_json(json.loads(row[0]), pool)
             for row in self.db.execute("SELECT body FROM findings WHERE run_id=? ORDER BY rowid", (run_id,))
         ]
 

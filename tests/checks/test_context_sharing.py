@@ -9,6 +9,7 @@ from datetime import date
 
 from checks.missing_metadata import CHECK
 from checks.registry import CheckContext
+from govcrawl.model import ValuePool
 from tests.checks.conftest import RULES, H
 
 
@@ -37,9 +38,9 @@ def test_different_evidence_stays_apart():
     assert one.message is two.message is three.message
 
 
-def test_the_memo_is_bounded(monkeypatch):
-    monkeypatch.setattr("checks.registry._SHARED_VALUES", 10)
+def test_the_memo_is_bounded():
     ctx = _ctx()
+    ctx._seen = ValuePool(limit=10)
     made = [ctx.finding(url=f"{H}/{n}.html", message=f"第{n}条", evidence={"n": n}) for n in range(100)]
     assert len(ctx._seen) == 10
     assert [f.message for f in made] == [f"第{n}条" for n in range(100)]
