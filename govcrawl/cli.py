@@ -623,12 +623,16 @@ def _fleet_crawl(run: RunInfo, site: Site, site_id: str, store_path: Path | str,
 def _crawl(run: RunInfo, site: Site, site_id: str, store_path: Path, *, progress: str, verbose: bool,
            reuse_from: str | None, resume: bool = False, recheck: list[str] | None = None,
            redis_url: str | None = None, root: Path | None = None) -> None:
-    """The crawl phase: pages and link answers into the store, then the run is marked ``crawled``."""
-    from crawler.runner import run_crawl
+    """The crawl phase: pages and link answers into the store, then the run is marked ``crawled``.
+
+    The crawl runs in a child process (``crawler.apart``): the checks that follow start from a process
+    that never loaded Scrapy nor held the crawl's state.
+    """
+    from crawler.apart import run_crawl_apart
     from govcrawl.salt import site_salt
 
     try:
-        stats = run_crawl(
+        stats = run_crawl_apart(
             site, site_id=site_id, run_id=run.id, store_path=str(store_path), today=run.today, progress=progress,
             log_level="INFO" if verbose else "WARNING", reuse_from=reuse_from, resume=resume, recheck=recheck,
             salt=site_salt(root or Path(store_path).parent, site_id), redis_url=redis_url,

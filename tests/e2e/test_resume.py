@@ -18,6 +18,7 @@ from pathlib import Path
 
 from crawler.demo.server import DemoServer
 from tests.e2e.conftest import GOVCRAWL, write_demo_config
+from tests.e2e.processes import alive, descendants, stored_pages
 
 TODAY = "2023-11-01"
 
@@ -31,37 +32,6 @@ def _run(config: Path, out: Path) -> tuple[dict, str]:
     result = subprocess.run(_command(config, out), capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads((out / "findings.json").read_text(encoding="utf-8")), result.stderr
-
-
-def _stored_pages(store: Path) -> int:
-    if not store.exists():
-        return 0
-    try:
-        with sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=5) as db:
-            return db.execute("SELECT COUNT(*) FROM pages").fetchone()[0]
-    except sqlite3.OperationalError:  # tables not created yet
-        return 0
-
-
-def _children(pid: int) -> list[int]:
-    out = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                out.append(int(entry.name))
-    return out
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 def _shape(doc: dict) -> list:
@@ -84,22 +54,22 @@ def test_sigkill_mid_crawl_then_the_same_command_resumes(tmp_path):
                                 stderr=subprocess.DEVNULL)
         try:
             deadline = time.monotonic() + 120
-            while _stored_pages(store) < 20:
+            while stored_pages(store) < 20:
                 assert proc.poll() is None, "the crawl ended before it could be interrupted"
                 assert time.monotonic() < deadline, "no page was stored within 120 s"
                 time.sleep(0.2)
-            helpers = _children(proc.pid)
+            helpers = descendants(proc.pid)
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait(timeout=30)
         finally:
             if proc.poll() is None:
                 proc.kill()
-        stored_when_killed = _stored_pages(store)
-        assert helpers, "the crawl runs page workers and a resource lane"
+        stored_when_killed = stored_pages(store)
+        assert len(helpers) >= 3, "the crawl runs in a child process, with page workers and a resource lane"
         deadline = time.monotonic() + 15
-        while any(_alive(pid) for pid in helpers) and time.monotonic() < deadline:
+        while any(alive(pid) for pid in helpers) and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert not [pid for pid in helpers if _alive(pid)], "helper processes outlived the killed crawl"
+        assert not [pid for pid in helpers if alive(pid)], "helper processes outlived the killed crawl"
         assert stored_when_killed < whole["run"]["stats"]["pages"], "killed after the crawl had finished"
 
         server.slow = 0.0

@@ -19,27 +19,10 @@ from pathlib import Path
 
 import yaml
 
-from tests.e2e.test_resume import _alive
+from tests.e2e.processes import alive, descendants
 from tests.sites import GOVCRAWL, serve
 
 PAGES = 10
-
-
-def _descendants(root: int) -> set[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    out, todo = set(), [root]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            out.add(child)
-            todo.append(child)
-    return out
 
 
 def _audited(store: Path) -> set[str]:
@@ -102,7 +85,7 @@ def test_killed_in_the_browser_pass_resumes_without_orphans(tmp_path):
                 assert proc.poll() is None, "the run ended before it could be interrupted"
                 assert time.monotonic() < deadline, "no audit was stored within 180 s"
                 time.sleep(0.2)
-            family = _descendants(proc.pid)
+            family = descendants(proc.pid)
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait(timeout=30)
         finally:
@@ -111,9 +94,9 @@ def test_killed_in_the_browser_pass_resumes_without_orphans(tmp_path):
         audited_before = {url.removeprefix(base) for url in _audited(store)}
         assert len(audited_before) < PAGES + 1
         deadline = time.monotonic() + 20
-        while any(_alive(pid) for pid in family) and time.monotonic() < deadline:
+        while any(alive(pid) for pid in family) and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert not [pid for pid in family if _alive(pid)], "chromedriver/Chromium outlived the killed run"
+        assert not [pid for pid in family if alive(pid)], "chromedriver/Chromium outlived the killed run"
         log.clear()
         result = subprocess.run(command, capture_output=True, text=True, timeout=300)
         assert result.returncode == 0, result.stderr[-3000:]

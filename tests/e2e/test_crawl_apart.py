@@ -1,0 +1,126 @@
+"""``govcrawl run`` crawls in a child process and checks in a process that never loaded Scrapy.
+
+What the crawl leaves in its process (Scrapy, Twisted, the seen URLs, a
+fragmented heap) must not be under the check phase, the peak of a large run.
+The child must still behave as the crawl did in one process: a Ctrl+C or a
+SIGTERM sent to ``govcrawl`` stops the crawl cleanly and the run resumes; a
+crawl process that dies is reported, and the run resumes too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from crawler.demo.server import DemoServer
+from tests.e2e.conftest import GOVCRAWL, write_demo_config
+from tests.e2e.processes import alive, command_line, descendants, stored_pages
+
+TODAY = "2023-11-01"
+
+
+def _args(config: Path, out: Path) -> list[str]:
+    return ["run", "demo", "-c", str(config), "--out", str(out), "--today", TODAY, "--no-browser", "--progress", "off"]
+
+
+def _runs(store: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(store) as db:
+        return db.execute("SELECT id, status FROM runs ORDER BY started").fetchall()
+
+
+def _interrupt_mid_crawl(server: DemoServer, tmp_path: Path, act) -> tuple[subprocess.CompletedProcess, Path, Path]:
+    """Start a slowed-down run, let it store some pages, ``act(proc)``, and collect how it ended."""
+    config = write_demo_config(server, tmp_path / "sites.yaml", tmp_path / "data")
+    store = tmp_path / "data" / "demo.sqlite"
+    server.slow = 0.25
+    proc = subprocess.Popen([str(GOVCRAWL), *_args(config, tmp_path / "out")], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while stored_pages(store) < 15:
+            assert proc.poll() is None, "the crawl ended before it could be interrupted"
+            assert time.monotonic() < deadline, "no page was stored within 120 s"
+            time.sleep(0.2)
+        family = descendants(proc.pid)
+        act(proc)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        server.slow = 0.0
+    deadline = time.monotonic() + 15
+    while any(alive(pid) for pid in family) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not [pid for pid in family if alive(pid)], "a crawl process outlived the run"
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err), config, store
+
+
+def _resume(config: Path, out: Path) -> tuple[dict, str]:
+    result = subprocess.run([str(GOVCRAWL), *_args(config, out)], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads((out / "findings.json").read_text(encoding="utf-8")), result.stderr
+
+
+def test_the_checks_run_in_a_process_that_never_loaded_scrapy(tmp_path):
+    script = (
+        "import sys\n"
+        "from govcrawl import cli\n"
+        "status = cli.main(sys.argv[1:])\n"
+        "print('loaded:', sorted(m for m in ('scrapy', 'twisted', 'crawler.runner') if m in sys.modules), status)\n"
+    )
+    with DemoServer() as server:
+        config = write_demo_config(server, tmp_path / "sites.yaml", tmp_path / "data")
+        result = subprocess.run([sys.executable, "-c", script, *_args(config, tmp_path / "out")],
+                                capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.strip().splitlines()[-1] == "loaded: [] 0"
+    findings = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
+    assert findings["run"]["stats"]["pages"] > 20
+    assert findings["findings"], "the demo portal has findings"
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_a_signal_to_govcrawl_stops_the_crawl_cleanly_and_the_run_resumes(tmp_path, signum):
+    """Sent to the ``govcrawl`` process alone (as ``kill`` or a scheduler's stop does): it reaches the crawl."""
+    with DemoServer() as server:
+        ended, config, store = _interrupt_mid_crawl(server, tmp_path, lambda proc: os.kill(proc.pid, signum))
+        assert ended.returncode == 1, ended.stderr[-3000:]
+        assert "抓取被中断" in ended.stderr and "再次运行同一命令即可继续" in ended.stderr
+        assert "Traceback" not in ended.stderr
+        [(run_id, status)] = _runs(store)
+        assert status == "failed"
+        findings, stderr = _resume(config, tmp_path / "out")
+    assert "继续上次中断的运行" in stderr
+    assert findings["run"]["id"] == run_id and findings["run"]["stats"]["resumed"] == 1
+    assert _runs(store) == [(run_id, "completed")]
+
+
+def test_a_crawl_process_that_dies_is_reported_and_the_run_resumes(tmp_path):
+    def kill_the_crawl(proc: subprocess.Popen) -> None:
+        crawl = [pid for pid in descendants(proc.pid)
+                 if "spawn_main" in command_line(pid) and _parent(pid) == proc.pid]
+        assert len(crawl) == 1, [command_line(pid) for pid in descendants(proc.pid)]
+        os.kill(crawl[0], signal.SIGKILL)  # as the OOM killer would
+
+    with DemoServer() as server:
+        ended, config, store = _interrupt_mid_crawl(server, tmp_path, kill_the_crawl)
+        assert ended.returncode == 1, ended.stderr[-3000:]
+        assert "抓取进程意外退出" in ended.stderr and "再次运行同一命令即可继续" in ended.stderr
+        [(run_id, status)] = _runs(store)
+        assert status == "failed"
+        findings, stderr = _resume(config, tmp_path / "out")
+    assert "继续上次中断的运行" in stderr
+    assert findings["run"]["id"] == run_id
+    assert _runs(store) == [(run_id, "completed")]
+
+
+def _parent(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
