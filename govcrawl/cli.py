@@ -969,6 +969,9 @@ ExecStart={command}
 StandardOutput=append:{log}
 StandardError=append:{log}
 TimeoutStartSec=12h
+# 停止时只向 govcrawl 主进程发 SIGTERM，由它转给抓取进程：抓取干净地停下，下次运行接着抓；2 分钟后仍在的进程才强制结束
+KillMode=mixed
+TimeoutStopSec=120
 
 # 以及 /etc/systemd/system/govcrawl-{args.site_id}.timer，然后 systemctl enable --now govcrawl-{args.site_id}.timer
 [Unit]

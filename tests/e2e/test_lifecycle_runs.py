@@ -89,6 +89,8 @@ def test_schedule_prints_cron_and_systemd(tmp_path):
     assert "CRON_TZ=Asia/Shanghai\n45 2 * * * cd " in result.stdout
     assert f"run t -c {path.resolve()}" in result.stdout
     assert "OnCalendar=*-*-* 02:45:00 Asia/Shanghai" in result.stdout
+    # a stop sends SIGTERM to govcrawl alone, which passes it to its crawl process once (a clean, resumable stop)
+    assert "\nKillMode=mixed\n" in result.stdout
     # the availability probe every 15 minutes, quiet unless something failed
     assert "*/15 * * * * cd " in result.stdout
     assert f"probe t -c {path.resolve()} --quiet >> " in result.stdout
