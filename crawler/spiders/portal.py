@@ -42,6 +42,7 @@ from crawler.fleet import MAX_ATTEMPTS
 from crawler.linkstatus import HostPolicy, LanePlan, ResourceLane, classify
 from crawler.pageworker import Capture, Carried, Evidence, PageWorkers
 from crawler.robots import RobotsUnreachable
+from crawler.seen import SeenUrls
 from crawler.traps import QuerySpaceGuard, repetitive_path
 from crawler.urls import normalise
 from govcrawl.config import Site
@@ -100,7 +101,7 @@ class PortalSpider(scrapy.Spider):
         self.follow = recheck is None
         self.validators: dict[str, tuple[str | None, str | None]] = {}
         self.answered: set[str] = set()  # resources already checked by the interrupted run (resume)
-        self.seen: set[str] = set()
+        self.seen = SeenUrls()  # every URL routed (pages and resources), as fingerprints: crawler.seen
         self.pager_counts: dict[str, int] = {}  # list (path or folder) -> pager pages scheduled
         self.outcomes: list[LinkOutcome] = []  # pages and excluded URLs; flushed by the pipeline
         self.scheduled_pages = 0
