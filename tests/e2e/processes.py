@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 
@@ -49,3 +50,20 @@ def stored_pages(store: Path) -> int:
             return db.execute("SELECT COUNT(*) FROM pages").fetchone()[0]
     except sqlite3.OperationalError:  # tables not created yet
         return 0
+
+
+def wait_for_pages(proc, store: Path, count: int, timeout: float = 120) -> None:  # noqa: ANN001 - a Popen
+    """Until ``store`` holds ``count`` pages, while the run ``proc`` is still going (it must not end first)."""
+    deadline = time.monotonic() + timeout
+    while stored_pages(store) < count:
+        assert proc.poll() is None, "the crawl ended before it could be interrupted"
+        assert time.monotonic() < deadline, f"{count} pages were not stored within {timeout:.0f} s"
+        time.sleep(0.2)
+
+
+def still_alive(pids: set[int], grace: float = 15) -> list[int]:
+    """Those of ``pids`` still running after waiting up to ``grace`` seconds for them to exit."""
+    deadline = time.monotonic() + grace
+    while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return [pid for pid in pids if alive(pid)]

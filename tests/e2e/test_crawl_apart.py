@@ -15,14 +15,13 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from crawler.demo.server import DemoServer
 from tests.e2e.conftest import GOVCRAWL, write_demo_config
-from tests.e2e.processes import alive, command_line, descendants, stored_pages
+from tests.e2e.processes import command_line, descendants, still_alive, wait_for_pages
 
 TODAY = "2023-11-01"
 
@@ -44,11 +43,7 @@ def _interrupt_mid_crawl(server: DemoServer, tmp_path: Path, act) -> tuple[subpr
     proc = subprocess.Popen([str(GOVCRAWL), *_args(config, tmp_path / "out")], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 120
-        while stored_pages(store) < 15:
-            assert proc.poll() is None, "the crawl ended before it could be interrupted"
-            assert time.monotonic() < deadline, "no page was stored within 120 s"
-            time.sleep(0.2)
+        wait_for_pages(proc, store, 15)
         family = descendants(proc.pid)
         act(proc)
         out, err = proc.communicate(timeout=120)
@@ -56,10 +51,7 @@ def _interrupt_mid_crawl(server: DemoServer, tmp_path: Path, act) -> tuple[subpr
         if proc.poll() is None:
             proc.kill()
         server.slow = 0.0
-    deadline = time.monotonic() + 15
-    while any(alive(pid) for pid in family) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not [pid for pid in family if alive(pid)], "a crawl process outlived the run"
+    assert not still_alive(family), "a crawl process outlived the run"
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err), config, store
 
 

@@ -13,12 +13,11 @@ import os
 import signal
 import sqlite3
 import subprocess
-import time
 from pathlib import Path
 
 from crawler.demo.server import DemoServer
 from tests.e2e.conftest import GOVCRAWL, write_demo_config
-from tests.e2e.processes import alive, descendants, stored_pages
+from tests.e2e.processes import descendants, still_alive, stored_pages, wait_for_pages
 
 TODAY = "2023-11-01"
 
@@ -53,11 +52,7 @@ def test_sigkill_mid_crawl_then_the_same_command_resumes(tmp_path):
         proc = subprocess.Popen(_command(config, tmp_path / "out-b"), stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
         try:
-            deadline = time.monotonic() + 120
-            while stored_pages(store) < 20:
-                assert proc.poll() is None, "the crawl ended before it could be interrupted"
-                assert time.monotonic() < deadline, "no page was stored within 120 s"
-                time.sleep(0.2)
+            wait_for_pages(proc, store, 20)
             helpers = descendants(proc.pid)
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait(timeout=30)
@@ -66,10 +61,7 @@ def test_sigkill_mid_crawl_then_the_same_command_resumes(tmp_path):
                 proc.kill()
         stored_when_killed = stored_pages(store)
         assert len(helpers) >= 3, "the crawl runs in a child process, with page workers and a resource lane"
-        deadline = time.monotonic() + 15
-        while any(alive(pid) for pid in helpers) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert not [pid for pid in helpers if alive(pid)], "helper processes outlived the killed crawl"
+        assert not still_alive(helpers), "helper processes outlived the killed crawl"
         assert stored_when_killed < whole["run"]["stats"]["pages"], "killed after the crawl had finished"
 
         server.slow = 0.0
