@@ -10,11 +10,15 @@ portal. The check phase is the peak of a large run, so that leftover was
 added to the peak. Here the crawl runs in a spawned child that exits when it
 is done; the parent, which only read the config and opened the run, waits.
 
-Signals. The child leads a process group of its own, so a Ctrl+C typed in the
-terminal reaches the parent only, and the parent passes each SIGINT or SIGTERM
-it gets to the child once: Scrapy then stops cleanly on the first one, forces
-on the second, as it would in one process, and the run stays resumable. If
-the parent is killed outright the child notices and exits
+Signals. The child stays in the parent's process group, so whatever kills or
+stops the group (a terminal's Ctrl+C, ``kill -- -PGID``, a supervisor) reaches
+the crawl and its helpers at once, as it did when they were one process. A
+signal sent to the ``govcrawl`` process alone (``kill PID``, systemd with
+``KillMode=mixed``, cron's ``timeout``) is passed on to the crawl once: Scrapy
+stops cleanly on the first SIGINT or SIGTERM and forces on the second, so the
+parent does not pass on a Ctrl+C typed in its terminal, which the crawl got
+too (a SIGTERM sent to the whole group reaches the crawl twice: Scrapy then
+stops at once, and the run stays resumable, as after a kill). If the parent is killed outright the child notices and exits
 (``crawler.parentwatch``), and its page workers after it.
 """
 
@@ -75,6 +79,8 @@ def _forward_signals(child: multiprocessing.process.BaseProcess) -> dict:
     """Pass SIGINT and SIGTERM on to the child while it runs; the handlers they replace, to restore."""
 
     def forward(signum: int, frame: object) -> None:
+        if signum == signal.SIGINT and _typed_in_our_terminal():
+            return  # the terminal sent it to the whole foreground group: the crawl has it already
         if child.pid is not None and child.is_alive():
             try:
                 os.kill(child.pid, signum)
@@ -84,11 +90,21 @@ def _forward_signals(child: multiprocessing.process.BaseProcess) -> dict:
     return {signum: signal.signal(signum, forward) for signum in _FORWARDED}
 
 
+def _typed_in_our_terminal() -> bool:
+    """Whether this process group is the foreground of a terminal: then a SIGINT came from a Ctrl+C there."""
+    for fd in (0, 1, 2):
+        try:
+            if os.isatty(fd):
+                return os.tcgetpgrp(fd) == os.getpgrp()
+        except OSError:
+            continue
+    return False
+
+
 def _crawl_child(send: Any, kwargs: dict) -> None:
     """The child: crawl, send the stats (or the exception) back, exit."""
     from crawler.parentwatch import watch_parent
 
-    os.setpgid(0, 0)  # the terminal's Ctrl+C goes to the parent, which passes it on once
     watch_parent()
     try:
         from crawler.runner import run_crawl

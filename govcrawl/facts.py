@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from govcrawl.mallocarenas import limit_malloc_arenas
 from govcrawl.model import LinkFacts, LinkOutcome, PageAudit, PageFacts, ProbeResult
 
 
@@ -71,6 +72,7 @@ class SiteFacts:
         error, if any, is raised here once all have ended."""
         if not self.walks_together:
             return [job() for job in jobs]
+        limit_malloc_arenas()  # threads that allocate and free alike share arenas (govcrawl.mallocarenas)
         results: list = [None] * len(jobs)
         errors: list[BaseException | None] = [None] * len(jobs)
 
