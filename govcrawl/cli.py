@@ -306,9 +306,10 @@ def _drain[T](items: list[T]) -> Iterator[T]:
     """The items of ``items`` in order, each dropped from the list as it is given.
 
     The lifecycle and the waivers each make a new finding from every finding (they
-    set its status, its waiver); 110,000 findings of a large portal held twice or
-    three times over was ~95 MB at the end of the check phase, its peak. Drained,
-    each old finding is freed as its successor is made.
+    set its status, its waiver), and the check phase held the old lists with the
+    new one at its peak. Drained, each old finding is freed as its successor is
+    made: with the waivers no longer copying what they leave alone, the check
+    phase of a stored 100,000-page run (110,000 findings) peaked at 507 MiB, not 532.
     """
     items.reverse()
     while items:
