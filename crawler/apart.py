@@ -17,9 +17,10 @@ signal sent to the ``govcrawl`` process alone (``kill PID``, systemd with
 ``KillMode=mixed``, cron's ``timeout``) is passed on to the crawl once: Scrapy
 stops cleanly on the first SIGINT or SIGTERM and forces on the second, so the
 parent does not pass on a Ctrl+C typed in its terminal, which the crawl got
-too (a SIGTERM sent to the whole group reaches the crawl twice: Scrapy then
-stops at once, and the run stays resumable, as after a kill). If the parent is killed outright the child notices and exits
-(``crawler.parentwatch``), and its page workers after it.
+too. A SIGTERM sent to the whole group reaches the crawl twice: Scrapy then
+stops at once, and the run stays resumable, as after a kill. If the parent is
+killed outright the child notices and exits (``crawler.parentwatch``), and its
+page workers after it.
 """
 
 from __future__ import annotations

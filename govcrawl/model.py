@@ -349,7 +349,7 @@ class Finding:
         missing meta tag is one finding per page), and one object for each saves about half of a
         finding's ~1.9 KB. Loaded findings are read-only; the lifecycle only rebinds attributes.
         """
-        share = pool.share if pool is not None else _as_is
+        share = (pool if pool is not None else ValuePool()).share
         evidence = data.get("evidence") or {}
         occurrences = data.get("occurrences") or []
         return cls(
@@ -374,10 +374,6 @@ class Finding:
 def json_key(value: object) -> str:
     """Equal JSON-like values give equal keys (what findings.json will say of them)."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
-
-
-def _as_is[T](value: T, key: object = None) -> T:
-    return value
 
 
 class ValuePool:

@@ -21,7 +21,7 @@ import pytest
 
 from crawler.demo.server import DemoServer
 from tests.e2e.conftest import GOVCRAWL, write_demo_config
-from tests.e2e.processes import command_line, descendants, still_alive, wait_for_pages
+from tests.e2e.processes import command_line, descendants, parent_of, still_alive, wait_for_pages
 
 TODAY = "2023-11-01"
 
@@ -79,7 +79,7 @@ def test_the_checks_run_in_a_process_that_never_loaded_scrapy(tmp_path):
     assert findings["findings"], "the demo portal has findings"
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["sigint", "sigterm"])
 def test_a_signal_to_govcrawl_stops_the_crawl_cleanly_and_the_run_resumes(tmp_path, signum):
     """Sent to the ``govcrawl`` process alone (as ``kill`` or a scheduler's stop does): it reaches the crawl."""
     with DemoServer() as server:
@@ -98,7 +98,7 @@ def test_a_signal_to_govcrawl_stops_the_crawl_cleanly_and_the_run_resumes(tmp_pa
 def test_a_crawl_process_that_dies_is_reported_and_the_run_resumes(tmp_path):
     def kill_the_crawl(proc: subprocess.Popen) -> None:
         crawl = [pid for pid in descendants(proc.pid)
-                 if "spawn_main" in command_line(pid) and _parent(pid) == proc.pid]
+                 if "spawn_main" in command_line(pid) and parent_of(pid) == proc.pid]
         assert len(crawl) == 1, [command_line(pid) for pid in descendants(proc.pid)]
         os.kill(crawl[0], signal.SIGKILL)  # as the OOM killer would
 
@@ -112,7 +112,3 @@ def test_a_crawl_process_that_dies_is_reported_and_the_run_resumes(tmp_path):
     assert "继续上次中断的运行" in stderr
     assert findings["run"]["id"] == run_id
     assert _runs(store) == [(run_id, "completed")]
-
-
-def _parent(pid: int) -> int:
-    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
