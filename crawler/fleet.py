@@ -15,12 +15,14 @@ crawls exactly the pages one process would have:
   server's clock hands out request start times ``interval`` apart per host, so
   ten workers together keep the site's ``crawl.delay``, not ten times it.
 - Every claimed link keeps its route (tag, depth, referer) in ``routes``,
-  written in the same transaction as the claim. A worker that dies takes its
-  in-flight requests, its link lane's queue and its unflushed batches with it;
-  when the fleet is idle, one worker (``reconcile`` lock) looks for claimed
-  links the store holds no answer for and routes them again (pages back into
-  the queue, resources to its lane). So losing a worker loses no page, and no
-  lease bookkeeping sits on the hot path.
+  written in the same transaction as the claim, which also marks the page the
+  links were found on as ``routed``. A worker that dies takes its in-flight
+  requests, its link lane's queue and its unflushed batches with it; when the
+  fleet is idle, one worker (``reconcile`` lock) looks for claimed links the
+  store holds no answer for and routes them again (pages back into the queue,
+  resources to its lane), and for stored pages not marked routed, whose links
+  it claims and routes from their stored facts. So losing a worker loses no
+  page, and no lease bookkeeping sits on the hot path.
 - Workers report ``busy``/``idle`` with a heartbeat; the crawl has drained when
   the queue is empty and every live worker is idle (twice, a moment apart), and
   nothing is missing. Then ``done`` is set and every worker's spider closes; the
@@ -127,25 +129,54 @@ class Fleet:
         added = pipe.execute()[:-1]
         return [url for url, new in zip(urls, added, strict=True) if new]
 
-    def claim_routes(self, entries: Iterable[tuple[str, str, int, str | None]]) -> list[str]:
+    def claim_routes(self, entries: Iterable[tuple[str, str, int, str | None]], page: str | None = None) -> list[str]:
         """Claim links (url, tag, depth, referer): the URLs no worker had seen, now this worker's to route.
 
         The claim and the link's route are written in one MULTI/EXEC, all or nothing:
         a worker killed right after claiming a URL cannot leave it seen but unknown,
         because reconciliation finds every claimed URL in ``routes`` and, when the
         store holds no answer for it, routes it again.
+
+        ``page``, the page these links were found on, is marked routed in the same
+        transaction: a page worker may store a page before the crawl process has
+        claimed its links, and reconciliation must tell such a page from one whose
+        links are claimed (``unrouted``).
         """
         entries = list({e[0]: e for e in entries}.values())
-        if not entries:
+        if not entries and page is None:
             return []
         pipe = self.r.pipeline(transaction=True)
         for url, tag, depth, referer in entries:
             pipe.sadd(self.key("seen"), url)
             pipe.hsetnx(self.key("routes"), url, json.dumps([tag, depth, referer]))
+        if page is not None:
+            pipe.sadd(self.key("routed"), page)
+            pipe.expire(self.key("routed"), KEY_TTL)
         pipe.expire(self.key("seen"), KEY_TTL)
         pipe.expire(self.key("routes"), KEY_TTL)
-        added = pipe.execute()[0:-2:2]
+        added = pipe.execute()[0:2 * len(entries):2]
         return [e[0] for e, new in zip(entries, added, strict=True) if new]
+
+    def mark_routed(self, pages: Iterable[str]) -> None:
+        """Pages with no links to claim (an error page, a file): nothing is left to route from them."""
+        pages = list(pages)
+        if pages:
+            pipe = self.r.pipeline(transaction=False)
+            pipe.sadd(self.key("routed"), *pages)
+            pipe.expire(self.key("routed"), KEY_TTL)
+            pipe.execute()
+
+    def unrouted(self, pages: Iterable[str], chunk: int = 5000) -> list[str]:
+        """The pages of ``pages`` (stored ones) whose links no worker has claimed."""
+        pages = list(pages)
+        out = []
+        for i in range(0, len(pages), chunk):  # chunked: no single huge request or reply
+            part = pages[i:i + chunk]
+            pipe = self.r.pipeline(transaction=False)
+            for url in part:  # SISMEMBER, not SMISMEMBER: that needs Redis 6.2, and older servers are common
+                pipe.sismember(self.key("routed"), url)
+            out += [url for url, known in zip(part, pipe.execute(), strict=True) if not known]
+        return sorted(out)
 
     def take_budget(self, limit: int) -> bool:
         """One more page of the run's ``limits.max_pages``; False when the fleet has scheduled them all."""

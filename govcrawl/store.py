@@ -898,6 +898,25 @@ class Store:
         """The URLs a run stored as pages (its own rows only: what a resumed crawl need not fetch again)."""
         return {row[0] for row in self.db.execute("SELECT url FROM pages WHERE run_id=?", (run_id,))}
 
+    def answered_urls(self, run_id: str) -> set[str]:
+        """The URLs a run holds an answer for: its stored pages and its link outcomes, but not page fetches'.
+
+        A page's fetch outcome (method PAGE) and its facts are written by different
+        processes in separate batches (the crawl process, a page worker); only the
+        facts show the page is stored, so a page with an outcome and no facts is
+        unanswered (its page worker died with it unwritten)."""
+        rows = self.db.execute(
+            "SELECT url FROM pages WHERE run_id=? UNION "
+            "SELECT url FROM link_status WHERE run_id=? AND (method IS NULL OR method <> 'PAGE')", (run_id, run_id))
+        return {row[0] for row in rows}
+
+    def pages_without_outcome(self, run_id: str) -> list[str]:
+        """Stored pages of a run with no fetch outcome (their crawl process died before writing it)."""
+        rows = self.db.execute(
+            "SELECT url FROM pages p WHERE run_id=? AND NOT EXISTS "
+            "(SELECT 1 FROM link_status s WHERE s.run_id=p.run_id AND s.url=p.url) ORDER BY url", (run_id,))
+        return [row[0] for row in rows]
+
     def add_outcomes(self, run_id: str, outcomes: Iterable[LinkOutcome]) -> None:
         rows = [
             (run_id, o.url, str(o.state), o.http_status, o.reason, o.final_url, int(o.internal), o.method,

@@ -40,7 +40,7 @@ from crawler.extract.pagination import MAX_PAGES as PAGER_LIMIT
 from crawler.extract.privacy import mask_bytes
 from crawler.fleet import MAX_ATTEMPTS
 from crawler.linkstatus import HostPolicy, LanePlan, ResourceLane, classify
-from crawler.pageworker import Capture, Carried, Evidence, PageWorkers
+from crawler.pageworker import Capture, Carried, Evidence, PageWorkers, routing_of
 from crawler.robots import RobotsUnreachable
 from crawler.seen import SeenUrls
 from crawler.traps import QuerySpaceGuard, repetitive_path
@@ -237,18 +237,37 @@ class PortalSpider(scrapy.Spider):
         raise DontCloseSpider
 
     def _reconcile(self) -> bool:
-        """Requeue what the fleet scheduled but the store lacks (a worker died with it); True if nothing was."""
+        """Finish what a dead worker left half done; True if it left nothing.
+
+        A worker killed mid-crawl leaves loose ends, looked for once the fleet is idle:
+
+        - links it claimed that the store holds no answer for (requests in flight, its link
+          lane's queue, batches not yet written): routed again. A page is answered by its
+          stored facts, not by its fetch outcome (``Store.answered_urls``).
+        - pages it stored whose links it never claimed: a page worker writes its batch, the
+          last page included, before the crawl process has claimed that page's links. Their
+          links are claimed and routed from the stored facts, as the crawl would have.
+        - pages it stored whose fetch outcome it never wrote (the crawl process and its page
+          workers write in separate batches): the outcome is rebuilt from the stored facts.
+        """
         from govcrawl.store import Store
 
         with Store(self.store_path) as store:
-            stored = store.page_urls(self.run_id) | set(store.outcomes(self.run_id))
-        missing = self.fleet.missing(stored)
-        if not missing:
+            answered = store.answered_urls(self.run_id)
+            unrouted = set(self.fleet.unrouted(store.page_urls(self.run_id)))
+            unreported = set(store.pages_without_outcome(self.run_id))
+            loose = [page for url in sorted(unrouted | unreported)
+                     if (page := store.page(self.run_id, url)) is not None]
+        missing = self.fleet.missing(answered)
+        followed = [page for page in loose if page.url in unrouted and followable(page)]
+        self.fleet.mark_routed(page.url for page in loose if page.url in unrouted and not followable(page))
+        if not missing and not followed and not unreported:
             return True
-        self.logger.warning("补抓：%d 个网址在中断的工作进程中未完成，重新处理", len(missing))
         self._busy = True
         self._idle_checks = 0
         self._beat()
+        if missing:
+            self.logger.warning("补抓：%d 个网址在中断的工作进程中未完成，重新处理", len(missing))
         for url, tag, depth, referer in missing:
             if self.fleet.attempt(url) > MAX_ATTEMPTS:
                 self.outcomes.append(LinkOutcome(url, LinkState.BROKEN, None, "多次抓取均未完成（工作进程中断）",
@@ -257,6 +276,14 @@ class PortalSpider(scrapy.Spider):
             request = self._route(url, "a" if tag == "pager" else tag, depth, referer, again=True)
             if request is not None:
                 self.crawler.engine.crawl(request)
+        if followed:
+            self.logger.warning("补链：%d 个已保存页面的链接未分派（工作进程中断），按已保存的内容分派", len(followed))
+        for page in followed:
+            for request in self._follow(routing_of(page), page.depth, page.url):
+                self.crawler.engine.crawl(request)
+        if unreported:
+            self.logger.warning("补记：%d 个已保存页面缺少抓取结果（工作进程中断），按已保存的内容补记", len(unreported))
+        self.outcomes.extend(page_outcome(page) for page in loose if page.url in unreported)
         return False
 
     # -- requests -------------------------------------------------------------
@@ -286,7 +313,6 @@ class PortalSpider(scrapy.Spider):
         had. Pages lost in a worker's unflushed batch were never stored, so they
         are simply fetched again.
         """
-        from crawler.pageworker import routing_of
         from govcrawl.store import Store
 
         with Store(self.store_path) as store:
@@ -301,13 +327,10 @@ class PortalSpider(scrapy.Spider):
             self.counters["pages"] += 1
             self.counters["replayed"] += 1
             self.counters["errors"] += page.error is not None
-            state, reason = classify(page.status, internal=True, error=page.error)
-            self.counters["broken"] += state is not LinkState.OK
-            self.outcomes.append(LinkOutcome(
-                page.url, state, page.status, reason,
-                page.final_url if page.final_url and page.final_url != page.url else None, True, "PAGE",
-            ))
-            if page.status is None or not (200 <= page.status < 300) or not page.is_html:
+            outcome = page_outcome(page)
+            self.counters["broken"] += outcome.state is not LinkState.OK
+            self.outcomes.append(outcome)
+            if not followable(page):
                 continue
             routing = routing_of(page)
             for link_url, tag in routing.links:
@@ -465,7 +488,7 @@ class PortalSpider(scrapy.Spider):
         if claimed:  # only what no worker of the fleet has seen yet; those are ours to route
             fresh = set(self.fleet.claim_routes(
                 [(u, tag, depth + 1, url) for u, tag in links if u not in seen]
-                + [(u, "pager", depth, url) for u in pagination if u not in seen]))
+                + [(u, "pager", depth, url) for u in pagination if u not in seen], page=url))
             seen.update(u for u, _ in links)
             seen.update(pagination)
             links = [(u, tag) for u, tag in links if u in fresh]
@@ -545,6 +568,18 @@ class PortalSpider(scrapy.Spider):
         yield PageFacts(
             url=url, status=None, depth=meta["gc_depth"], referer=meta.get("gc_ref"), error=reason
         )
+
+
+def page_outcome(page: PageFacts) -> LinkOutcome:
+    """A stored page's fetch outcome, rebuilt from its facts (for a crawl that lost the one it had)."""
+    state, reason = classify(page.status, internal=True, error=page.error)
+    final = page.final_url if page.final_url and page.final_url != page.url else None
+    return LinkOutcome(page.url, state, page.status, reason, final, True, "PAGE")
+
+
+def followable(page: PageFacts) -> bool:
+    """Whether the crawl goes on from a stored page: a readable HTML page (an error page or a file has no links)."""
+    return page.status is not None and 200 <= page.status < 300 and page.is_html
 
 
 def _pairs(headers) -> list[tuple[str, str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import time
 import uuid
+from datetime import date
 
 import pytest
 
@@ -118,6 +119,41 @@ def test_claimed_links_keep_their_route_until_the_store_answers_them(redis_url, 
     assert not fleet.done()
     fleet.mark_done()
     assert fleet.done()
+
+
+def test_a_dead_workers_loose_ends_are_found(redis_url, run_id, store_at):
+    """What reconciliation must finish after a worker died: each kind once, and nothing that was finished.
+
+    The crawl process writes a page's fetch outcome, a page worker its facts, each in its own
+    batches, and the links are claimed in Redis in between; a kill can fall anywhere among them.
+    """
+    from govcrawl.model import LinkOutcome, LinkState, PageFacts, RunInfo
+    from govcrawl.store import Store
+
+    home, a, b, c, pdf = "http://x/", "http://x/a.html", "http://x/b.html", "http://x/c.html", "http://x/f.pdf"
+    fleet = _fleet(redis_url, run_id, "dead")
+    fleet.claim_routes([(home, "a", 0, None)])  # the start page: a link of no page
+    fleet.claim_routes([(u, "a", 1, home) for u in (a, b, c, pdf)], page=home)
+    fleet.claim_routes([], page="http://x/empty.html")  # a page with no new links is routed all the same
+
+    def fetched(url: str, status: int = 200) -> LinkOutcome:
+        return LinkOutcome(url, LinkState.OK if status == 200 else LinkState.BROKEN, status, f"HTTP {status}",
+                           None, True, "PAGE")
+
+    with Store(store_at) as store:
+        store.begin_run(RunInfo(id=run_id, site="x", started="2023-11-01T02:00:00+08:00", today=date(2023, 11, 1)))
+        store.add_pages(run_id, [PageFacts(home, 200, content_type="text/html"),   # stored, routed, reported
+                                 PageFacts(a, 200, content_type="text/html"),      # stored, links never claimed
+                                 PageFacts(c, 404, content_type="text/html")])     # stored, outcome never written
+        store.add_outcomes(run_id, [fetched(home), fetched(a), fetched(b),  # b: its facts died unwritten
+                                    LinkOutcome(pdf, LinkState.OK, 200, "HTTP 200", None, True, "HEAD")])
+        assert fleet.missing(store.answered_urls(run_id)) == [(b, "a", 1, home)]
+        assert fleet.unrouted(store.page_urls(run_id)) == [a, c]
+        assert store.pages_without_outcome(run_id) == [c]
+        fleet.mark_routed([c])  # an error page has no links to route
+        assert fleet.unrouted(store.page_urls(run_id)) == [a]
+        store.add_outcomes(run_id, [fetched(c, 404)])
+        assert store.pages_without_outcome(run_id) == []
 
 
 def test_open_runs_are_published_and_retired(redis_url, run_id):

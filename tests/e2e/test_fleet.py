@@ -90,15 +90,29 @@ def _kill_mid_crawl(client, victim: subprocess.Popen, pages, never: str) -> tupl
     ``pages`` — given the run's ``govcrawl:run:ID:workers`` heartbeat hash — to reach 20 while the run is
     still open, and fails with ``never`` if that never happens (the crawl never got going, or was over first).
     """
+    counted = {}
+
+    def ready(run) -> bool:
+        counted[run.run_id] = pages(client.hgetall(f"govcrawl:run:{run.run_id}:workers"))
+        return counted[run.run_id] >= 20
+
+    run = _kill_when(client, victim, ready, never)
+    return run.run_id, counted[run.run_id]
+
+
+def _kill_when(client, victim: subprocess.Popen, ready, never: str):
+    """SIGKILL ``victim``'s process group once ``ready(run)`` holds for the open run; that run's descriptor.
+
+    Polls for up to 120 s while the run is open (published for workers) and fails with ``never`` otherwise.
+    """
     from crawler.fleet import open_runs
 
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         for run in open_runs(client):  # the test's coordinator's run: the only one open
-            crawled = pages(client.hgetall(f"govcrawl:run:{run.run_id}:workers"))
-            if crawled >= 20:
+            if ready(run):
                 os.killpg(victim.pid, signal.SIGKILL)  # the process, its page parsers and link lane
-                return run.run_id, crawled
+                return run
         time.sleep(0.2)
     pytest.fail(never)
 
@@ -193,6 +207,78 @@ def test_losing_the_coordinator_loses_no_page(single, demo_server, redis_url, tm
     assert {_key(f) for f in later["findings"]} == {_key(f) for f in single["findings"]}, _loud(worker_log)
     assert later["run"]["pages_crawled"] == single["run"]["pages_crawled"]
     assert "抓取没有正常结束" in result.stderr
+
+
+def test_pages_a_kill_left_half_written_are_finished(single, demo_server, redis_url, tmp_path):
+    """A page's three writes are separate, and a kill can fall between any two; reconciliation finishes the page.
+
+    The crawl process writes a page's fetch outcome, a page worker its facts, and the page's links
+    are claimed in Redis; each in its own batch or round trip. The coordinator is killed once it has
+    stored pages, and its leftovers are then set, deterministically, to each half-done state a kill
+    can leave:
+
+    - P: its fetch outcome written, its facts lost with the page worker's batch;
+    - Q: its facts stored, its links never claimed (their claims are taken back);
+    - R: its facts stored, its fetch outcome never written.
+
+    The request queue is emptied as well, as if the dead process had taken every queued request.
+    A worker that joins afterwards must finish all of it: the run then has the findings and the
+    pages one machine finds.
+    """
+    import redis
+
+    from crawler.pageworker import routing_of
+    from crawler.spiders.portal import followable
+    from govcrawl.model import LinkOutcome, LinkState
+    from govcrawl.store import Store
+
+    config = _config(demo_server, tmp_path)
+    client = redis.Redis.from_url(redis_url)
+
+    def stored_some(run) -> bool:
+        with Store(run.store) as store:
+            return len(store.page_urls(run.run_id)) >= 10
+
+    demo_server.slow = 0.15
+    try:
+        coordinator = _run(config, tmp_path / "out", "--redis", redis_url)
+        run = _kill_when(client, coordinator, stored_some, "the coordinator never stored pages mid-crawl")
+        coordinator.wait(30)
+        prefix = f"govcrawl:run:{run.run_id}:"
+        client.delete(prefix + "requests")
+        routes = {url.decode(): json.loads(route) for url, route in client.hgetall(prefix + "routes").items()}
+        with Store(run.store) as store:
+            answered = store.answered_urls(run.run_id)
+            stored = [store.page(run.run_id, url) for url in sorted(store.page_urls(run.run_id))]
+
+            def claimed_open(page) -> list[str]:  # links this page claimed that nothing has answered yet
+                urls = [url for url, _ in routing_of(page).links] + routing_of(page).pagination
+                return sorted({url for url in urls if url not in answered and routes.get(url, [0, 0, None])[2] == page.url})
+
+            q = max((page for page in stored if followable(page)), key=lambda page: len(claimed_open(page)))
+            taken_back = claimed_open(q)
+            assert taken_back, "no stored page had claimed links left to crawl"
+            client.srem(prefix + "routed", q.url)
+            client.srem(prefix + "seen", *taken_back)
+            client.hdel(prefix + "routes", *taken_back)
+            p = next(url for url, (tag, _, _) in sorted(routes.items())
+                     if url not in answered and url not in taken_back and tag == "a" and url.endswith(".html"))
+            store.add_outcomes(run.run_id, [LinkOutcome(p, LinkState.OK, 200, "HTTP 200", None, True, "PAGE")])
+            r = next(page.url for page in stored if page.url != q.url)
+            store.db.execute("DELETE FROM link_status WHERE run_id=? AND url=?", (run.run_id, r))
+        worker_log = _finish(_worker(config, redis_url))
+    finally:
+        demo_server.slow = 0.0
+    assert all(word in worker_log for word in ("补抓", "补链", "补记")), _loud(worker_log)
+    with Store(run.store) as store:
+        assert store.page(run.run_id, p) is not None
+        assert store.outcomes(run.run_id)[r].method == "PAGE"
+    result = subprocess.run([str(GOVCRAWL), "check", run.run_id, "-c", str(config), "--out", str(tmp_path / "later")],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    later = _findings(tmp_path / "later")
+    assert {_key(f) for f in later["findings"]} == {_key(f) for f in single["findings"]}, _loud(worker_log)
+    assert later["run"]["pages_crawled"] == single["run"]["pages_crawled"]
 
 
 def test_a_worker_refuses_a_run_made_under_another_config(demo_server, redis_url, tmp_path):
