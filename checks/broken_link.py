@@ -35,8 +35,7 @@ def describe(tag: str, url: str) -> str:
 @CHECK.rule
 def run(site: SiteFacts, ctx: CheckContext) -> Iterator[Finding]:
     def broken(page, link) -> bool:
-        outcome = site.outcome(link.url)
-        return outcome is not None and outcome.state is LinkState.BROKEN
+        return site.link_state(link.url) is LinkState.BROKEN
 
     for group in group_links(site, ctx.departments, broken):
         outcome = site.outcome(group.target)

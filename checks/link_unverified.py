@@ -22,8 +22,7 @@ CHECK = Check(
 @CHECK.rule
 def run(site: SiteFacts, ctx: CheckContext) -> Iterator[Finding]:
     def unverified(page, link) -> bool:
-        outcome = site.outcome(link.url)
-        return outcome is not None and outcome.state is LinkState.UNVERIFIED
+        return site.link_state(link.url) is LinkState.UNVERIFIED
 
     for group in group_links(site, ctx.departments, unverified):
         outcome = site.outcome(group.target)

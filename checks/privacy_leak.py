@@ -114,7 +114,7 @@ def run(site: SiteFacts, ctx: CheckContext) -> Iterator[Finding]:
                 site=site,
             )
 
-    attachments = {url: outcome for url, outcome in site.outcomes.items() if outcome.privacy}
+    attachments = {outcome.url: outcome for outcome in site.outcomes.rich_answers() if outcome.privacy}
     if not attachments:
         return
     linking = _first_groups(site, ctx, set(attachments))

@@ -45,7 +45,7 @@ def run(site: SiteFacts, ctx: CheckContext) -> Iterator[Finding]:
     def unsafe(page: PageFacts, link: LinkFacts) -> bool:
         if not link.url.lower().startswith(_SCHEMES):
             return False
-        outcome = site.outcome(link.url)
+        outcome = site.outcomes.rich(link.url)  # an answer with terms is never a plain one
         if outcome is None or not outcome.terms or outcome.internal:
             return False
         parts = urlsplit(link.url)

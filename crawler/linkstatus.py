@@ -394,7 +394,8 @@ def _previous_attachments(store, plan: LanePlan) -> dict[str, LinkOutcome]:
     earlier = [r for r in store.runs() if r.id != plan.run_id and r.status == "completed"]
     if not earlier:
         return {}
-    return {url: o for url, o in store.outcomes(earlier[-1].id).items() if o.internal and o.validator}
+    # an answer with a validator is never a plain one (govcrawl.outcomes): no need to make the other ~99 %
+    return {o.url: o for o in store.outcomes(earlier[-1].id).rich_answers() if o.internal and o.validator}
 
 
 def _validator(headers) -> str | None:

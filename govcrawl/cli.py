@@ -100,7 +100,7 @@ def check_run(store: Store, run: RunInfo, site_id: str, site: Site, waivers: lis
     # (flat memory; see Store.pages and SiteFacts.walk_together); a small run is checked from memory.
     stream = store.page_count(run.id) > STREAM_ABOVE_PAGES
     facts = SiteFacts.build(
-        store.pages(run.id, stream=stream), store.outcomes(run.id).values(), homepage=_homepage(site),
+        store.pages(run.id, stream=stream), store.outcomes(run.id), homepage=_homepage(site),
         audits=store.audits(run.id).values(),
     )
     if stream:

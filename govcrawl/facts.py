@@ -12,13 +12,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from govcrawl.mallocarenas import limit_malloc_arenas
-from govcrawl.model import LinkFacts, LinkOutcome, PageAudit, PageFacts, ProbeResult
+from govcrawl.model import LinkFacts, LinkOutcome, LinkState, PageAudit, PageFacts, ProbeResult
+from govcrawl.outcomes import Outcomes
 
 
 @dataclass
 class SiteFacts:
     pages: list[PageFacts]
-    outcomes: dict[str, LinkOutcome] = field(default_factory=dict)
+    outcomes: Outcomes = field(default_factory=Outcomes)  # a dict (tests) becomes one in __post_init__
     homepage: str | None = None
     audits: dict[str, PageAudit] = field(default_factory=dict)  # browser pass, by page URL
     # The previous completed run's pages as the history checks (backdated-post) read them: URLs, status,
@@ -29,6 +30,8 @@ class SiteFacts:
     probes: list[ProbeResult] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        if not isinstance(self.outcomes, Outcomes):
+            self.outcomes = Outcomes(self.outcomes.values())
         self._by_url: dict[str, PageFacts] = {}
         for page in self.pages:
             self._by_url.setdefault(page.url, page)
@@ -44,11 +47,12 @@ class SiteFacts:
     def build(
         cls,
         pages: Iterable[PageFacts],
-        outcomes: Iterable[LinkOutcome] = (),
+        outcomes: Outcomes | Iterable[LinkOutcome] = (),
         homepage: str | None = None,
         audits: Iterable[PageAudit] = (),
     ) -> SiteFacts:
-        return cls(list(pages), {o.url: o for o in outcomes}, homepage, {a.url: a for a in audits})
+        answers = outcomes if isinstance(outcomes, Outcomes) else Outcomes(outcomes)
+        return cls(list(pages), answers, homepage, {a.url: a for a in audits})
 
     @property
     def walks_together(self) -> bool:
@@ -98,6 +102,10 @@ class SiteFacts:
 
     def outcome(self, url: str) -> LinkOutcome | None:
         return self.outcomes.get(url)
+
+    def link_state(self, url: str) -> LinkState | None:
+        """``outcome(url).state`` without making the outcome (see ``Outcomes``): per-link predicates use it."""
+        return self.outcomes.state(url)
 
     def html_pages(self) -> Iterator[PageFacts]:
         """Pages that were read as HTML (the ones with links and text)."""

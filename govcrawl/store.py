@@ -59,6 +59,7 @@ from govcrawl.model import (
     RunInfo,
     ValuePool,
 )
+from govcrawl.outcomes import Outcomes
 
 SCHEMA_VERSION = 5
 
@@ -989,16 +990,16 @@ class Store:
         return {run_id: int(size) for run_id, size in self.db.execute(
             "SELECT run_id, SUM(size) FROM raw_responses GROUP BY run_id")}
 
-    def outcomes(self, run_id: str) -> dict[str, LinkOutcome]:
-        """What each URL answered in a run (a re-check run: its answers over its base run's)."""
-        out: dict[str, LinkOutcome] = {}
+    def outcomes(self, run_id: str) -> Outcomes:
+        """What each URL answered in a run (a re-check run: its answers over its base run's), read-only."""
+        out = Outcomes()
         share = _Pool()
         for rid in (self._base(run_id), run_id):
             if rid is None:
                 continue
             # ORDER BY url: the order SQLite's primary-key index gave unasked, spelt out for PostgreSQL.
             for row in self.db.execute("SELECT * FROM link_status WHERE run_id=? ORDER BY url", (rid,)):
-                out[row[1]] = _outcome_from_row(row, share)
+                out.add(_outcome_from_row(row, share))
         return out
 
     # -- findings ----------------------------------------------------------

@@ -83,7 +83,7 @@ def demo_facts(demo_run, demo_site):
 
     run_id = demo_run.findings["run"]["id"]
     with Store(demo_run.data / "demo.sqlite", create=False) as store:
-        return SiteFacts.build(store.pages(run_id), store.outcomes(run_id).values(), homepage=demo_run.server.main + "/")
+        return SiteFacts.build(store.pages(run_id), store.outcomes(run_id), homepage=demo_run.server.main + "/")
 
 
 @pytest.fixture(scope="session")
