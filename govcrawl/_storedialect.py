@@ -26,11 +26,15 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import psycopg
-from psycopg import errors, sql
+if TYPE_CHECKING:
+    import psycopg
+
+# psycopg is imported only when a PostgreSQL store is opened (PgConnection): loading it
+# and libpq costs every process that imports the store ~22 MiB of RSS, and a crawl on
+# SQLite has four such processes.
 
 # Tables SQLite reads in insertion order (``ORDER BY rowid``). SQLite has that
 # column implicitly; PostgreSQL gets it explicitly, last, so that the same
@@ -40,8 +44,13 @@ ORDERED_TABLES = ("links", "findings", "fixed", "probes")
 # A write transaction that lost a race to another process (same page stored by
 # two workers, two transactions locking rows in opposite order) is run again
 # from the start; the second attempt sees the winner's committed rows.
-_RETRIED = (errors.UniqueViolation, errors.DeadlockDetected, errors.SerializationFailure)
 _ATTEMPTS = 8
+
+
+def _retried() -> tuple[type[Exception], ...]:
+    from psycopg import errors
+
+    return errors.UniqueViolation, errors.DeadlockDetected, errors.SerializationFailure
 
 
 def is_postgres(location: object) -> bool:
@@ -205,6 +214,9 @@ class PgConnection:
     """
 
     def __init__(self, location: PgLocation):
+        import psycopg
+        from psycopg import sql
+
         self.location = location
         self.conn = psycopg.connect(location.conninfo, autocommit=True, row_factory=_rows)  # type: ignore[arg-type]
         self.conn.execute(sql.SQL("SELECT set_config('search_path', {}, false)").format(
@@ -218,7 +230,9 @@ class PgConnection:
         if busy:
             query, params = "SELECT set_config('lock_timeout', ?, false)", (f"{busy.group(1)}ms",)
         elif query.lstrip().upper().startswith("PRAGMA"):
-            raise psycopg.NotSupportedError(f"SQLite PRAGMA on a PostgreSQL store: {query.strip()}")
+            from psycopg import NotSupportedError
+
+            raise NotSupportedError(f"SQLite PRAGMA on a PostgreSQL store: {query.strip()}")
         return self.cursor().execute(query, params)
 
     def executemany(self, query: str, rows: Iterable[Sequence[Any]]) -> PgCursor:
@@ -226,11 +240,12 @@ class PgConnection:
 
     def transact[T](self, work: Callable[[PgCursor], T]) -> T:
         """Run ``work`` in one transaction; again from the start when it lost a race to another writer."""
+        retried = _retried()
         for attempt in range(_ATTEMPTS):
             try:
                 with self.conn.transaction():
                     return work(self.cursor())
-            except _RETRIED:
+            except retried:
                 if attempt == _ATTEMPTS - 1:
                     raise
                 time.sleep(random.uniform(0, 0.02 * 2**attempt))  # noqa: S311 - jitter, not security
