@@ -377,11 +377,16 @@ def json_key(value: object) -> str:
 
 
 class ValuePool:
-    """Equal values kept as one object: a bounded memo from a key to the first value given for it.
+    """Equal values kept as one object: a memo from a key to the first value given for it, of at most ``limit``
+    keys, the least recently used forgotten first.
 
-    Findings repeat their messages, evidence and dates across thousands of pages. The memo
-    stops growing at ``limit`` keys, so values that are all different cost a lookup and
-    nothing more. Pooled values are shared: whoever takes one must not change it.
+    Findings repeat their messages, evidence and dates across thousands of pages. The memo is
+    bounded, so values that are all different cost a lookup and nothing more; and it forgets
+    the least recently used, not the newest: a memo that simply stopped growing once full kept
+    whatever came first. Read back from a 100,000-page run, 4,096 keys were full of other checks'
+    one-off evidence before the 100,005 missing-metadata findings came, none of which then shared
+    its evidence or page list: 1,683 bytes a finding instead of ~500. Pooled values are shared:
+    whoever takes one must not change it.
     """
 
     __slots__ = ("_known", "_limit")
@@ -399,11 +404,13 @@ class ValuePool:
         if value is None:
             return value
         key = (type(value), value if key is None else key)
-        known = self._known.get(key)
+        known = self._known.pop(key, None)
         if known is not None:
+            self._known[key] = known  # now the most recently used (a dict keeps insertion order)
             return known
-        if len(self._known) < self._limit:
-            self._known[key] = value
+        if len(self._known) >= self._limit:
+            del self._known[next(iter(self._known))]
+        self._known[key] = value
         return value
 
 

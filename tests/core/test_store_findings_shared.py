@@ -44,10 +44,24 @@ def test_equal_values_are_one_object_and_different_ones_stay_apart(store_at):
     store.close()
 
 
-def test_the_pool_keeps_types_apart_and_stops_growing_at_its_limit():
+def test_the_pool_keeps_types_apart_and_forgets_the_least_recently_used():
     pool = ValuePool(limit=3)
     assert pool.share(1) == 1 and pool.share(True) is True  # 1 == True in Python: not one value here
-    assert pool.share("1") == "1" and len(pool) == 3
+    often = "".join(["常", "用"])
+    assert pool.share(often) is often and len(pool) == 3
+    assert pool.share(1) == 1  # used again: 1 is now the most recent, True the least
     late = "".join(["晚", "到"])
-    assert pool.share(late) is late and len(pool) == 3  # full: given back as it is, not remembered
-    assert pool.share(None) is None
+    assert pool.share(late) is late and len(pool) == 3  # full: True is forgotten, not the late value
+    assert pool.share("".join(["晚", "到"])) is late and pool.share("".join(["常", "用"])) is often
+    again = True
+    assert pool.share(again) is again and len(pool) == 3
+    assert pool.share(None) is None and len(pool) == 3
+
+
+def test_values_that_keep_coming_stay_shared_after_a_run_of_one_off_values():
+    """The order a night's findings come back in: other checks' one-off evidence first, then a template's."""
+    pool = ValuePool(limit=8)
+    for n in range(100):
+        pool.share({"document": n}, key=f"d{n}")
+    template = [pool.share({"missing": ["SiteName"]}, key="m") for _ in range(50)]
+    assert all(evidence is template[0] for evidence in template)
