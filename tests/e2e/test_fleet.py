@@ -252,7 +252,8 @@ def test_pages_a_kill_left_half_written_are_finished(single, demo_server, redis_
             stored = [store.page(run.run_id, url) for url in sorted(store.page_urls(run.run_id))]
 
             def claimed_open(page) -> list[str]:  # links this page claimed that nothing has answered yet
-                urls = [url for url, _ in routing_of(page).links] + routing_of(page).pagination
+                routing = routing_of(page)
+                urls = [url for url, _ in routing.links] + routing.pagination
                 return sorted({url for url in urls if url not in answered and routes.get(url, [0, 0, None])[2] == page.url})
 
             q = max((page for page in stored if followable(page)), key=lambda page: len(claimed_open(page)))
