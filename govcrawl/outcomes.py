@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from govcrawl.model import LinkOutcome, LinkState
 
-_EMPTY = ()  # the terms and privacy of a plain answer: read-only, like every loaded answer's
+EMPTY = ()  # an empty field of a loaded, read-only answer (a tuple: appending to it fails loudly)
 
 
 class Outcomes(Mapping[str, LinkOutcome]):
@@ -72,7 +72,7 @@ class Outcomes(Mapping[str, LinkOutcome]):
             return self._rich.get(url, default)
         state, status, reason, internal, method = self._kinds[code]
         return LinkOutcome(url, state, status, reason, None, internal, method,
-                           terms=_EMPTY, privacy=_EMPTY)  # type: ignore[arg-type]
+                           terms=EMPTY, privacy=EMPTY)  # type: ignore[arg-type]
 
     def __getitem__(self, url: str) -> LinkOutcome:
         outcome = self.get(url)

@@ -59,7 +59,7 @@ from govcrawl.model import (
     RunInfo,
     ValuePool,
 )
-from govcrawl.outcomes import Outcomes
+from govcrawl.outcomes import EMPTY, Outcomes
 
 SCHEMA_VERSION = 5
 
@@ -506,14 +506,13 @@ def _outcome_from_row(row: sqlite3.Row | Row | tuple, share: _Pool | None = None
                            title=extra.get("title"), terms=terms, privacy=privacy, validator=extra.get("validator"))
     return LinkOutcome(
         row[1], LinkState(row[2]), row[3], share(row[4]), share(row[5]), bool(row[6]), share(row[7]),
-        title=extra.get("title"), terms=terms or _EMPTY, privacy=privacy or _EMPTY,  # type: ignore[arg-type]
+        title=extra.get("title"), terms=terms or EMPTY, privacy=privacy or EMPTY,  # type: ignore[arg-type]
         validator=extra.get("validator"),
     )
 
 
 # Most pages have no ids or a[name] anchors: one shared empty frozenset instead of an empty set (216 bytes) each.
 _NO_ANCHORS: frozenset[str] = frozenset()
-_EMPTY = ()  # an empty field of a loaded, read-only answer (a tuple: appending to it fails loudly)
 
 
 class Store:
