@@ -109,10 +109,9 @@ def _stacks(raw: Path):
 def read(raw: Path, cpu_by_pid: dict[int, float] | None = None) -> Counter[tuple[str, str, str, str]]:
     """(role, phase, stage, leaf package) → CPU ms (samples × 10 ms, or calibrated per process).
 
-    Roles are per process: of the processes started by multiprocessing
-    (``spawn_main`` in their command line), the one whose stacks reach
-    ``_lane_main`` is the resource lane and the others are page workers; the
-    rest is the main process. ``cpu_by_pid``: CPU seconds each process really
+    Roles are per process, from the command line the crawl starts its helpers
+    with (``crawler.channel``): ``_lane_main`` is the resource lane,
+    ``crawler.pageworker`` a page worker; the rest is the main process. ``cpu_by_pid``: CPU seconds each process really
     used (the harness's /proc readings); py-spy also counts threads that wait
     for the GIL or a core as busy, so its sample count overstates CPU, and
     unevenly between processes; with it, each process's samples are scaled to
@@ -121,13 +120,11 @@ def read(raw: Path, cpu_by_pid: dict[int, float] | None = None) -> Counter[tuple
     lines = list(_stacks(raw))
     roles: dict[int | None, str] = {}
     samples: Counter = Counter()
-    for pid, cmd, frames, n in lines:
+    for pid, cmd, _frames, n in lines:
         samples[pid] += n
-        if "spawn_main" not in cmd:
-            continue
-        if any(f == "_lane_main" for f, _ in frames):
+        if "_lane_main" in cmd:
             roles[pid] = "resource lane"
-        elif roles.get(pid) != "resource lane":
+        elif "crawler.pageworker" in cmd:
             roles[pid] = "page worker"
     counts: Counter[tuple[str, str, str, str]] = Counter()
     for pid, _, frames, n in lines:

@@ -25,10 +25,12 @@ page workers after it.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import pickle
+import select
 import signal
+import socket
+import subprocess
 import threading
 from typing import Any
 
@@ -40,49 +42,58 @@ class CrawlProcessDied(RuntimeError):
 
 
 def run_crawl_apart(site: Any, **kwargs: Any) -> dict:
-    """``crawler.runner.run_crawl(site, **kwargs)`` in a child process; its stats, or the exception it raised."""
+    """``crawler.runner.run_crawl(site, **kwargs)`` in a child process; its stats, or the exception it raised.
+
+    The child is a fresh interpreter on a socket (``crawler.channel``), not a
+    multiprocessing child: that would re-import the CLI in it and start
+    multiprocessing's resource tracker, one more process for the whole run.
+    """
+    from crawler.channel import start_helper
+
     kwargs["site"] = site
-    context = multiprocessing.get_context("spawn")
-    receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_crawl_child, args=(send, kwargs), name="govcrawl-crawl")
-    child.start()
-    send.close()  # the child holds the only writer: end-of-file means it is gone
+    child, ours = start_helper("crawler.apart", "_crawl_child", kwargs)
     restore = _forward_signals(child) if threading.current_thread() is threading.main_thread() else {}
     try:
-        result = _wait(receive, child)
+        result = _wait(ours, child)
     finally:
         for signum, handler in restore.items():
             signal.signal(signum, handler)
-        receive.close()
-        child.join()
+        ours.close()
+        child.wait()
     if result is None:
-        raise CrawlProcessDied(f"抓取进程意外退出（退出码 {child.exitcode}），已抓取的页面已保存；再次运行同一命令即可继续"
-                               f" / the crawl process died (exit code {child.exitcode})")
+        raise CrawlProcessDied(f"抓取进程意外退出（退出码 {child.returncode}），已抓取的页面已保存；再次运行同一命令即可继续"
+                               f" / the crawl process died (exit code {child.returncode})")
     kind, value = result
     if kind == "error":
         raise value
     return value
 
 
-def _wait(receive: Any, child: multiprocessing.process.BaseProcess) -> tuple[str, Any] | None:
+def _wait(ours: socket.socket, child: subprocess.Popen) -> tuple[str, Any] | None:
     """The child's one message, or None when it ended without sending one."""
+    from crawler.channel import receive
+
     while True:
         try:
-            if receive.poll(0.5):
-                return receive.recv()
-        except (EOFError, OSError):
-            return None
-        if not child.is_alive() and not receive.poll(0):
+            readable, _, _ = select.select([ours], [], [], 0.5)
+        except InterruptedError:  # a forwarded signal; PEP 475 retries, but be explicit
+            continue
+        if readable:
+            try:
+                return receive(ours)
+            except (EOFError, OSError, pickle.UnpicklingError):
+                return None
+        if child.poll() is not None:
             return None
 
 
-def _forward_signals(child: multiprocessing.process.BaseProcess) -> dict:
+def _forward_signals(child: subprocess.Popen) -> dict:
     """Pass SIGINT and SIGTERM on to the child while it runs; the handlers they replace, to restore."""
 
     def forward(signum: int, frame: object) -> None:
         if signum == signal.SIGINT and _typed_in_our_terminal():
             return  # the terminal sent it to the whole foreground group: the crawl has it already
-        if child.pid is not None and child.is_alive():
+        if child.poll() is None:
             try:
                 os.kill(child.pid, signum)
             except ProcessLookupError:
@@ -102,19 +113,27 @@ def _typed_in_our_terminal() -> bool:
     return False
 
 
-def _crawl_child(send: Any, kwargs: dict) -> None:
-    """The child: crawl, send the stats (or the exception) back, exit."""
+def _crawl_child() -> None:
+    """The child: read the arguments, crawl, send the stats (or the exception) back, exit.
+
+    Unlike the crawl's own helpers it keeps SIGINT: Scrapy stops cleanly on it.
+    """
+    from crawler import channel
     from crawler.parentwatch import watch_parent
 
     watch_parent()
+    sock = channel.helper_socket(ignore_interrupt=False)
+    kwargs = channel.receive(sock)
+    if kwargs is None:
+        os._exit(channel.ORPHANED)
     try:
         from crawler.runner import run_crawl
 
         message: tuple[str, Any] = ("stats", _picklable(run_crawl(**kwargs)))
     except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent, which reports it
         message = ("error", exc if _can_pickle(exc) else RuntimeError(f"{type(exc).__name__}: {exc}"))
-    send.send(message)
-    send.close()
+    channel.send(sock, message)
+    sock.close()
 
 
 def _can_pickle(value: object) -> bool:

@@ -15,11 +15,8 @@ sends URLs and reads two counters.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import ipaddress
-import multiprocessing as mp
 import os
-import queue
 import socket
 import time
 from dataclasses import dataclass, field
@@ -313,15 +310,17 @@ class _Checker:
             return resp.status, str(resp.url)
 
 
-async def _lane(plan: LanePlan, inbox: mp.Queue, done: mp.Value, failed: mp.Value) -> None:
+async def _lane(plan: LanePlan, sock) -> None:
+    """Check every URL the crawl sends until it asks to finish; report counts as answers are written."""
     import aiohttp
 
+    from crawler import channel
     from govcrawl.store import Store
 
     internal_hosts = set(plan.internal_hosts)
     pending: set[asyncio.Task] = set()
     results: list[LinkOutcome] = []
-    loop = asyncio.get_running_loop()
+    counts = [0, 0]  # checked, broken
     connector = aiohttp.TCPConnector(limit=256, limit_per_host=0, ttl_dns_cache=600, ssl=False)
     headers = {"User-Agent": plan.user_agent, "Accept": "*/*"}
     store = Store(plan.store_path)
@@ -329,12 +328,15 @@ async def _lane(plan: LanePlan, inbox: mp.Queue, done: mp.Value, failed: mp.Valu
     last_flush = time.monotonic()
     cached = _cached_outcomes(store, plan)
     checker = _Checker(plan, _previous_attachments(store, plan))
+    reader, writer = await asyncio.open_connection(sock=sock)
 
     def flush() -> None:
+        """Write the answers, then tell the crawl how many are written (so "none pending" means stored)."""
         nonlocal last_flush
         if results:
             store.add_outcomes(plan.run_id, results)
             results.clear()
+            writer.write(channel.frame((None, tuple(counts))))
         last_flush = time.monotonic()
 
     async def one(url: str) -> None:
@@ -353,38 +355,39 @@ async def _lane(plan: LanePlan, inbox: mp.Queue, done: mp.Value, failed: mp.Valu
         except Exception as exc:  # never lose a URL: record why it could not be checked
             outcome = LinkOutcome(url, LinkState.BROKEN, None, _error_reason(exc), None, internal, None)
         results.append(outcome)
-        with done.get_lock():
-            done.value += 1
+        counts[0] += 1
         if outcome.state is LinkState.BROKEN:
-            with failed.get_lock():
-                failed.value += 1
+            counts[1] += 1
+
+    async def receive() -> object:
+        """Start a check for each URL sent; return the id of the crawl's request to finish."""
+        while True:
+            message = await channel.read_message(reader)
+            if message is None:  # the crawl process is gone: a resumed run may be using the store
+                os._exit(channel.ORPHANED)
+            ident, (name, args) = message
+            if name == "finish":
+                return ident
+            for url in args[0]:
+                task = asyncio.ensure_future(one(url))
+                pending.add(task)
+                task.add_done_callback(pending.discard)
 
     async with aiohttp.ClientSession(
         connector=connector, headers=headers, auto_decompress=False, cookie_jar=aiohttp.DummyCookieJar()
     ) as session:
-        closing = False
-        while not closing or pending:
-            if not closing:
-                try:
-                    batch = await loop.run_in_executor(None, _get, inbox, 0.05 if pending else 0.5)
-                except EOFError:
-                    batch = None
-                if batch is None:
-                    closing = True
-                else:
-                    for url in batch:
-                        task = asyncio.ensure_future(one(url))
-                        pending.add(task)
-                        task.add_done_callback(pending.discard)
-            else:
-                await asyncio.sleep(0.05)
+        receiving = asyncio.ensure_future(receive())
+        while not receiving.done() or pending:
+            await asyncio.sleep(0.05)
             if len(results) >= 500 or time.monotonic() - last_flush > 1.0:
                 flush()
         flush()
     store.close()
     if checker._reader is not None:
         checker._reader.shutdown(cancel_futures=True)
-
+    writer.write(channel.frame((receiving.result(), True, tuple(counts))))
+    await writer.drain()
+    writer.close()
 
 
 def _previous_attachments(store, plan: LanePlan) -> dict[str, LinkOutcome]:
@@ -451,38 +454,34 @@ def _attachment_like(url: str) -> bool:
     return attachment_kind(url, None) is not None
 
 
-def _get(inbox: mp.Queue, timeout: float):
-    """Next batch, [] when none arrived in time, None when the spider is done."""
-    try:
-        item = inbox.get(timeout=timeout)
-    except queue.Empty:
-        return []
-    return item
-
-
-def _lane_main(plan: LanePlan, inbox: mp.Queue, done: mp.Value, failed: mp.Value) -> None:
+def _lane_main() -> None:
+    """The lane process: its plan is the first message, then URLs until the crawl asks it to finish."""
+    from crawler import channel
     from crawler.parentwatch import watch_parent
 
     watch_parent()
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_lane(plan, inbox, done, failed))
+    sock = channel.helper_socket()
+    plan = channel.receive(sock)
+    if plan is None:
+        os._exit(channel.ORPHANED)
+    asyncio.run(_lane(plan, sock))
 
 
 class ResourceLane:
     """Spider-side handle: submit URLs in batches, read progress, wait at the end."""
 
     def __init__(self, plan: LanePlan, batch_size: int = 64):
-        ctx = mp.get_context("spawn")  # never fork a process that runs a Twisted reactor
-        self.inbox: mp.Queue = ctx.Queue()
-        self.done = ctx.Value("q", 0)
-        self.failed = ctx.Value("q", 0)
+        from crawler.channel import Channel
+
+        self.done = 0  # answers written to the store (reported by the lane)
+        self.failed = 0  # of which broken
         self.submitted = 0
         self.batch: list[str] = []
         self.batch_size = batch_size
-        self.process = ctx.Process(
-            target=_lane_main, args=(plan, self.inbox, self.done, self.failed), name="govcrawl-links", daemon=True
-        )
-        self.process.start()
+        self.channel = Channel("crawler.linkstatus", "_lane_main", plan, on_notice=self._counted)
+
+    def _counted(self, counts: tuple[int, int]) -> None:
+        self.done, self.failed = counts
 
     def submit(self, url: str) -> None:
         self.batch.append(url)
@@ -492,20 +491,21 @@ class ResourceLane:
 
     def flush(self) -> None:
         if self.batch:
-            self.inbox.put(self.batch)
+            self.channel.notify("urls", self.batch)
             self.batch = []
 
     @property
     def pending(self) -> int:
-        return self.submitted - self.done.value
+        return self.submitted - self.done
 
     def finish(self, timeout: float | None = None) -> bool:
         """Send the rest, tell the lane to stop when drained, wait. True if it finished."""
+        from crawler.channel import HelperLost
+
         self.flush()
-        self.inbox.put(None)
-        self.process.join(timeout)
-        if self.process.is_alive():
-            self.process.terminate()
-            self.process.join(5)
+        try:
+            self._counted(self.channel.wait(self.channel.request("finish"), timeout=timeout or 1e9))
+        except (HelperLost, TimeoutError):
+            self.channel.close(timeout=5)
             return False
-        return self.process.exitcode == 0
+        return self.channel.close(timeout=30) == 0

@@ -16,21 +16,19 @@ A page the server says is unchanged (304 to a conditional request) is not
 parsed at all: the worker copies last night's stored facts into tonight's run
 (``reuse``) and answers with their links.
 
-Workers exit by themselves when the crawl process dies (kill -9, OOM): an
+Workers are plain interpreters on the other end of a socket (``crawler.channel``):
+they exit by themselves when the crawl process dies (kill -9, OOM), because an
 orphan must not go on writing into a store that a resumed run is using.
 """
 
 from __future__ import annotations
 
-import asyncio
-import multiprocessing as mp
 import os
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
 
+from crawler.channel import Channel, HelperFailed, HelperLost
 from crawler.extract import extract_html
 from crawler.extract.privacy import mask_bytes
 from govcrawl.model import PageFacts, RawResponse
@@ -189,6 +187,19 @@ def _reuse_and_store(url: str, source_run: str, depth: int, referer: str | None,
     return Reused(routing_of(page), page.status, page.final_url)
 
 
+def serve() -> None:
+    """The worker process: set up from the first message, then answer the crawl until it says close."""
+    from crawler import channel
+
+    sock = channel.helper_socket()
+    init = channel.receive(sock)
+    if init is None:
+        os._exit(channel.ORPHANED)
+    _init(*init)
+    channel.serve(sock, {"extract": _extract_and_store, "reuse": _reuse_and_store, "flush": _flush,
+                         "close": _flush}, last="close")
+
+
 # -- spider side ------------------------------------------------------------------------
 def default_workers() -> int:
     """One worker per core beyond the one the Scrapy engine uses (at least one, at most four)."""
@@ -196,7 +207,7 @@ def default_workers() -> int:
 
 
 class PageWorkers:
-    """Round-robin over single-process executors, so each worker's batch can be flushed at the end."""
+    """Round-robin over worker processes, each flushed at the end."""
 
     def __init__(self, store_path: str, run_id: str, workers: int | None = None, *, salt: bytes = b"",
                  today: date | None = None):
@@ -205,14 +216,18 @@ class PageWorkers:
         self.today = today
         self.masks: dict[str, str] = {}  # of the last page extracted here (no workers), for its raw response
         self._store = None  # the crawl process's own reader, only when there are no workers
-        ctx = mp.get_context("spawn")  # never fork a process that runs a Twisted reactor
         count = default_workers() if workers is None else workers
-        self.executors = [
-            ProcessPoolExecutor(1, mp_context=ctx, initializer=_init, initargs=(store_path, run_id, salt, today))
-            for _ in range(count)
-        ]
+        self.channels = [Channel("crawler.pageworker", "serve", (store_path, run_id, salt, today))
+                         for _ in range(count)]
         self.turn = 0
         self.broken = False  # a worker died: extract in the crawl process from now on
+
+    def _next(self) -> Channel | None:
+        if not self.channels or self.broken:
+            return None
+        channel = self.channels[self.turn % len(self.channels)]
+        self.turn += 1
+        return channel
 
     async def extract(self, page: PageFacts, body: bytes, content_type: str | None,
                       capture: Capture | None = None) -> tuple[Routing, bool]:
@@ -221,13 +236,11 @@ class PageWorkers:
         When the workers are gone the page is extracted here and the caller
         must store it and its evidence (the spider yields both to the pipeline).
         """
-        if self.executors and not self.broken:
-            executor = self.executors[self.turn % len(self.executors)]
-            self.turn += 1
+        channel = self._next()
+        if channel is not None:
             try:
-                future: Future = executor.submit(_extract_and_store, page, body, content_type, capture)
-                return await asyncio.wrap_future(future), True
-            except BrokenProcessPool:
+                return await channel.request("extract", page, body, content_type, capture), True
+            except HelperLost:
                 self.broken = True
         self.masks = extract_and_mask(page, body, content_type, self.salt, self.today)
         return routing_of(page), False
@@ -241,13 +254,11 @@ class PageWorkers:
         the caller must store it (no workers), and (None, None) when nothing was
         stored for that URL (the caller then fetches the page in full).
         """
-        if self.executors and not self.broken:
-            executor = self.executors[self.turn % len(self.executors)]
-            self.turn += 1
+        channel = self._next()
+        if channel is not None:
             try:
-                future: Future = executor.submit(_reuse_and_store, url, source_run, depth, referer, response_ms)
-                return await asyncio.wrap_future(future), None
-            except BrokenProcessPool:
+                return await channel.request("reuse", url, source_run, depth, referer, response_ms), None
+            except HelperLost:
                 self.broken = True
         if self._store is None:
             from govcrawl.store import Store
@@ -262,10 +273,10 @@ class PageWorkers:
         """Write every worker's batch now (a fleet worker does before it reports idle)."""
         if self.broken:
             return
-        for executor in self.executors:
+        for channel in self.channels:
             try:
-                executor.submit(_flush).result(timeout=300)
-            except Exception:  # noqa: BLE001 - a dead worker: close() reports it, reconciliation refetches
+                channel.wait(channel.request("flush"), timeout=300)
+            except (HelperLost, HelperFailed, TimeoutError):  # reported by close(); reconciliation refetches
                 self.broken = True
 
     def close(self) -> bool:
@@ -273,10 +284,10 @@ class PageWorkers:
         if self._store is not None:
             self._store.close()
         ok = not self.broken
-        for executor in self.executors:
+        for channel in self.channels:
             try:
-                executor.submit(_flush).result(timeout=300)
-            except Exception:
+                channel.wait(channel.request("close"), timeout=300)
+            except (HelperLost, HelperFailed, TimeoutError):
                 ok = False
-            executor.shutdown(wait=True, cancel_futures=True)
+            channel.close()
         return ok

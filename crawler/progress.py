@@ -38,9 +38,9 @@ class Progress:
         counters = spider.counters
         queued = self._queued()
         lane = spider.lane
-        checked = lane.done.value if lane else 0
+        checked = lane.done if lane else 0
         pending = lane.pending if lane else 0
-        broken = counters["broken"] + (lane.failed.value if lane else 0)
+        broken = counters["broken"] + (lane.failed if lane else 0)
         elapsed = max(time.monotonic() - self.started, 1e-6)
         rate = counters["pages"] / elapsed
         return (

@@ -120,7 +120,7 @@ def run_crawl(
     spider = crawler.spider
     if spider is not None:
         stats["govcrawl/counters"] = dict(spider.counters)
-        stats["govcrawl/resources_checked"] = spider.lane.done.value if spider.lane else 0
+        stats["govcrawl/resources_checked"] = spider.lane.done if spider.lane else 0
     return stats
 
 

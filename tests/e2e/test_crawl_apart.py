@@ -45,6 +45,11 @@ def _interrupt_mid_crawl(server: DemoServer, tmp_path: Path, act) -> tuple[subpr
     try:
         wait_for_pages(proc, store, 15)
         family = descendants(proc.pid)
+        commands = [command_line(pid) for pid in family]
+        # the crawl's helpers talk over sockets (crawler.channel): no semaphores, so no resource tracker
+        assert not any("resource_tracker" in c for c in commands), commands
+        assert sum("crawler.pageworker" in c for c in commands) >= 1, commands
+        assert sum("_lane_main" in c for c in commands) == 1, commands
         act(proc)
         out, err = proc.communicate(timeout=120)
     finally:
@@ -98,7 +103,7 @@ def test_a_signal_to_govcrawl_stops_the_crawl_cleanly_and_the_run_resumes(tmp_pa
 def test_a_crawl_process_that_dies_is_reported_and_the_run_resumes(tmp_path):
     def kill_the_crawl(proc: subprocess.Popen) -> None:
         crawl = [pid for pid in descendants(proc.pid)
-                 if "spawn_main" in command_line(pid) and parent_of(pid) == proc.pid]
+                 if "crawler.apart" in command_line(pid) and parent_of(pid) == proc.pid]
         assert len(crawl) == 1, [command_line(pid) for pid in descendants(proc.pid)]
         os.kill(crawl[0], signal.SIGKILL)  # as the OOM killer would
 

@@ -1,0 +1,147 @@
+"""crawler.channel: the crawl's helper processes on a socket, with real child processes."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from crawler.channel import ORPHANED, Channel, HelperFailed, HelperLost
+from crawler.pageworker import PageWorkers
+from govcrawl.model import PageFacts, RunInfo
+from govcrawl.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def _helpers_importable(monkeypatch):
+    """The helper module lives under tests/, which the child (started with -P) finds only through PYTHONPATH."""
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+
+
+def _echo(init: object = "init") -> Channel:
+    return Channel("tests.crawler.channel_helpers", "echo_serve", init)
+
+
+def test_answers_come_back_to_their_requests_even_when_larger_than_the_socket_buffer():
+    async def main():
+        channel = _echo({"run": 1})
+        payloads = [bytes([n]) * (3_000_000 + n) for n in range(12)]  # far beyond a socketpair's buffer
+        answers = await asyncio.gather(*(channel.request("echo", p) for p in payloads))
+        assert [a[1] for a in answers] == payloads
+        assert all(a[0] == {"run": 1} for a in answers)
+        lengths = await asyncio.gather(*(channel.request("length", p) for p in payloads))
+        assert lengths == [len(p) for p in payloads]
+        assert channel.wait(channel.request("close"), timeout=30) == "bye"
+        return channel.close()
+
+    assert asyncio.run(main()) == 0
+
+
+def test_a_failing_request_fails_alone():
+    async def main():
+        channel = _echo()
+        with pytest.raises(HelperFailed, match="ValueError: 坏页面"):
+            await channel.request("boom", "坏页面")
+        assert (await channel.request("echo", 5))[1] == 5
+        channel.wait(channel.request("close"), timeout=30)
+        return channel.close()
+
+    assert asyncio.run(main()) == 0
+
+
+def test_a_helper_that_dies_fails_every_waiting_request_and_the_later_ones():
+    async def main():
+        channel = _echo()
+        waiting = [channel.request("echo", n) for n in range(3)]
+        dying = channel.request("die")
+        after = channel.request("echo", "never answered")
+        results = await asyncio.gather(*waiting, dying, after, return_exceptions=True)
+        assert [r[1] for r in results[:3]] == [0, 1, 2]
+        assert all(isinstance(r, HelperLost) for r in results[3:])
+        assert channel.lost
+        with pytest.raises(HelperLost):
+            await channel.request("echo", 1)
+        return channel.close()
+
+    assert asyncio.run(main()) == 3
+
+
+def test_a_helper_whose_crawl_goes_away_exits_by_itself():
+    async def main():
+        channel = _echo()
+        assert (await channel.request("echo", 1))[1] == 1
+        channel._detach()
+        channel.sock.close()  # as when the crawl process is killed: end-of-file, no "close"
+        return channel.process.wait(30)
+
+    assert asyncio.run(main()) == ORPHANED
+
+
+def test_a_helper_starts_without_the_cli_and_its_config_models():
+    """The point of not using multiprocessing's spawn: the child does not re-import govcrawl's CLI (pydantic)."""
+
+    async def main():
+        channel = _echo()
+        loaded = await channel.request("modules", "govcrawl.cli", "govcrawl.config", "pydantic",
+                                       "multiprocessing.resource_tracker", "crawler.channel")
+        channel.wait(channel.request("close"), timeout=30)
+        channel.close()
+        return loaded
+
+    assert asyncio.run(main()) == ["crawler.channel"]
+
+
+def _maps(pid: int) -> str:
+    return Path(f"/proc/{pid}/maps").read_text()
+
+
+def test_page_workers_store_what_they_extract_and_leave_no_helper_behind(tmp_path):
+    store_path = str(tmp_path / "s.sqlite")
+    with Store(store_path) as store:
+        store.begin_run(RunInfo(id="s.1", site="s", started="2023-11-01T02:00:00+08:00", today=date(2023, 11, 1)))
+    html = ("<html><head><title>通知公告</title></head><body><h1>关于开展检查的通知</h1>"
+            "<a href='/zwgk/a.html'>甲</a><img src='/img/b.png' alt='乙'><a href='/zwgk/a.html#x'>再次</a>"
+            "</body></html>").encode()
+
+    async def main():
+        workers = PageWorkers(store_path, "s.1", 2, today=date(2023, 11, 1))
+        pids = [c.process.pid for c in workers.channels]
+        pages = [PageFacts(url=f"http://127.0.0.1/zwgk/{n}.html", status=200, content_type="text/html")
+                 for n in range(5)]
+        routed = await asyncio.gather(*(workers.extract(p, html, "text/html; charset=utf-8") for p in pages))
+        maps = [_maps(pid) for pid in pids]
+        ok = workers.close()
+        return routed, maps, ok, [c.process.returncode for c in workers.channels]
+
+    routed, maps, ok, codes = asyncio.run(main())
+    assert ok and codes == [0, 0]
+    for routing, stored in routed:
+        assert stored
+        assert routing.links == [("http://127.0.0.1/zwgk/a.html", "a"), ("http://127.0.0.1/img/b.png", "img")]
+    assert not any("pydantic_core" in m for m in maps), "a page worker loaded the config models"
+    with Store(store_path) as store:
+        stored = {p.url: p.heading for p in store.pages("s.1")}
+    assert stored == {f"http://127.0.0.1/zwgk/{n}.html": "关于开展检查的通知" for n in range(5)}
+
+
+def test_page_workers_that_die_leave_extraction_to_the_crawl_process(tmp_path):
+    store_path = str(tmp_path / "s.sqlite")
+    with Store(store_path) as store:
+        store.begin_run(RunInfo(id="s.1", site="s", started="2023-11-01T02:00:00+08:00", today=date(2023, 11, 1)))
+
+    async def main():
+        workers = PageWorkers(store_path, "s.1", 1)
+        workers.channels[0].process.kill()
+        page = PageFacts(url="http://127.0.0.1/x.html", status=200, content_type="text/html")
+        routing, stored = await workers.extract(page, b"<html><body><a href='/y.html'>y</a></body></html>",
+                                                "text/html")
+        return routing, stored, workers.broken, workers.close()
+
+    routing, stored, broken, ok = asyncio.run(main())
+    assert routing.links == [("http://127.0.0.1/y.html", "a")]
+    assert not stored and broken and not ok
