@@ -1019,7 +1019,6 @@ def cmd_worker(args: argparse.Namespace) -> int:
     process); the worker needs the same config as the coordinator (the run
     names its config hash) and the site's privacy salt (``data/SITE.salt``).
     """
-    import multiprocessing as mp
 
     from crawler.fleet import Fleet, connect, open_runs
 
@@ -1049,17 +1048,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
                     return 1
                 continue
             print(f"加入运行 {descriptor.run_id}（{site.name}）/ joining", file=sys.stderr)
-            child = mp.get_context("spawn").Process(
-                target=_worker_crawl, args=(descriptor.dumps(), str(path), args.redis, args.verbose),
-                name=f"govcrawl-worker-{descriptor.site_id}",
-            )
-            child.start()
-            child.join()
+            ok = _worker_crawl(descriptor, site, data_dir(config, path), args.redis, args.verbose)
             crawled += 1
-            if child.exitcode != 0:
-                print(f"govcrawl: 运行 {descriptor.run_id} 的抓取进程异常退出（{child.exitcode}）", file=sys.stderr)
             if args.once:
-                return 0 if child.exitcode == 0 else 1
+                return 0 if ok else 1
         if args.wait and time.monotonic() - started > args.wait:
             print("govcrawl: 等待超时，没有可加入的运行 / no run to join", file=sys.stderr)
             return 0 if crawled else 1
@@ -1082,23 +1074,27 @@ def _salt_refusal(descriptor, root: Path) -> str | None:  # noqa: ANN001 - crawl
     return None
 
 
-def _worker_crawl(descriptor_json: str, config_path: str, redis_url: str, verbose: bool) -> None:
-    """In the worker's child process: crawl one fleet run until the fleet has drained."""
-    from crawler.fleet import RunDescriptor
-    from crawler.runner import run_crawl
+def _worker_crawl(descriptor, site: Site, root: Path, redis_url: str, verbose: bool) -> bool:  # noqa: ANN001 - crawler.fleet.RunDescriptor
+    """Crawl one fleet run in a child process (``crawler.apart``) until the fleet has drained; True if it ended well."""
+    from crawler.apart import CrawlProcessDied, run_crawl_apart
     from govcrawl.salt import site_salt
 
-    descriptor = RunDescriptor.loads(descriptor_json)
-    config, path = load_config(config_path)
-    site = get_site(config, descriptor.site_id)
-    stats = run_crawl(
-        site, site_id=descriptor.site_id, run_id=descriptor.run_id, store_path=descriptor.store,
-        today=date.fromisoformat(descriptor.today), progress="off", log_level="INFO" if verbose else "WARNING",
-        reuse_from=descriptor.reuse_from, salt=site_salt(data_dir(config, path), descriptor.site_id, create=False),
-        redis_url=redis_url,
-    )
+    try:
+        stats = run_crawl_apart(
+            site, site_id=descriptor.site_id, run_id=descriptor.run_id, store_path=descriptor.store,
+            today=date.fromisoformat(descriptor.today), progress="off", log_level="INFO" if verbose else "WARNING",
+            reuse_from=descriptor.reuse_from, salt=site_salt(root, descriptor.site_id, create=False),
+            redis_url=redis_url,
+        )
+    except CrawlProcessDied as exc:
+        print(f"govcrawl: 运行 {descriptor.run_id} 的抓取进程异常退出：{exc}", file=sys.stderr)
+        return False
+    except Exception as exc:  # noqa: BLE001 - one run's failure must not stop the worker
+        print(f"govcrawl: 运行 {descriptor.run_id} 的抓取失败：{exc.__class__.__name__}: {exc}", file=sys.stderr)
+        return False
     pages = stats.get("govcrawl/counters", {}).get("pages", 0)
     print(f"运行 {descriptor.run_id}：本工作进程抓取 {pages} 个页面 / pages crawled here", file=sys.stderr)
+    return True
 
 
 # -- availability (站点无法访问) ------------------------------------------------------------
