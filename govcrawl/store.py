@@ -350,6 +350,7 @@ class _Pool:
 
     def __init__(self) -> None:
         self._values: dict = {}
+        self._links: dict[tuple, LinkFacts] = {}
 
     def __call__[T](self, value: T) -> T:
         """The pool's copy of ``value`` (any hashable value; None stays None)."""
@@ -357,14 +358,18 @@ class _Pool:
             return value
         return self._values.setdefault(value, value)
 
-    def link(self, url: str, tag: str, attr: str, text: str, region: str, fragment: str | None,
-             hidden: int) -> LinkFacts:
-        """One shared ``LinkFacts`` per distinct link (a template link is the same object on every page)."""
-        key = ("link", url, tag, attr, text, region, fragment, bool(hidden))
-        link = self._values.get(key)
+    def link(self, row: tuple) -> LinkFacts:
+        """One shared ``LinkFacts`` per distinct stored link row (url, tag, attr, text, region, fragment, hidden).
+
+        A template link is the same object on every page. The row itself is the
+        key: 90 % of a run's ~90 links a page are such repeats, so most rows cost
+        one dictionary lookup (5,000 pages: 424,000 rows, 0.3 s of a 1.2 s load).
+        """
+        link = self._links.get(row)
         if link is None:
-            link = self._values[key] = LinkFacts(self(url), self(tag), self(attr), self(text), Region(region),
-                                                 self(fragment), bool(hidden))
+            url, tag, attr, text, region, fragment, hidden = row
+            link = self._links[row] = LinkFacts(self(url), self(tag), self(attr), self(text), Region(region),
+                                                self(fragment), bool(hidden))
         return link
 
     def a11y(self, raw: dict) -> A11yNode:
@@ -811,12 +816,22 @@ class Store:
     def _own_pages(self, run_id: str, share: _Pool, reader: _PageReader) -> Iterator[PageFacts]:
         links: dict[int, list[LinkFacts]] = {}
         if not reader.streamed:
-            for page_id, *link in self.db.execute(
-                "SELECT l.page_id, l.url, l.tag, l.attr, l.text, l.region, l.fragment, l.hidden"
-                " FROM links l JOIN pages p ON p.id = l.page_id WHERE p.run_id=? ORDER BY l.rowid",
+            cur = self.db.cursor()
+            if not self.postgres:
+                cur.row_factory = None  # plain tuples, sliced into the pool's keys
+            # Page by page through the links_page index: ordered by the join's l.rowid, SQLite sorted all the
+            # run's links in a temporary B-tree first (5,000 pages: 424,000 rows, 130 of 570 ms).
+            cur.execute(
+                "SELECT l.page_id, l.url, l.tag, l.attr, l.text, l.region, l.fragment, l.hidden FROM links l"
+                " WHERE l.page_id IN (SELECT id FROM pages WHERE run_id=?) ORDER BY l.page_id, l.rowid",
                 (run_id,),
-            ):
-                links.setdefault(page_id, []).append(share.link(*link))
+            )
+            link, page_id, page_links = share.link, None, []
+            for row in cur:  # a page's links are stored together: one list lookup per page, not per link
+                if row[0] != page_id:
+                    page_id = row[0]
+                    page_links = links.setdefault(page_id, [])
+                page_links.append(link(tuple(row[1:])))
         for row in self.db.execute(f"SELECT {_LOADED_COLUMNS} FROM pages WHERE run_id=? ORDER BY id", (run_id,)):
             page = _page_from_row(row, links.pop(row["id"], []), share, reader)
             self._unread.append(weakref.ref(page))
