@@ -38,7 +38,6 @@ from twisted.python.failure import Failure
 
 from crawler.extract.pagination import MAX_PAGES as PAGER_LIMIT
 from crawler.extract.privacy import mask_bytes
-from crawler.fleet import MAX_ATTEMPTS
 from crawler.linkstatus import HostPolicy, LanePlan, ResourceLane, classify
 from crawler.pageworker import Capture, Carried, Evidence, PageWorkers, routing_of
 from crawler.robots import RobotsUnreachable
@@ -268,6 +267,9 @@ class PortalSpider(scrapy.Spider):
         self._beat()
         if missing:
             self.logger.warning("补抓：%d 个网址在中断的工作进程中未完成，重新处理", len(missing))
+        # imported here, not at the top: a single-machine crawl never loads Redis (10 MiB)
+        from crawler.fleet import MAX_ATTEMPTS
+
         for url, tag, depth, referer in missing:
             if self.fleet.attempt(url) > MAX_ATTEMPTS:
                 self.outcomes.append(LinkOutcome(url, LinkState.BROKEN, None, "多次抓取均未完成（工作进程中断）",
