@@ -74,10 +74,7 @@ def _wait(ours: socket.socket, child: subprocess.Popen) -> tuple[str, Any] | Non
     from crawler.channel import receive
 
     while True:
-        try:
-            readable, _, _ = select.select([ours], [], [], 0.5)
-        except InterruptedError:  # a forwarded signal; PEP 475 retries, but be explicit
-            continue
+        readable, _, _ = select.select([ours], [], [], 0.5)  # a forwarded signal does not end it (PEP 475)
         if readable:
             try:
                 return receive(ours)
