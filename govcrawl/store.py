@@ -367,9 +367,7 @@ class _Pool:
         """
         link = self._links.get(row)
         if link is None:
-            url, tag, attr, text, region, fragment, hidden = row
-            link = self._links[row] = LinkFacts(self(url), self(tag), self(attr), self(text), Region(region),
-                                                self(fragment), bool(hidden))
+            link = self._links[row] = _link_of_row(row, self)
         return link
 
     def a11y(self, raw: dict) -> A11yNode:
@@ -471,6 +469,16 @@ def _page_from_row(row: sqlite3.Row | Row, links: list[LinkFacts], share: _Pool 
 
 
 _REGIONS = {region.value: region for region in Region}
+
+
+def _link_of_row(row: tuple, share: _Pool | None = None) -> LinkFacts:
+    """The ``LinkFacts`` of a stored links row (url, tag, attr, text, region, fragment, hidden); its strings
+    the pool's copies when ``share`` is given."""
+    url, tag, attr, text, region, fragment, hidden = row
+    if share is not None:
+        url, tag, attr, text, fragment = share(url), share(tag), share(attr), share(text), share(fragment)
+    return LinkFacts(url, tag, attr, text, _REGIONS[region], fragment, bool(hidden))
+
 # Distinct links a store keeps made for streamed pages: the first ones read, which are the template's
 # (header, navigation, footer: on every page) once the first pages are in.
 _TEMPLATE_LINKS = 4096
@@ -852,8 +860,7 @@ class Store:
         """The link of a stored links row; the links that repeat on every page (the template's) are made once."""
         link = self._links.get(row)
         if link is None:
-            url, tag, attr, text, region, fragment, hidden = row
-            link = LinkFacts(url, tag, attr, text, _REGIONS[region], fragment, bool(hidden))
+            link = _link_of_row(row)
             if len(self._links) < _TEMPLATE_LINKS:
                 self._links[row] = link
         return link
@@ -883,9 +890,7 @@ class Store:
                 continue
             row = self.db.execute("SELECT * FROM pages WHERE run_id=? AND url=?", (rid, url)).fetchone()
             if row is not None:
-                links = [LinkFacts(url, tag, attr, text, _REGIONS[region], fragment, bool(hidden))
-                         for url, tag, attr, text, region, fragment, hidden in self._link_rows(row["id"])]
-                return _page_from_row(row, links)
+                return _page_from_row(row, [_link_of_row(link) for link in self._link_rows(row["id"])])
         return None
 
     def validators(self, run_id: str) -> dict[str, tuple[str | None, str | None]]:
