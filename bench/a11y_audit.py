@@ -64,7 +64,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import crawler.browser as browser_module  # noqa: E402
 from crawler.browser import BrowserPool  # noqa: E402
-from crawler.extract import extract_html  # noqa: E402
+from crawler.extract.page import extract_html  # noqa: E402
 from govcrawl.config import Accessibility  # noqa: E402
 from govcrawl.model import PageFacts  # noqa: E402
 

@@ -1,4 +1,4 @@
-"""Micro-benchmark of ``crawler.extract.extract_html`` over the real fixture pages.
+"""Micro-benchmark of ``crawler.extract.page.extract_html`` over the real fixture pages.
 
 Why: extraction runs on every page of 100k-page portals; the budget is about
 1–1.5 ms for a typical 20 KB page on one core. Run from the project folder:
@@ -31,8 +31,9 @@ sys.path.insert(0, str(ROOT))
 from lxml import etree  # noqa: E402
 
 from crawler import urls  # noqa: E402
-from crawler.extract import extract_html, links  # noqa: E402
+from crawler.extract import links  # noqa: E402
 from crawler.extract.encoding import decode_html  # noqa: E402
+from crawler.extract.page import extract_html  # noqa: E402
 from govcrawl.model import PageFacts  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "real-gov-pages"

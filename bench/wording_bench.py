@@ -40,7 +40,7 @@ import yaml  # noqa: E402
 
 from checks.wording import page_hits  # noqa: E402
 from checks.wording_rules import Book, load_book  # noqa: E402
-from crawler.extract import extract_html  # noqa: E402
+from crawler.extract.page import extract_html  # noqa: E402
 from govcrawl.model import PageFacts  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "real-gov-pages"

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from crawler.channel import Channel, HelperFailed, HelperLost
-from crawler.extract import extract_html
+from crawler.extract.page import extract_html
 from crawler.extract.privacy import mask_bytes
 from govcrawl.model import PageFacts, RawResponse
 

@@ -127,7 +127,7 @@ def test_real_handan_pages_only_the_non_iso_pub_date(run_check):
     """The real 邯郸 pages carry the full tag set; their PubDate 2020年08月02日 is not the required form."""
     from pathlib import Path
 
-    from crawler.extract import extract_html
+    from crawler.extract.page import extract_html
 
     pages = []
     for name in ("handan-xxgk-details.html", "handan-xxgk-gkzn.html", "handan-xxgk-list.html"):

@@ -318,7 +318,7 @@ def test_context_window_and_sentence_bounds():
 def _demo_pages():
     """Facts of every page of the demo portal's main host, extracted as the crawler does."""
     from crawler.demo.portal import build_portal
-    from crawler.extract import extract_html
+    from crawler.extract.page import extract_html
     from govcrawl.model import PageFacts
     from tests.demo.helpers import EXT, MAIN, REFUSED
 

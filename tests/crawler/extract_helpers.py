@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crawler.extract import extract_html
+from crawler.extract.page import extract_html
 from govcrawl.model import PageFacts
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "real-gov-pages"

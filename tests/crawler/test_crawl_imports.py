@@ -1,4 +1,9 @@
-"""What a single-machine crawl process loads: not the fleet's Redis client (about 10 MiB of RSS)."""
+"""What each process of a single-machine run loads, and what it must not (each measured in MiB of RSS).
+
+- the crawl process: not the fleet's Redis client (about 10 MiB);
+- the ``govcrawl`` process, which waits for the crawl: not lxml and the extraction modules (5 MiB);
+- a page worker, which reads its socket with plain calls: not asyncio and the ssl it loads (3 MiB).
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,8 @@ CRAWL_MODULES = ("crawler.apart", "crawler.runner", "crawler.spiders.portal", "c
                  "crawler.linkstatus")
 
 
-def _loaded(*names: str) -> list[str]:
-    script = (f"import {', '.join(CRAWL_MODULES)}\n"
+def _loaded(*names: str, modules: tuple[str, ...] = CRAWL_MODULES) -> list[str]:
+    script = (f"import {', '.join(modules)}\n"
               "import sys\n"
               f"print(sorted(n for n in {names!r} if n in sys.modules))\n")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
@@ -26,3 +31,15 @@ def test_a_single_machine_crawl_does_not_load_redis():
 def test_the_probe_sees_what_is_loaded():
     """The same probe does see a module the crawl really imports (so the test above can fail)."""
     assert _loaded("scrapy", "lxml") == ["lxml", "scrapy"]
+
+
+def test_the_govcrawl_process_reads_the_facts_version_without_the_extraction_modules():
+    # what `govcrawl run` holds while it waits for the crawl child (crawler.apart)
+    parent = ("govcrawl.cli", "crawler.extract", "crawler.apart")
+    assert _loaded("lxml", "crawler.extract.page", "crawler.extract.scan", modules=parent) == []
+
+
+def test_a_page_worker_does_not_load_asyncio():
+    worker = ("crawler.pageworker", "crawler.parentwatch", "govcrawl.store")
+    assert _loaded("asyncio", "ssl", modules=worker) == []
+    assert _loaded("lxml", "crawler.extract.page", modules=worker) == ["crawler.extract.page", "lxml"]

@@ -9,9 +9,9 @@ import pytest
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
-from crawler.extract import _parse
 from crawler.extract.a11y import MAX_NODES_PER_RULE, contrast_ratio, css_escape, parse_color, static_a11y
 from crawler.extract.encoding import decode_html
+from crawler.extract.page import _parse
 from crawler.extract.scan import scan_tree
 from crawler.extract.template import skeleton, template_fingerprint
 from govcrawl.model import Region

@@ -29,7 +29,8 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crawler.extract import MAX_TEXT_CHARS, extract_html
+from crawler.extract import MAX_TEXT_CHARS
+from crawler.extract.page import extract_html
 from crawler.extract.pagination import MAX_PAGES
 from govcrawl.model import LinkFacts, PageFacts
 
