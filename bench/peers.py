@@ -23,10 +23,17 @@ ignore it. Usage::
 
     .venv/bin/python bench/peers.py --pages 500 2000          # harness check
     .venv/bin/python bench/peers.py --pages 5000              # the comparison
+    .venv/bin/python bench/peers.py --pages 5000 --rounds 3   # every tool 3 times, interleaved; medians and ratios
     .venv/bin/python bench/peers.py --pages 2000 --only govcrawl --profile   # where govcrawl's time goes
 
 Writes bench/work/peers/result-pN.json per size and prints one Markdown
 table per size. Everything under bench/work/ (git-ignored).
+
+Why ``--rounds``: on a shared VM the same code runs 20-30 % faster or slower
+from one minute to the next, so one run per tool compares tools measured in
+different minutes. With N rounds each tool runs once per round, in the same
+order, so a ratio is taken between runs minutes apart; the table shows the
+median run of each tool and a second table every round's pages/s and ratios.
 """
 
 from __future__ import annotations
@@ -167,8 +174,56 @@ def with_profiler(command: list[str], out: Path) -> list[str]:
 _f = cb.fmt
 
 
+def _pages_per_second(r: dict) -> float:
+    return r["pages"] / r["measurement"]["wall_seconds"]
+
+
+def median_runs(results: list[dict]) -> list[dict]:
+    """Each tool's median run by pages/s (the lower of the two middle ones for an even count), in tool order."""
+    by_tool: dict[str, list[dict]] = {}
+    for r in results:
+        if "measurement" in r and "pages" in r:
+            by_tool.setdefault(r["tool"], []).append(r)
+    chosen = []
+    for runs in by_tool.values():
+        runs = sorted(runs, key=_pages_per_second)
+        chosen.append(runs[(len(runs) - 1) // 2])
+    return chosen
+
+
+def rounds_table(results: list[dict]) -> str:
+    """pages/s of every tool in every round, and govcrawl's ratio to each peer within the round."""
+    runs = [r for r in results if "measurement" in r and "pages" in r]
+    tools = list(dict.fromkeys(r["tool"] for r in runs))
+    labels = {r["tool"]: r["label"] for r in runs}
+    peers = [t for t in tools if t != "govcrawl" and t != "wget"] if "govcrawl" in tools else []
+    head = ["round", *[labels[t] for t in tools], *[f"govcrawl ÷ {labels[t]}" for t in peers]]
+    lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
+    rounds = sorted({r.get("round", 1) for r in runs})
+    ratios: dict[str, list[float]] = {t: [] for t in peers}
+    for rnd in rounds:
+        speed = {r["tool"]: _pages_per_second(r) for r in runs if r.get("round", 1) == rnd}
+        cells = [str(rnd), *[_f(speed.get(t), ".1f") for t in tools]]
+        for t in peers:
+            if "govcrawl" in speed and speed.get(t):
+                ratios[t].append(speed["govcrawl"] / speed[t])
+                cells.append(f"{ratios[t][-1]:.2f}x")
+            else:
+                cells.append("—")
+        lines.append("| " + " | ".join(cells) + " |")
+    medians = {r["tool"]: _pages_per_second(r) for r in median_runs(runs)}
+    cells = ["median", *[_f(medians.get(t), ".1f") for t in tools]]
+    for t in peers:
+        values = sorted(ratios[t])
+        cells.append(f"{values[(len(values) - 1) // 2]:.2f}x" if values else "—")
+    lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def markdown_table(results: list[dict]) -> str:
-    cols = [r for r in results if "measurement" in r]
+    """The comparison table; with several rounds, of each tool's median run, followed by the rounds table."""
+    several = len({r.get("round", 1) for r in results}) > 1
+    cols = median_runs(results) if several else [r for r in results if "measurement" in r]
 
     def row(label: str, fn) -> str:
         return cb.table_row(label, fn, cols)
@@ -201,6 +256,9 @@ def markdown_table(results: list[dict]) -> str:
         row("nginx CPU seconds", lambda r: _f(m(r)["nginx_cpu_seconds"], ".1f")),
         row("exit status", lambda r: _f(m(r)["exit_code"]) + (" (timed out)" if m(r)["timed_out"] else "")),
     ]
+    if several:
+        lines += ["", "Median run of each tool above; every round (tools run in this order, one round after another):",
+                  "", rounds_table(results)]
     return "\n".join(lines)
 
 
@@ -229,15 +287,21 @@ def run_size(pages: int, nginx_binary: str, selected: list[str], args) -> dict:
         nginx.start()
         log(f"nginx (pid {nginx.proc.pid}) serves {site} on {nginx.base} with header LinkChecker: bench")
         data["base"] = nginx.base
+        present = []
         for name in selected:
-            tool = all_tools[name]
-            why = tool.missing()
+            why = all_tools[name].missing()
             if why:
                 log(f"{name}: not installed; skipped. Install: {why}")
-                data["results"].append({"tool": name, "label": tool.label, "skipped": why})
-                continue
-            run_dir = WORK / "runs" / f"p{pages}" / (name + ("-profile" if args.profile else ""))
-            data["results"].append(run_tool(tool, nginx, manifest, run_dir, args))
+                data["results"].append({"tool": name, "label": all_tools[name].label, "skipped": why})
+            else:
+                present.append(name)
+        for rnd in range(1, args.rounds + 1):
+            if args.rounds > 1:
+                log(f"round {rnd} of {args.rounds}")
+            for name in present:
+                suffix = (f"-r{rnd}" if args.rounds > 1 else "") + ("-profile" if args.profile else "")
+                result = run_tool(all_tools[name], nginx, manifest, WORK / "runs" / f"p{pages}" / (name + suffix), args)
+                data["results"].append(result | {"round": rnd})
     finally:
         nginx.stop()
     return data
@@ -276,6 +340,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="+", choices=ORDER, help="these tools only (default: all, in this order)")
     parser.add_argument("--concurrency", type=int, default=32, help="requests in flight per tool (default %(default)s)")
     parser.add_argument("--timeout", type=float, default=1800, help="time bound per tool run, seconds")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="run every tool this many times, interleaved; report medians and per-round ratios")
     parser.add_argument("--quiet-wait", type=float, default=60,
                         help="wait at most this long for a quiet machine before each run (0: don't)")
     parser.add_argument("--profile", action="store_true",
