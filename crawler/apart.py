@@ -49,8 +49,9 @@ def run_crawl_apart(site: Any, **kwargs: Any) -> dict:
     multiprocessing's resource tracker, one more process for the whole run.
     """
     from crawler.channel import start_helper
+    from crawler.plainsite import plain_site
 
-    kwargs["site"] = site
+    kwargs["site"] = plain_site(site)  # unpickled without pydantic in the child
     child, ours = start_helper("crawler.apart", "_crawl_child", kwargs)
     restore = _forward_signals(child) if threading.current_thread() is threading.main_thread() else {}
     try:

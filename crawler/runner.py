@@ -11,11 +11,13 @@ import shutil
 import tempfile
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from govcrawl.config import Site
+if TYPE_CHECKING:  # the crawl process gets a crawler.plainsite copy and never loads pydantic
+    from govcrawl.config import Site
 
 
 def build_settings(site: Site, *, log_level: str = "WARNING", progress: str | None = None,

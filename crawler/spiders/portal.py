@@ -29,6 +29,7 @@ import posixpath
 import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import scrapy
@@ -44,9 +45,11 @@ from crawler.robots import RobotsUnreachable
 from crawler.seen import SeenUrls
 from crawler.traps import QuerySpaceGuard, repetitive_path
 from crawler.urls import normalise
-from govcrawl.config import Site
 from govcrawl.model import LinkOutcome, LinkState, PageFacts
 from govcrawl.netclass import intranet_reason
+
+if TYPE_CHECKING:  # the crawl process gets a crawler.plainsite copy and never loads pydantic
+    from govcrawl.config import Site
 
 # Extensions of URLs that are pages (crawled) rather than files (status only).
 PAGE_EXTENSIONS = frozenset(
