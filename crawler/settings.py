@@ -53,10 +53,13 @@ GOVCRAWL_PAGE_WORKERS = None
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 DEPTH_STATS_VERBOSE = False
-# Middlewares not needed for a crawler that neither logs in nor follows meta refresh.
+# Middlewares not needed for a crawler that does not log in.
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
     "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
+    # Meta refresh redirects are followed, without decoding every page to look for one (crawler.metarefresh).
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.metarefresh.MetaRefreshMiddleware": 580,
     # robots.txt as RFC 9309 reads it (an unreachable one forbids, a 404 allows), one verdict per fleet run.
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.robots.RobotsPolicyMiddleware": 100,
