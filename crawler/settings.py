@@ -47,6 +47,12 @@ DEPTH_PRIORITY = 1
 # little the callback yields; the default 100 cost ~40% of the main process's CPU
 # in the 20k-page benchmark (bench/RESULTS.md). The spider yields one item per page.
 CONCURRENT_ITEMS = 4
+# Bytes of responses the crawl process holds while they wait for the page worker before it stops
+# taking new requests from the scheduler. Scrapy's 5 MB let ~400 pages of the 5,000-page benchmark wait
+# at once on a page worker that cannot keep up with loopback downloads (crawl process 114 MiB; 97 with
+# 1 MB, the same pages/s in alternating runs: bench/RESULTS.md). A polite crawl of a real portal never
+# comes near either: its page worker waits for downloads, not the other way round.
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 1_000_000
 # Page parsing and storing run in this many worker processes (None: one per spare
 # core, 0: in the crawl process itself). See crawler.pageworker.
 GOVCRAWL_PAGE_WORKERS = None
