@@ -7,7 +7,7 @@ sample is about 10 ms of a busy thread (on an overloaded machine a thread
 waiting for a core also counts as busy, which inflates every row alike).
 
 Each sample is given
-* a **role**: the resource lane process (stack under ``_lane_main``), a page
+* a **role**: the resource lane (stack under ``_lane_main`` or ``host_lane``), a page
   worker (under ``crawler.pageworker``'s task functions), or the main process;
 * a **phase** for the main process: crawl (under ``run_crawl``), checks (under
   ``check_run``), reports (under ``write_reports``), or other (start-up, imports);
@@ -72,7 +72,7 @@ def classify(frames: list[tuple[str, str]], role: str) -> tuple[str, str]:
         phase = "pages" if any(f.startswith(("_extract", "_reuse", "_flush", "_keep")) for f in funcs) else \
             "start-up, imports, result pipe"
     else:
-        phase = "resources" if "_lane_main" in funcs else "start-up, imports"
+        phase = "resources" if "_lane_main" in funcs or "host_lane" in funcs else "start-up, imports"
     stage = None
     for func, path in reversed(frames):
         owner = _owner(path)
@@ -110,7 +110,8 @@ def read(raw: Path, cpu_by_pid: dict[int, float] | None = None) -> Counter[tuple
     """(role, phase, stage, leaf package) → CPU ms (samples × 10 ms, or calibrated per process).
 
     Roles are per process, from the command line the crawl starts its helpers
-    with (``crawler.channel``): ``_lane_main`` is the resource lane,
+    with (``crawler.channel``): ``_lane_main`` is the resource lane (or, hosted by the ``govcrawl``
+    process, the stacks under ``host_lane``),
     ``crawler.pageworker`` a page worker; the rest is the main process. ``cpu_by_pid``: CPU seconds each process really
     used (the harness's /proc readings); py-spy also counts threads that wait
     for the GIL or a core as busy, so its sample count overstates CPU, and
@@ -128,7 +129,8 @@ def read(raw: Path, cpu_by_pid: dict[int, float] | None = None) -> Counter[tuple
             roles[pid] = "page worker"
     counts: Counter[tuple[str, str, str, str]] = Counter()
     for pid, _, frames, n in lines:
-        role = roles.get(pid, "main")
+        # a lane hosted by the govcrawl process is a thread there (crawler.linkstatus.LaneHost)
+        role = "resource lane" if any(f == "host_lane" for f, _ in frames) else roles.get(pid, "main")
         phase, stage = classify(frames, role)
         leaf = _owner(frames[-1][1]) if frames else "?"
         weight = MS_PER_SAMPLE

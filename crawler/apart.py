@@ -8,7 +8,9 @@ when the crawl ended (146 after ``gc`` and ``malloc_trim``) against 67 MiB for
 a fresh process with the checks imported, and the difference grows with the
 portal. The check phase is the peak of a large run, so that leftover was
 added to the peak. Here the crawl runs in a spawned child that exits when it
-is done; the parent, which only read the config and opened the run, waits.
+is done; the parent, which only read the config and opened the run, waits,
+and serves the crawl's resource lane from a thread meanwhile
+(``crawler.linkstatus.LaneHost``).
 
 Signals. The child stays in the parent's process group, so whatever kills or
 stops the group (a terminal's Ctrl+C, ``kill -- -PGID``, a supervisor) reaches
@@ -49,10 +51,16 @@ def run_crawl_apart(site: Any, **kwargs: Any) -> dict:
     multiprocessing's resource tracker, one more process for the whole run.
     """
     from crawler.channel import start_helper
+    from crawler.linkstatus import LaneHost
     from crawler.plainsite import plain_site
 
     kwargs["site"] = plain_site(site)  # unpickled without pydantic in the child
-    child, ours = start_helper("crawler.apart", "_crawl_child", kwargs)
+    lane = LaneHost()  # the resource lane: a thread here, while this process waits (crawler.linkstatus)
+    kwargs["lane_fd"] = lane.child_fd
+    try:
+        child, ours = start_helper("crawler.apart", "_crawl_child", kwargs, pass_fds=(lane.child_fd,))
+    finally:
+        lane.started()
     restore = _forward_signals(child) if threading.current_thread() is threading.main_thread() else {}
     try:
         result = _wait(ours, child)
@@ -61,6 +69,8 @@ def run_crawl_apart(site: Any, **kwargs: Any) -> dict:
             signal.signal(signum, handler)
         ours.close()
         child.wait()
+        # Ended with the crawl process: it waited for the lane's last answer, or its end closed the lane's socket.
+        lane.join(timeout=60)
     if result is None:
         raise CrawlProcessDied(f"抓取进程意外退出（退出码 {child.returncode}），已抓取的页面已保存；再次运行同一命令即可继续"
                                f" / the crawl process died (exit code {child.returncode})")

@@ -95,13 +95,13 @@ def send(sock: socket.socket, message: object) -> None:
 
 
 async def read_message(reader: asyncio.StreamReader) -> Any:
-    """The next message from an asyncio stream; None at end-of-file."""
+    """The next message from an asyncio stream; None at end-of-file (or a reset: the other end is gone too)."""
     import asyncio
 
     try:
         header = await reader.readexactly(_HEADER.size)
         return pickle.loads(await reader.readexactly(_HEADER.unpack(header)[0]))
-    except asyncio.IncompleteReadError:
+    except (asyncio.IncompleteReadError, ConnectionError):
         return None
 
 
@@ -126,22 +126,40 @@ def serve(sock: socket.socket, handlers: dict[str, Callable[..., Any]], last: st
 
 
 # -- crawl side ---------------------------------------------------------------------------------
-def start_helper(module: str, function: str, init: object) -> tuple[subprocess.Popen, socket.socket]:
+def start_helper(module: str, function: str, init: object,
+                 pass_fds: tuple[int, ...] = ()) -> tuple[subprocess.Popen, socket.socket]:
     """Start ``module.function()`` in a fresh interpreter; send it ``init``; return it and our end.
 
     ``-P``: the working directory (cron's ``/``, a user's checkout) is not put on
-    the helper's import path.
+    the helper's import path. ``pass_fds``: more descriptors the helper keeps
+    (the crawl process's end of a lane hosted by its parent).
     """
     ours, theirs = socket.socketpair()
     try:
         process = subprocess.Popen(
             [sys.executable, "-P", "-c", f"from {module} import {function}; {function}()", str(theirs.fileno())],
-            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
+            pass_fds=(theirs.fileno(), *pass_fds), stdin=subprocess.DEVNULL,
         )
     finally:
         theirs.close()
     send(ours, init)
     return process, ours
+
+
+def _closed_by_peer(sock: socket.socket, timeout: float) -> bool:
+    """Whether the other end closes ``sock`` within ``timeout`` seconds (anything it still sends is dropped)."""
+    deadline = time.monotonic() + timeout
+    while (remaining := deadline - time.monotonic()) > 0:
+        if not select.select([sock], [], [], remaining)[0]:
+            return False
+        try:
+            if not sock.recv(1 << 16):
+                return True
+        except BlockingIOError:
+            continue
+        except OSError:
+            return True
+    return False
 
 
 class Channel:
@@ -155,10 +173,18 @@ class Channel:
     """
 
     def __init__(self, module: str, function: str, init: object,
-                 on_notice: Callable[[Any], None] | None = None):
+                 on_notice: Callable[[Any], None] | None = None, sock: socket.socket | None = None):
+        """``sock``: a helper that already runs elsewhere (a thread of the parent, ``LaneHost``) is on its
+        other end; it gets ``init`` as its first message like a started one, and ``close`` waits for it
+        to close its end instead of for a process to exit."""
         import asyncio
 
-        self.process, self.sock = start_helper(module, function, init)
+        if sock is None:
+            self.process: subprocess.Popen | None
+            self.process, self.sock = start_helper(module, function, init)
+        else:
+            self.process, self.sock = None, sock
+            send(sock, init)
         self.sock.setblocking(False)
         self.loop = asyncio.get_event_loop()
         self.on_notice = on_notice
@@ -205,8 +231,15 @@ class Channel:
         return future.result()
 
     def close(self, timeout: float = 10.0) -> int | None:
-        """Stop serving the socket, wait for the helper to exit (killing it after ``timeout``); its exit code."""
+        """Stop serving the socket, wait for the helper to exit (killing it after ``timeout``); its exit code.
+
+        A helper hosted elsewhere (no process here): 0 once it has closed its end, None if it has not
+        within ``timeout`` (its socket is closed here all the same, which tells it to stop)."""
         self._detach()
+        if self.process is None:
+            ended = _closed_by_peer(self.sock, timeout)
+            self.sock.close()
+            return 0 if ended else None
         self.sock.close()
         try:
             return self.process.wait(timeout)

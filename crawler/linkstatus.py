@@ -3,13 +3,24 @@
 Pages go through Scrapy; everything the crawl only needs a *status* for
 (attachments, images, stylesheets, scripts, external links) goes here. Scrapy
 costs about 2.5 ms of CPU per request, which for ~4 resources per page would
-cap a 2-core machine well below the page rate, so this lane runs in its own
-process with a lean asyncio client: HEAD first, GET (headers only, body never
-read) when HEAD is refused or answers an error, per-host concurrency and
-spacing, retries on timeouts. Each URL is checked once per run.
+cap a 2-core machine well below the page rate, so this lane runs outside the
+crawl process (see "Where the lane runs") with a lean asyncio client: HEAD
+first, GET (headers only, body never read) when HEAD is refused or answers an
+error, per-host concurrency and spacing, retries on timeouts. Each URL is
+checked once per run.
 
 Outcomes are written straight into the run's store, so the spider process only
 sends URLs and reads two counters.
+
+Where the lane runs. A crawl started by ``govcrawl`` (``crawler.apart``) runs
+in a child process while the ``govcrawl`` process waits for it; the lane is a
+thread of that waiting process (``LaneHost``), on a socket whose other end the
+crawl process inherits. As a process of its own it weighed 55 MiB at 5,000
+pages, 44 of them imports; in the waiting process, which already has Python,
+SQLite and the store loaded, it adds what only it uses. A crawl run in the
+calling process (``crawler.runner.run_crawl``, tests) starts the lane as a
+process of its own (``_lane_main``). Either way the lane's code is the same
+(``_lane``); hosted, it returns where the process would exit.
 """
 
 from __future__ import annotations
@@ -310,8 +321,16 @@ class _Checker:
             return resp.status, str(resp.url)
 
 
-async def _lane(plan: LanePlan, sock) -> None:
-    """Check every URL the crawl sends until it asks to finish; report counts as answers are written."""
+class _Orphaned(Exception):
+    """The crawl process is gone (end-of-file on the lane's socket)."""
+
+
+async def _lane(plan: LanePlan, sock, hosted: bool = False) -> None:
+    """Check every URL the crawl sends until it asks to finish; report counts as answers are written.
+
+    When the crawl process goes away first, nothing more is written (a resumed run may be using
+    the store): a lane process exits at once, a hosted lane raises ``_Orphaned``.
+    """
     import aiohttp
 
     from crawler import channel
@@ -364,7 +383,9 @@ async def _lane(plan: LanePlan, sock) -> None:
         while True:
             message = await channel.read_message(reader)
             if message is None:  # the crawl process is gone: a resumed run may be using the store
-                os._exit(channel.ORPHANED)
+                if not hosted:
+                    os._exit(channel.ORPHANED)
+                raise _Orphaned
             ident, (name, args) = message
             if name == "finish":
                 return ident
@@ -373,18 +394,24 @@ async def _lane(plan: LanePlan, sock) -> None:
                 pending.add(task)
                 task.add_done_callback(pending.discard)
 
-    async with aiohttp.ClientSession(
-        connector=connector, headers=headers, auto_decompress=False, cookie_jar=aiohttp.DummyCookieJar()
-    ) as session:
-        receiving = asyncio.ensure_future(receive())
-        while not receiving.done() or pending:
-            await asyncio.sleep(0.05)
-            if len(results) >= 500 or time.monotonic() - last_flush > 1.0:
-                flush()
-        flush()
-    store.close()
-    if checker._reader is not None:
-        checker._reader.shutdown(cancel_futures=True)
+    try:
+        async with aiohttp.ClientSession(
+            connector=connector, headers=headers, auto_decompress=False, cookie_jar=aiohttp.DummyCookieJar()
+        ) as session:
+            receiving = asyncio.ensure_future(receive())
+            while not receiving.done() or pending:
+                await asyncio.sleep(0.05)
+                if receiving.done() and receiving.exception() is not None:  # orphaned: write nothing more
+                    for task in pending:
+                        task.cancel()
+                    raise receiving.exception()
+                if len(results) >= 500 or time.monotonic() - last_flush > 1.0:
+                    flush()
+            flush()
+    finally:
+        store.close()
+        if checker._reader is not None:
+            checker._reader.shutdown(cancel_futures=True)
     writer.write(channel.frame((receiving.result(), True, tuple(counts))))
     await writer.drain()
     writer.close()
@@ -467,10 +494,54 @@ def _lane_main() -> None:
     asyncio.run(_lane(plan, sock))
 
 
-class ResourceLane:
-    """Spider-side handle: submit URLs in batches, read progress, wait at the end."""
+def host_lane(sock: socket.socket) -> None:
+    """A hosted lane (``LaneHost``'s thread): its plan is the first message on ``sock``, as for ``_lane_main``."""
+    from crawler import channel
 
-    def __init__(self, plan: LanePlan, batch_size: int = 64):
+    try:
+        plan = channel.receive(sock)
+        if plan is not None:  # None: the crawl process ended before it opened the spider
+            asyncio.run(_lane(plan, sock, hosted=True))
+    except _Orphaned:
+        pass
+    finally:
+        sock.close()
+
+
+class LaneHost:
+    """The resource lane as a thread of the process that waits for the crawl process (``crawler.apart``).
+
+    ``child_fd`` is the descriptor the crawl process inherits (``pass_fds``) and gives to
+    ``ResourceLane``; ``started`` closes this process's copy once the crawl process has it, so
+    that the lane sees end-of-file when the crawl process ends, however it ends.
+    """
+
+    def __init__(self) -> None:
+        import threading
+
+        ours, self._theirs = socket.socketpair()
+        self.child_fd = self._theirs.fileno()
+        self.thread = threading.Thread(target=host_lane, args=(ours,), name="resource-lane", daemon=True)
+        self.thread.start()
+
+    def started(self) -> None:
+        self._theirs.close()
+
+    def join(self, timeout: float) -> bool:
+        """Wait for the lane to end (it has written its last answer by then); whether it did."""
+        self._theirs.close()
+        self.thread.join(timeout)
+        return not self.thread.is_alive()
+
+
+class ResourceLane:
+    """Spider-side handle: submit URLs in batches, read progress, wait at the end.
+
+    ``host_fd``: the lane runs in the parent process (``LaneHost``) on the other end of this
+    inherited descriptor; without it the lane is started as a process of its own.
+    """
+
+    def __init__(self, plan: LanePlan, batch_size: int = 64, host_fd: int | None = None):
         from crawler.channel import Channel
 
         self.done = 0  # answers written to the store (reported by the lane)
@@ -478,7 +549,8 @@ class ResourceLane:
         self.submitted = 0
         self.batch: list[str] = []
         self.batch_size = batch_size
-        self.channel = Channel("crawler.linkstatus", "_lane_main", plan, on_notice=self._counted)
+        sock = socket.socket(fileno=host_fd) if host_fd is not None else None
+        self.channel = Channel("crawler.linkstatus", "_lane_main", plan, on_notice=self._counted, sock=sock)
 
     def _counted(self, counts: tuple[int, int]) -> None:
         self.done, self.failed = counts

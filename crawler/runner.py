@@ -85,11 +85,14 @@ def run_crawl(
     recheck: list[str] | None = None,
     salt: bytes = b"",
     redis_url: str | None = None,
+    lane_fd: int | None = None,
 ) -> dict:
     """Crawl one site into the store; return Scrapy's final stats.
 
     ``reuse_from``, ``resume`` and ``recheck``: see ``crawler.spiders.portal``.
     ``redis_url``: crawl as one worker of a fleet sharing this run (``crawler.fleet``).
+    ``lane_fd``: the resource lane runs in the parent process on this descriptor (``crawler.apart``);
+    without it the lane is a process of its own.
     One Twisted reactor per process: call this once per process (the CLI does).
     """
     from crawler.spiders.portal import PortalSpider
@@ -112,7 +115,8 @@ def run_crawl(
                                             frontier=str(frontier) if frontier else None))
     crawler = process.create_crawler(PortalSpider)
     process.crawl(crawler, site=site, site_id=site_id, run_id=run_id, store_path=store_path, today=today,
-                  reuse_from=reuse_from, resume=resume, recheck=recheck, salt=salt, fleet=fleet)
+                  reuse_from=reuse_from, resume=resume, recheck=recheck, salt=salt, fleet=fleet,
+                  lane_fd=lane_fd)
     try:
         process.start()
     finally:

@@ -80,9 +80,11 @@ class PortalSpider(scrapy.Spider):
         recheck: list[str] | None = None,
         salt: bytes = b"",
         fleet=None,
+        lane_fd: int | None = None,
         **kwargs,
     ):
         super().__init__(**kwargs)
+        self.lane_fd = lane_fd  # the resource lane runs in the parent process, on this descriptor (crawler.apart)
         # A run shared with other workers (crawler.fleet.Fleet): seen-set, budgets, politeness in Redis.
         self.fleet = fleet
         # In a fleet, pages and resources of every worker draw start times from one stream per host
@@ -149,7 +151,7 @@ class PortalSpider(scrapy.Spider):
             salt=self.salt,
             redis_url=self.fleet.url if self.fleet is not None else None,
         )
-        self.lane = ResourceLane(plan)
+        self.lane = ResourceLane(plan, host_fd=self.lane_fd)
         self.workers = PageWorkers(
             self.store_path, self.run_id, self.crawler.settings.get("GOVCRAWL_PAGE_WORKERS"), salt=self.salt,
             today=self.today,
