@@ -70,7 +70,13 @@ def run_crawl_apart(site: Any, **kwargs: Any) -> dict:
         ours.close()
         child.wait()
         # Ended with the crawl process: it waited for the lane's last answer, or its end closed the lane's socket.
-        lane.join(timeout=60)
+        if lane.join(timeout=60):
+            import gc
+
+            from govcrawl.mallocarenas import release_free_memory
+
+            gc.collect()
+            release_free_memory()  # what the lane thread freed, before the check phase builds on it
     if result is None:
         raise CrawlProcessDied(f"抓取进程意外退出（退出码 {child.returncode}），已抓取的页面已保存；再次运行同一命令即可继续"
                                f" / the crawl process died (exit code {child.returncode})")
