@@ -68,7 +68,7 @@ class HostPolicy:
 
 @dataclass(frozen=True)
 class LanePlan:
-    """Everything the lane process needs; plain data so it pickles under spawn."""
+    """Everything the lane needs (its first message, as a process or a thread); plain data that pickles."""
 
     store_path: str
     run_id: str
