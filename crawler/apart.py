@@ -43,24 +43,30 @@ class CrawlProcessDied(RuntimeError):
     """The crawl process ended without a result (killed, out of memory, crashed)."""
 
 
-def run_crawl_apart(site: Any, **kwargs: Any) -> dict:
+def run_crawl_apart(site: Any, host_lane: bool = True, **kwargs: Any) -> dict:
     """``crawler.runner.run_crawl(site, **kwargs)`` in a child process; its stats, or the exception it raised.
 
     The child is a fresh interpreter on a socket (``crawler.channel``), not a
     multiprocessing child: that would re-import the CLI in it and start
     multiprocessing's resource tracker, one more process for the whole run.
+    ``host_lane``: the resource lane runs as a thread of this process while it
+    waits (``crawler.linkstatus.LaneHost``); False: the crawl starts it as a
+    process of its own, whose imports then never reach this process.
     """
     from crawler.channel import start_helper
     from crawler.linkstatus import LaneHost
     from crawler.plainsite import plain_site
 
     kwargs["site"] = plain_site(site)  # unpickled without pydantic in the child
-    lane = LaneHost()  # the resource lane: a thread here, while this process waits (crawler.linkstatus)
-    kwargs["lane_fd"] = lane.child_fd
+    lane = LaneHost() if host_lane else None
+    if lane is not None:
+        kwargs["lane_fd"] = lane.child_fd
     try:
-        child, ours = start_helper("crawler.apart", "_crawl_child", kwargs, pass_fds=(lane.child_fd,))
+        child, ours = start_helper("crawler.apart", "_crawl_child", kwargs,
+                                   pass_fds=(lane.child_fd,) if lane is not None else ())
     finally:
-        lane.started()
+        if lane is not None:
+            lane.started()
     restore = _forward_signals(child) if threading.current_thread() is threading.main_thread() else {}
     try:
         result = _wait(ours, child)
@@ -70,7 +76,7 @@ def run_crawl_apart(site: Any, **kwargs: Any) -> dict:
         ours.close()
         child.wait()
         # Ended with the crawl process: it waited for the lane's last answer, or its end closed the lane's socket.
-        if lane.join(timeout=60):
+        if lane is not None and lane.join(timeout=60):
             import gc
 
             from govcrawl.mallocarenas import release_free_memory

@@ -634,6 +634,20 @@ def _fleet_crawl(run: RunInfo, site: Site, site_id: str, store_path: Path | str,
         store.update_run(run)
 
 
+def lane_in_this_process(store_path: Path, run: RunInfo) -> bool:
+    """Whether the crawl's resource lane runs as a thread of this process (``crawler.apart``), or as a process.
+
+    As a thread it costs only the imports this process lacks, while a process of its own weighs 55 MiB:
+    the saving counts where the crawl is a run's peak. A run checked streamed (more than
+    ``STREAM_ABOVE_PAGES`` pages) peaks in its check phase instead, in this process, where the lane's
+    imports would stay: 423 against 386 MiB at 100,000 pages (bench/RESULTS.md). The site's largest
+    completed run says which kind this one will be; a first run, whose size nobody knows, hosts it.
+    """
+    with Store(store_path) as store:
+        sizes = [r.pages_crawled for r in previous_completed(store, run)]
+    return max(sizes, default=0) <= STREAM_ABOVE_PAGES
+
+
 def _crawl(run: RunInfo, site: Site, site_id: str, store_path: Path, *, progress: str, verbose: bool,
            reuse_from: str | None, resume: bool = False, recheck: list[str] | None = None,
            redis_url: str | None = None, root: Path | None = None) -> None:
@@ -647,7 +661,8 @@ def _crawl(run: RunInfo, site: Site, site_id: str, store_path: Path, *, progress
 
     try:
         stats = run_crawl_apart(
-            site, site_id=site_id, run_id=run.id, store_path=str(store_path), today=run.today, progress=progress,
+            site, host_lane=lane_in_this_process(store_path, run),
+            site_id=site_id, run_id=run.id, store_path=str(store_path), today=run.today, progress=progress,
             log_level="INFO" if verbose else "WARNING", reuse_from=reuse_from, resume=resume, recheck=recheck,
             salt=site_salt(root or Path(store_path).parent, site_id), redis_url=redis_url,
         )

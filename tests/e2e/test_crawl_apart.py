@@ -118,3 +118,35 @@ def test_a_crawl_process_that_dies_is_reported_and_the_run_resumes(tmp_path):
     assert "继续上次中断的运行" in stderr
     assert findings["run"]["id"] == run_id
     assert _runs(store) == [(run_id, "completed")]
+
+
+def test_the_resource_lane_leaves_govcrawl_for_a_site_whose_runs_are_checked_streamed(tmp_path):
+    """A thread of ``govcrawl`` (it then loads aiohttp) unless the site's largest completed run was checked streamed.
+
+    ``STREAM_ABOVE_PAGES`` is set to 0 in the child, so the demo portal counts as large once it has one
+    completed run: the second run starts the lane as a process, and finds the same problems.
+    """
+    script = (
+        "import sys\n"
+        "from govcrawl import cli\n"
+        "cli.STREAM_ABOVE_PAGES = int(sys.argv[1])\n"
+        "status = cli.main(sys.argv[2:])\n"
+        "print('lane here:', 'aiohttp' in sys.modules, status)\n"
+    )
+
+    def run(above: int, out: str) -> tuple[str, int, set[str]]:
+        result = subprocess.run([sys.executable, "-c", script, str(above), *_args(config, tmp_path / out)],
+                                capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stderr[-3000:]
+        doc = json.loads((tmp_path / out / "findings.json").read_text(encoding="utf-8"))
+        return (result.stdout.strip().splitlines()[-1], doc["run"]["stats"]["resources_checked"],
+                {f["id"] for f in doc["findings"]})
+
+    with DemoServer() as server:
+        config = write_demo_config(server, tmp_path / "sites.yaml", tmp_path / "data")
+        first = run(0, "out1")  # no completed run yet: the lane is a thread here
+        second = run(0, "out2")  # the first run counts as large: a lane process
+        third = run(10**9, "out3")  # nothing counts as large: a thread again
+    assert [first[0], second[0], third[0]] == ["lane here: True 0", "lane here: False 0", "lane here: True 0"]
+    assert first[1] > 0 and second[1] > 0 and third[1] > 0, "the lane checked the demo's attachments every time"
+    assert first[2] == second[2] == third[2]
