@@ -25,6 +25,7 @@ ignore it. Usage::
     .venv/bin/python bench/peers.py --pages 5000              # the comparison
     .venv/bin/python bench/peers.py --pages 5000 --rounds 3   # every tool 3 times, interleaved; medians and ratios
     .venv/bin/python bench/peers.py --pages 2000 --only govcrawl --profile   # where govcrawl's time goes
+    .venv/bin/python bench/peers.py --pages 100000 --only govcrawl --nights 2  # a first run, then the next night's
 
 Writes bench/work/peers/result-pN.json per size and prints one Markdown
 table per size. Everything under bench/work/ (git-ignored).
@@ -34,6 +35,13 @@ from one minute to the next, so one run per tool compares tools measured in
 different minutes. With N rounds each tool runs once per round, in the same
 order, so a ratio is taken between runs minutes apart; the table shows the
 median run of each tool and a second table every round's pages/s and ratios.
+
+Why ``--nights``: govcrawl runs every night on the same data folder, and the
+second night is not the first (the previous run's pages answer 304 to
+conditional requests, findings get a lifecycle, a site whose runs are checked
+streamed keeps its resource lane a process: govcrawl.cli.lane_in_this_process).
+With N nights govcrawl runs N times one after another on one folder, each run
+measured and shown as a column of its own.
 """
 
 from __future__ import annotations
@@ -123,9 +131,11 @@ def _nginx_warnings(nginx: cb.Nginx, start: int) -> tuple[int, int]:
     return start + len(chunk), chunk.count(b"worker_connections are not enough")
 
 
-def run_tool(tool: peer_tools.Tool, nginx: cb.Nginx, manifest: dict, run_dir: Path, args) -> dict:
-    shutil.rmtree(run_dir, ignore_errors=True)
-    run_dir.mkdir(parents=True)
+def run_tool(tool: peer_tools.Tool, nginx: cb.Nginx, manifest: dict, run_dir: Path, args, keep: bool = False) -> dict:
+    """One measured run of ``tool``; ``keep``: in the folder of the run before (govcrawl's next night)."""
+    if not keep:
+        shutil.rmtree(run_dir, ignore_errors=True)
+    run_dir.mkdir(parents=True, exist_ok=True)
     base = nginx.base
     command = tool.command(base, run_dir, args.concurrency)
     if args.profile:
@@ -300,8 +310,13 @@ def run_size(pages: int, nginx_binary: str, selected: list[str], args) -> dict:
                 log(f"round {rnd} of {args.rounds}")
             for name in present:
                 suffix = (f"-r{rnd}" if args.rounds > 1 else "") + ("-profile" if args.profile else "")
-                result = run_tool(all_tools[name], nginx, manifest, WORK / "runs" / f"p{pages}" / (name + suffix), args)
+                run_dir = WORK / "runs" / f"p{pages}" / (name + suffix)
+                result = run_tool(all_tools[name], nginx, manifest, run_dir, args)
                 data["results"].append(result | {"round": rnd})
+                for night in range(2, args.nights + 1 if name == "govcrawl" else 0):
+                    result = run_tool(all_tools[name], nginx, manifest, run_dir, args, keep=True)
+                    data["results"].append(result | {"round": rnd, "tool": f"{name}-night{night}", "runs_as": name,
+                                                     "label": f"{result['label']}, night {night}"})
     finally:
         nginx.stop()
     return data
@@ -317,11 +332,15 @@ def reparse(path: Path) -> dict:
     all_tools = peer_tools.tools(manifest, TODAY)
     commands = " ".join(" ".join(r["measurement"]["command"]) for r in data["results"] if "measurement" in r)
     base = data.get("base") or re.search(r"http://127\.0\.0\.1:\d+/", commands).group(0)
+    newest = {Path(r["measurement"]["log"]).parent: r for r in data["results"] if "measurement" in r}
     for r in data["results"]:
         if "measurement" not in r:
             continue
         run_dir = Path(r["measurement"]["log"]).parent
-        out = all_tools[r["tool"]].parse(base, run_dir, run_dir / "log.txt")
+        if newest[run_dir] is not r:  # --nights: the next night wrote its outputs in the same folder
+            r["reparse_note"] = "outputs overwritten by the next night; not re-read"
+            continue
+        out = all_tools[r.get("runs_as", r["tool"])].parse(base, run_dir, run_dir / "log.txt")
         r.update(pages=out.pages, urls=out.urls, external=out.external, notes=out.notes, extra=out.extra,
                  unparsed_pages=out.unparsed_pages, broken_reported=len(out.broken),
                  broken=score(out.broken, manifest, base, site))
@@ -342,6 +361,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=1800, help="time bound per tool run, seconds")
     parser.add_argument("--rounds", type=int, default=1,
                         help="run every tool this many times, interleaved; report medians and per-round ratios")
+    parser.add_argument("--nights", type=int, default=1,
+                        help="run govcrawl this many times in a row on the same data folder, as a nightly job does")
     parser.add_argument("--quiet-wait", type=float, default=60,
                         help="wait at most this long for a quiet machine before each run (0: don't)")
     parser.add_argument("--profile", action="store_true",
@@ -350,6 +371,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reparse", action="store_true",
                         help="don't run anything: read the outputs of the last run of each --pages size again")
     args = parser.parse_args(argv)
+    if args.nights > 1 and args.rounds > 1:
+        parser.error("--nights and --rounds: one or the other")
     if args.reparse:
         for pages in args.pages:
             data = reparse(WORK / f"result-p{pages}.json")
