@@ -54,12 +54,14 @@ def run_crawl_apart(site: Any, host_lane: bool = True, **kwargs: Any) -> dict:
     process of its own, whose imports then never reach this process.
     """
     from crawler.channel import start_helper
-    from crawler.linkstatus import LaneHost
     from crawler.plainsite import plain_site
 
     kwargs["site"] = plain_site(site)  # unpickled without pydantic in the child
-    lane = LaneHost() if host_lane else None
-    if lane is not None:
+    lane = None
+    if host_lane:  # imported only then: the lane module loads asyncio and the model
+        from crawler.linkstatus import LaneHost
+
+        lane = LaneHost()
         kwargs["lane_fd"] = lane.child_fd
     try:
         child, ours = start_helper("crawler.apart", "_crawl_child", kwargs,

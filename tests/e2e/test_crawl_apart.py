@@ -121,7 +121,7 @@ def test_a_crawl_process_that_dies_is_reported_and_the_run_resumes(tmp_path):
 
 
 def test_the_resource_lane_leaves_govcrawl_for_a_site_whose_runs_are_checked_streamed(tmp_path):
-    """A thread of ``govcrawl`` (it then loads aiohttp) unless the site's largest completed run was checked streamed.
+    """A thread of ``govcrawl`` (which then loads the lane) unless the site's largest completed run was checked streamed.
 
     ``STREAM_ABOVE_PAGES`` is set to 0 in the child, so the demo portal counts as large once it has one
     completed run: the second run starts the lane as a process, and finds the same problems.
@@ -131,7 +131,7 @@ def test_the_resource_lane_leaves_govcrawl_for_a_site_whose_runs_are_checked_str
         "from govcrawl import cli\n"
         "cli.STREAM_ABOVE_PAGES = int(sys.argv[1])\n"
         "status = cli.main(sys.argv[2:])\n"
-        "print('lane here:', 'aiohttp' in sys.modules, status)\n"
+        "print('lane here:', 'aiohttp' in sys.modules, 'crawler.linkstatus' in sys.modules, status)\n"
     )
 
     def run(above: int, out: str) -> tuple[str, int, set[str]]:
@@ -147,6 +147,7 @@ def test_the_resource_lane_leaves_govcrawl_for_a_site_whose_runs_are_checked_str
         first = run(0, "out1")  # no completed run yet: the lane is a thread here
         second = run(0, "out2")  # the first run counts as large: a lane process
         third = run(10**9, "out3")  # nothing counts as large: a thread again
-    assert [first[0], second[0], third[0]] == ["lane here: True 0", "lane here: False 0", "lane here: True 0"]
+    assert [first[0], second[0], third[0]] == ["lane here: True True 0", "lane here: False False 0",
+                                               "lane here: True True 0"]
     assert first[1] > 0 and second[1] > 0 and third[1] > 0, "the lane checked the demo's attachments every time"
     assert first[2] == second[2] == third[2]
