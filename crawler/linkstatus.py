@@ -17,10 +17,12 @@ in a child process while the ``govcrawl`` process waits for it; the lane is a
 thread of that waiting process (``LaneHost``), on a socket whose other end the
 crawl process inherits. As a process of its own it weighed 55 MiB at 5,000
 pages, 44 of them imports; in the waiting process, which already has Python,
-SQLite and the store loaded, it adds what only it uses. A crawl run in the
-calling process (``crawler.runner.run_crawl``, tests) starts the lane as a
-process of its own (``_lane_main``). Either way the lane's code is the same
-(``_lane``); hosted, it returns where the process would exit.
+SQLite and the store loaded, it adds what only it uses. The lane is a
+process of its own (``_lane_main``) when a crawl runs in the calling process
+(``crawler.runner.run_crawl``, tests) and for a site whose runs are checked
+streamed, whose check phase in the waiting process is the run's peak
+(``govcrawl.cli.lane_in_this_process``). Either way the lane's code is the
+same (``_lane``); hosted, it ends its thread where the process would exit.
 """
 
 from __future__ import annotations
@@ -529,7 +531,6 @@ class LaneHost:
 
     def join(self, timeout: float) -> bool:
         """Wait for the lane to end (it has written its last answer by then); whether it did."""
-        self._theirs.close()
         self.thread.join(timeout)
         return not self.thread.is_alive()
 
