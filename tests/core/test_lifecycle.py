@@ -44,3 +44,28 @@ def test_lifecycle_survives_the_json_round_trip():
     life = apply([f("x")], date(2023, 11, 1), None, set())
     again = Finding.from_json(life.findings[0].as_json())
     assert (again.status, again.first_seen, again.last_seen, again.rechecked) == ("new", "2023-11-01", "2023-11-01", True)
+
+
+def test_previous_is_read_once_as_it_comes_and_tonight_is_emptied_in_order():
+    """The previous night arrives row by row from the store (Store.iter_findings): one pass must do."""
+    read = []
+
+    def previous():  # a one-pass stream, like a cursor
+        for finding in [f("kept", first_seen="2023-10-20", status="open"), f("gone", "/b.html", first_seen="2023-10-30"),
+                        f("unreached", "/c.html", first_seen="2023-10-29")]:
+            read.append(finding.id)
+            yield finding
+
+    tonight = [f("fresh", "/d.html"), f("kept"), f("back", "/e.html")]
+    life = apply(tonight, date(2023, 11, 1), previous(), {H + "/a.html", H + "/b.html"}, {"back": "2023-09-01"})
+    assert read == ["kept", "gone", "unreached"]
+    assert tonight == []  # each finding left the list as its annotated copy was made
+    assert [(x.id, x.status, x.first_seen) for x in life.findings] == [
+        ("fresh", "new", "2023-11-01"), ("kept", "open", "2023-10-20"), ("back", "reopened", "2023-09-01"),
+        ("unreached", "open", "2023-10-29")]  # tonight's in their order, then the carried-over ones
+    assert [(x.id, x.status) for x in life.fixed] == [("gone", "fixed")]
+
+
+def test_a_previous_finding_without_a_first_night_counts_from_tonight():
+    life = apply([f("kept")], date(2023, 11, 1), iter([f("kept")]), set())
+    assert (life.findings[0].status, life.findings[0].first_seen) == ("open", "2023-11-01")

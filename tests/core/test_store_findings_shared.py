@@ -41,6 +41,12 @@ def test_equal_values_are_one_object_and_different_ones_stay_apart(store_at):
     # the lifecycle rebinds attributes of one finding: the others keep theirs
     same[0].status = "open"
     assert [f.status for f in same] == ["open", "new", "new", "new"]
+    # read as they come (the lifecycle's pass over the previous night): the same findings, sharing alike
+    stream = store.iter_findings(run.id)
+    first = next(stream)
+    assert first.as_json() == made[0].as_json()
+    rest = list(stream)
+    assert [f.as_json() for f in rest] == [f.as_json() for f in made[1:]] and rest[0].evidence is first.evidence
     store.close()
 
 
