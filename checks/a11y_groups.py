@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 from checks.a11y_rules import A11Y, ELDER, RULES, STATIC_IMPACT, check_of
 from govcrawl.facts import SiteFacts
-from govcrawl.model import A11yNode, PageFacts
+from govcrawl.model import A11yNode, PageFacts, ValuePool
 
 MIN_TEMPLATE_PAGES = 2  # a "template-wide" node must be seen on at least this many pages
 BROWSER = "browser"
@@ -119,7 +119,7 @@ class RuleGroup:
 def rule_groups(site: SiteFacts, check: str = A11Y) -> Iterator[RuleGroup]:
     """Template groups first (one per template and rule), then page groups (one per page and rule)."""
     pages = [p for p in site.html_pages()]
-    nodes_of = {p.url: page_nodes(p, site, check) for p in pages}
+    nodes_of = _nodes_by_page(pages, site, check)
     by_template: dict[str, list[PageFacts]] = defaultdict(list)
     for page in pages:
         if page.template:
@@ -134,7 +134,7 @@ def rule_groups(site: SiteFacts, check: str = A11Y) -> Iterator[RuleGroup]:
     # and axe name the element by different selectors; its start tag is the same.
     region_hits: dict[tuple[str, str], list[tuple[str, A11yNode]]] = defaultdict(list)
     for page in pages:
-        for node in nodes_of[page.url]:
+        for node in nodes_of.get(page.url, ()):
             if node.region.is_template:
                 region_hits[node.rule, _start_tag(node.html) or node.selector].append((page.url, node))
     for (rule, _), hits in region_hits.items():
@@ -157,7 +157,7 @@ def rule_groups(site: SiteFacts, check: str = A11Y) -> Iterator[RuleGroup]:
         # By URL: the example node quoted in the evidence (its HTML holds that page's text) must not
         # depend on the order pages happened to be crawled in.
         for page in sorted(members, key=lambda member: member.url):
-            for node in nodes_of[page.url]:
+            for node in nodes_of.get(page.url, ()):
                 if (page.url, node.rule, node.selector) in lifted:
                     continue
                 key = (node.rule, node.selector, _pass_of(node))
@@ -184,7 +184,7 @@ def rule_groups(site: SiteFacts, check: str = A11Y) -> Iterator[RuleGroup]:
     page_groups: list[RuleGroup] = []
     for page in pages:
         rest: dict[str, list[A11yNode]] = defaultdict(list)
-        for node in nodes_of[page.url]:
+        for node in nodes_of.get(page.url, ()):
             if (page.url, node.rule, node.selector) not in lifted:
                 rest[node.rule].append(node)
         for rule, nodes in rest.items():
@@ -196,6 +196,27 @@ def rule_groups(site: SiteFacts, check: str = A11Y) -> Iterator[RuleGroup]:
             page_groups.append(RuleGroup(rule, page, nodes, owner=owner))
     yield from template_groups
     yield from page_groups
+
+
+def _nodes_by_page(pages: list[PageFacts], site: SiteFacts, check: str) -> dict[str, list[A11yNode]]:
+    """Each page's nodes for ``check`` (pages without any left out), equal nodes of different pages one object.
+
+    Both checks hold every page's nodes until they have grouped them, side by side with
+    the other checks. A template's node is decoded afresh for each of its pages; at
+    100,000 pages (55,000 with one such node) the two maps held ~80 MiB of copies.
+    Nodes are read-only here, so sharing them changes nothing the groups say.
+    """
+    pool = ValuePool()
+    out: dict[str, list[A11yNode]] = {}
+    for page in pages:
+        nodes = page_nodes(page, site, check)
+        if nodes:
+            out[page.url] = [pool.share(node, _node_key(node)) for node in nodes]
+    return out
+
+
+def _node_key(node: A11yNode) -> tuple:
+    return (node.rule, node.selector, node.html, node.region, node.impact, node.detail, node.source, node.help)
 
 
 def _dedupe(nodes: list[A11yNode]) -> list[A11yNode]:
