@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
@@ -26,18 +27,19 @@ def run(site: SiteFacts, ctx: CheckContext) -> Iterator[Finding]:
     allow_loopback = bool(ctx.settings.get("external_links", {}).get("allow_private", False))
     intranet_hosts = ctx.settings.get("intranet_hosts", ())
     own_hosts = {h.lower() for h in ctx.settings.get("hosts", ())}
-    reasons: dict[str, str | None] = {}
+    reasons: dict[str, str | None] = {}  # by origin (see _origin): a portal links to few hosts
 
     def reason_for(url: str) -> str | None:
-        if url not in reasons:
-            parts = urlsplit(url)
+        origin = _origin(url)
+        if origin not in reasons:
+            parts = urlsplit(origin)
             if parts.netloc in own_hosts or (parts.hostname or "") in own_hosts:
-                reasons[url] = None
+                reasons[origin] = None
             else:
-                reasons[url] = intranet_reason(
+                reasons[origin] = intranet_reason(
                     parts.hostname, allow_loopback=allow_loopback, intranet_hosts=intranet_hosts
                 )
-        return reasons[url]
+        return reasons[origin]
 
     for group in group_links(site, ctx.departments, lambda page, link: reason_for(link.url) is not None):
         reason = reason_for(group.target)
@@ -51,3 +53,16 @@ def run(site: SiteFacts, ctx: CheckContext) -> Iterator[Finding]:
             occurrences=group.pages,
             site=site,
         )
+
+
+_ORIGIN = re.compile(r"[^:/?#]*:?(?://[^/?#]*)?")
+
+
+def _origin(url: str) -> str:
+    """The start of ``url`` that decides its host for ``urlsplit``: the scheme and ``//netloc`` if any.
+
+    Two URLs with the same origin have the same host, so the reason is worked out once per
+    origin. Kept per URL instead, the memo held every link target of the site: 86 MiB at
+    100,000 pages, beside every other check.
+    """
+    return _ORIGIN.match(url).group()  # type: ignore[union-attr]  # every string matches (all parts optional)

@@ -36,3 +36,17 @@ def test_intranet_look_alikes(run_check):
 def test_loopback_is_intranet_unless_allowed(run_check):
     pages = [page("/a.html", link("http://127.0.0.1:8080/admin"))]
     assert len(run_check(intranet_link.CHECK, pages)) == 1
+
+
+def test_the_reason_is_worked_out_once_per_origin_and_the_same_as_per_url(run_check):
+    """The memo is keyed by scheme and host (checks.intranet_link._origin): same host, same answer."""
+    from urllib.parse import urlsplit
+
+    odd = ["http://10.0.0.1/a?b#c", "https://Host.gov.cn:8080", "http://h?x//y", "mailto:a@b.c", "javascript:void(0)",
+           "foo/bar", "http:x//y", "//oa/p", "http://u:p@[fd00::5]:80/x", "HTTP://OA/x", "ftp://a#frag/x", ""]
+    for url in odd:
+        whole, start = urlsplit(url), urlsplit(intranet_link._origin(url))
+        assert (whole.netloc, whole.hostname) == (start.netloc, start.hostname), url
+    targets = ["http://oa/login", "http://oa/news/1.html", "http://oa?x", "http://www.xq.gov.cn/oa/", "http://www.xq.gov.cn/"]
+    found = run_check(intranet_link.CHECK, [page("/a.html", *[link(t) for t in targets])])
+    assert sorted(f.target for f in found) == ["http://oa/login", "http://oa/news/1.html", "http://oa?x"]
