@@ -40,8 +40,12 @@ class LinkGroup:
 
     @property
     def link(self) -> LinkFacts:
-        """A representative link (the first in crawl order) for the evidence."""
-        return self.places[0][1]
+        """A representative link for the evidence: the first on the page with the smallest URL.
+
+        Not the first in crawl order: pages are stored by the page worker and by the crawl process
+        in batches of their own (``crawler.pageworker.PageWorkers.extract``), so the order they come
+        back in may differ between two runs of the same site, and the evidence must not."""
+        return min(enumerate(self.places), key=lambda place: (place[1][0].url, place[0]))[1][1]
 
 
 def group_links(

@@ -62,3 +62,14 @@ def test_look_alikes_not_flagged(run_check):
         outcome("/not-crawled.html", LinkState.UNCHECKED, reason="达到页面数上限"),
     ]
     assert run_check(CHECK, pages, outcomes) == []
+
+
+def test_the_evidence_does_not_depend_on_the_order_pages_were_stored_in(run_check):
+    """The page worker and the crawl process store pages in batches of their own: the order varies."""
+    pages = [page("/sfj/b.html", link("/files/gone.pdf", text="附件二")),
+             page("/sfj/a.html", link("/files/gone.pdf", text="附件一"))]
+    outcomes = [outcome("/files/gone.pdf", BROKEN, 404)]
+    first = run_check(CHECK, pages, outcomes)
+    again = run_check(CHECK, list(reversed(pages)), outcomes)
+    assert [f.as_json() for f in first] == [f.as_json() for f in again]
+    assert first[0].evidence["link_text"] == "附件一"  # the link on the page with the smallest URL
