@@ -210,6 +210,11 @@ class Channel:
         self._pump()
         return future
 
+    @property
+    def pending(self) -> int:
+        """Requests asked and not yet answered (sent or waiting to be)."""
+        return len(self._waiting)
+
     def notify(self, name: str, *args: object) -> None:
         """Tell the helper something that needs no answer."""
         if not self.lost:

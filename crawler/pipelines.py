@@ -1,7 +1,7 @@
 """Facts -> store. Opened with the spider, flushed in batches, closed with it.
 
 Batches keep SQLite's per-transaction cost off the hot path (one commit per
-~200 pages instead of per page); the spider's page outcomes ride along.
+~50 pages instead of per page); the spider's page outcomes ride along.
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ from crawler.pageworker import Carried, Evidence
 from govcrawl.model import PageFacts
 from govcrawl.store import Store
 
-BATCH = 200
+# Pages this process extracted itself (its page workers store theirs) are held until written: 50 of
+# them weigh ~2 MiB, the 200 of a page worker's batch held 9 more at the crawl process's peak.
+BATCH = 50
 FLUSH_SECONDS = 5.0  # error pages of a slow crawl are written at least this often (resume loses little)
 
 

@@ -56,6 +56,12 @@ SCRAPER_SLOT_MAX_ACTIVE_SIZE = 1_000_000
 # Page parsing and storing run in this many worker processes (None: one per spare
 # core, 0: in the crawl process itself). See crawler.pageworker.
 GOVCRAWL_PAGE_WORKERS = None
+# Pages waiting at a page worker beyond which the crawl process extracts the next page itself (None:
+# never while a worker lives). The page worker is the busiest process of a fast crawl and the crawl
+# process has time to spare: at 5,000 pages 24-64 all gave ~255 pages/s against ~230 without, about
+# 28 % of the pages extracted here; 96 shared less and gained less (bench/RESULTS.md, session 13).
+# A polite crawl of a real portal never gets its worker that far behind, and nothing changes for it.
+GOVCRAWL_SHARE_ABOVE = 48
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 DEPTH_STATS_VERBOSE = False

@@ -670,6 +670,8 @@ def _crawl(run: RunInfo, site: Site, site_id: str, store_path: Path, *, progress
         "page_errors": int(counters.get("errors", 0)),
         "resources_checked": int(stats.get("govcrawl/resources_checked", 0)),
         "excluded": int(counters.get("excluded", 0)),
+        # Pages the crawl process extracted itself while its page worker was behind (crawler.pageworker).
+        "pages_extracted_in_crawl": int(counters.get("extracted_here", 0)),
         # Page requests queued on disk / in memory (crawler.runner: a single-machine crawl's queue is on disk).
         "frontier": {"on_disk": int(stats.get("scheduler/enqueued/disk", 0)),
                      "in_memory": int(stats.get("scheduler/enqueued/memory", 0))},

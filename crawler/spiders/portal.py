@@ -154,7 +154,7 @@ class PortalSpider(scrapy.Spider):
         self.lane = ResourceLane(plan, host_fd=self.lane_fd)
         self.workers = PageWorkers(
             self.store_path, self.run_id, self.crawler.settings.get("GOVCRAWL_PAGE_WORKERS"), salt=self.salt,
-            today=self.today,
+            today=self.today, share_above=self.crawler.settings.get("GOVCRAWL_SHARE_ABOVE"),
         )
         if self.reuse_from:
             from govcrawl.store import Store
@@ -173,6 +173,8 @@ class PortalSpider(scrapy.Spider):
                 self._heartbeat.stop()
             self._busy = False
             self._beat()
+        if self.workers is not None:
+            self.counters["extracted_here"] = self.workers.extracted_here
         if self.workers is not None and not self.workers.close():
             self.logger.error("页面解析进程异常退出，最后一批（至多 %d 个）页面的事实可能缺失", 200)
         if self.lane is not None:

@@ -129,6 +129,41 @@ def test_page_workers_store_what_they_extract_and_leave_no_helper_behind(tmp_pat
     assert stored == {f"http://127.0.0.1/zwgk/{n}.html": "关于开展检查的通知" for n in range(5)}
 
 
+def test_the_crawl_process_extracts_pages_itself_only_while_its_worker_is_behind(tmp_path):
+    """share_above: pages beyond that many waiting at the worker are extracted by the caller (not stored by it)."""
+    store_path = str(tmp_path / "s.sqlite")
+    with Store(store_path) as store:
+        store.begin_run(RunInfo(id="s.1", site="s", started="2023-11-01T02:00:00+08:00", today=date(2023, 11, 1)))
+    html = "<html><body><h1>通知</h1><a href='/zwgk/a.html'>甲</a><img src='/img/b.png' alt='乙'></body></html>".encode()
+
+    def pages(tag: str) -> list[PageFacts]:
+        return [PageFacts(url=f"http://127.0.0.1/{tag}/{n}.html", status=200, content_type="text/html")
+                for n in range(6)]
+
+    async def main(share_above):
+        workers = PageWorkers(store_path, "s.1", 1, today=date(2023, 11, 1), share_above=share_above)
+        behind = pages(f"behind{share_above}")
+        # All asked at once: the first two go to the worker, which is then two pages behind.
+        routed = await asyncio.gather(*(workers.extract(p, html, "text/html") for p in behind))
+        # One at a time: the worker has caught up each time, so it takes every page.
+        alone = [await workers.extract(p, html, "text/html") for p in pages(f"alone{share_above}")]
+        here = workers.extracted_here
+        assert workers.close()
+        return behind, routed, alone, here
+
+    behind, routed, alone, here = asyncio.run(main(1))
+    assert [stored for _, stored in routed] == [True, True, False, False, False, False] and here == 4
+    assert all(stored for _, stored in alone)
+    assert len({tuple(routing.links) for routing, _ in routed + alone}) == 1  # the same routing wherever extracted
+    assert [p.heading for p in behind[2:]] == ["通知"] * 4  # extracted here, for the caller to store
+    with Store(store_path) as store:
+        stored = {p.url for p in store.pages("s.1")}
+    assert stored == {p.url for p in behind[:2]} | {f"http://127.0.0.1/alone1/{n}.html" for n in range(6)}
+
+    _, routed, _, here = asyncio.run(main(None))  # None: every page to the worker while it lives
+    assert all(stored for _, stored in routed) and here == 0
+
+
 def test_page_workers_that_die_leave_extraction_to_the_crawl_process(tmp_path):
     store_path = str(tmp_path / "s.sqlite")
     with Store(store_path) as store:
