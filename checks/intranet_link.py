@@ -28,8 +28,12 @@ def run(site: SiteFacts, ctx: CheckContext) -> Iterator[Finding]:
     intranet_hosts = ctx.settings.get("intranet_hosts", ())
     own_hosts = {h.lower() for h in ctx.settings.get("hosts", ())}
     reasons: dict[str, str | None] = {}  # by origin (see _origin): a portal links to few hosts
+    # Most links stay on the site: those are told apart by their start, without working out their origin.
+    own = _own_starts(own_hosts, site.homepage)
 
     def reason_for(url: str) -> str | None:
+        if url.startswith(own):
+            return None
         origin = _origin(url)
         if origin not in reasons:
             parts = urlsplit(origin)
@@ -53,6 +57,16 @@ def run(site: SiteFacts, ctx: CheckContext) -> Iterator[Finding]:
             occurrences=group.pages,
             site=site,
         )
+
+
+def _own_starts(own_hosts: set[str], homepage: str | None) -> tuple[str, ...]:
+    """How links to the site itself begin: each host by http and https, and the homepage's origin (with its port)."""
+    starts = {f"{scheme}://{host}/" for scheme in ("http", "https") for host in own_hosts}
+    if homepage:
+        parts = urlsplit(homepage)
+        if parts.netloc in own_hosts or (parts.hostname or "") in own_hosts:
+            starts.add(f"{parts.scheme}://{parts.netloc}/")
+    return tuple(sorted(starts))
 
 
 _ORIGIN = re.compile(r"[^:/?#]*:?(?://[^/?#]*)?")

@@ -50,3 +50,20 @@ def test_the_reason_is_worked_out_once_per_origin_and_the_same_as_per_url(run_ch
     targets = ["http://oa/login", "http://oa/news/1.html", "http://oa?x", "http://www.xq.gov.cn/oa/", "http://www.xq.gov.cn/"]
     found = run_check(intranet_link.CHECK, [page("/a.html", *[link(t) for t in targets])])
     assert sorted(f.target for f in found) == ["http://oa/login", "http://oa/news/1.html", "http://oa?x"]
+
+
+def test_links_to_the_site_itself_are_never_intranet_whatever_their_start():
+    """The fast path (links that begin like the site's own pages) answers as the full one would."""
+    from checks.intranet_link import _own_starts
+
+    starts = _own_starts({"127.0.0.1", "www.xq.gov.cn"}, "http://127.0.0.1:8080/")
+    assert starts == ("http://127.0.0.1/", "http://127.0.0.1:8080/", "http://www.xq.gov.cn/",
+                      "https://127.0.0.1/", "https://www.xq.gov.cn/")
+    assert _own_starts({"www.xq.gov.cn"}, "http://10.0.0.5:8080/") == ("http://www.xq.gov.cn/", "https://www.xq.gov.cn/")
+
+
+def test_own_host_on_a_port_is_not_intranet_but_another_private_host_is(run_check):
+    targets = ["http://www.xq.gov.cn:8080/a.html", "http://www.xq.gov.cn/b.html", "https://WWW.xq.gov.cn/c.html",
+               "http://10.0.0.5:8080/oa"]
+    found = run_check(intranet_link.CHECK, [page("/a.html", *[link(t) for t in targets])])
+    assert [f.target for f in found] == ["http://10.0.0.5:8080/oa"]
