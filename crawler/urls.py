@@ -17,6 +17,8 @@ SESSION_PARAMS = frozenset(
     {"jsessionid", "phpsessid", "sid", "sessionid", "session_id", "aspsessionid", "cfid", "cftoken", "sessid"}
 )
 _PATH_PARAM_SESSION = re.compile(r";(jsessionid|phpsessid|sid|sessionid)=[^/?#]*", re.I)
+# WHATWG URL's forbidden host code points, and controls: such a "host" names no server.
+_FORBIDDEN_IN_HOST = re.compile(r"[\x00-\x20\x7f#%/<>?@\[\\\]^|]")
 _SAFE_PATH = "/:@!$&'()*+,;=-._~%"
 _SAFE_QUERY = "/:@!$&'()*+,;=-._~%?"
 
@@ -63,6 +65,8 @@ def normalise(url: str, encoding: str = "utf-8") -> tuple[str, str | None] | Non
             host = host.encode("idna").decode("ascii")
         except UnicodeError:
             return None
+    if _FORBIDDEN_IN_HOST.search(host):
+        return None  # "exa mple.gov.cn": no browser or server reads that as a host
     if ":" in host:
         host = f"[{host}]"
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"

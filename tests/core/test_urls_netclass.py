@@ -19,6 +19,20 @@ def test_normalise(raw, expected):
     assert normalise(raw) == expected
 
 
+@pytest.mark.parametrize("raw", ["http://exa mple.gov.cn/", "http://a%20b.gov.cn/", "http://a|b.gov.cn/",
+                                 "http://a<b>.gov.cn/", "http://a^b.gov.cn/", "http://a\x7fb.gov.cn/"])
+def test_a_host_no_server_could_have_is_no_url(raw):
+    """Found by tests/crawler/test_fuzz_extract.py: <video src="http://exa mple.gov.cn/"> gave a link with a space."""
+    assert normalise(raw) is None
+    assert absolute("http://www.xq.gov.cn/a.html", raw) is None
+
+
+@pytest.mark.parametrize("raw", ["http://[::1]:8080/x", "http://中文.gov.cn/", "http://a-b.gov.cn/a b",
+                                 "http://user@a.gov.cn/"])
+def test_look_alike_hosts_that_are_fine(raw):
+    assert normalise(raw) is not None
+
+
 def test_absolute_resolves_and_skips_pseudo_schemes():
     base = "http://x.cn/zwgk/index.html"
     assert absolute(base, "../a.html") == ("http://x.cn/a.html", None)
