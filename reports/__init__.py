@@ -26,6 +26,8 @@ from . import csv as csv_report
 from . import html as html_report
 from . import json as json_report
 from . import xlsx as xlsx_report
+from .apart import WorkbookApart
+from .apart import worth_it as workbook_apart_worth_it
 from .data import SEVERITY_LABELS, CheckMeta, ReportInput, Summary, summarise
 
 __all__ = ["FILE_NAMES", "SEVERITY_LABELS", "CheckMeta", "ReportInput", "Summary", "summarise", "write_all"]
@@ -54,11 +56,21 @@ def write_all(data: ReportInput, out_dir: Path) -> dict[str, Path]:
     given = Path(out_dir)
     out_dir = given.absolute()
     staging, swap = _staging(out_dir, _ours(out_dir))
+    apart = None
     try:
+        # The workbook in a helper process meanwhile (reports.apart), unless its writer was replaced here.
+        if _writer("xlsx") is xlsx_report.write and workbook_apart_worth_it(data):
+            apart = WorkbookApart(data, staging / FILE_NAMES["xlsx"])
         for kind in _WRITE_ORDER:
-            _writer(kind)(data, staging / FILE_NAMES[kind])
+            if not (kind == "xlsx" and apart is not None):
+                _writer(kind)(data, staging / FILE_NAMES[kind])
+        if apart is not None:
+            apart.finish()
+            apart = None
         _commit(staging, out_dir, swap)
     except BaseException:
+        if apart is not None:
+            apart.abandon()
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return {kind: given / name for kind, name in FILE_NAMES.items()}
