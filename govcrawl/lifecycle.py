@@ -14,7 +14,8 @@ Webmasters work from "what changed since last night"; the stable finding id
   site and would mark everything it missed as fixed.
 
 Dates are the runs' evaluation dates (``RunInfo.today``, the night's date), so a
-run reproduced with ``--today`` gets the same lifecycle. Pure: the CLI loads the
+run reproduced with ``--today`` gets the same lifecycle. Pure but for one thing: ``apply``
+empties the list of tonight's findings it is given (memory, see there). The CLI loads the
 runs and findings from the store and stores what this returns.
 """
 
