@@ -41,7 +41,8 @@ class WorkbookApart:
         with open(self._input, "wb") as handle:
             pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
         self._process = subprocess.Popen(
-            [sys.executable, "-c", "from reports.apart import main; main()", str(self._input), str(path)],
+            # -P: the current folder (a "reports/" of output, say) must not shadow this package.
+            [sys.executable, "-P", "-c", "from reports.apart import main; main()", str(self._input), str(path)],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )
 
