@@ -175,8 +175,8 @@ class PortalSpider(scrapy.Spider):
             self._beat()
         if self.workers is not None:
             self.counters["extracted_here"] = self.workers.extracted_here
-        if self.workers is not None and not self.workers.close():
-            self.logger.error("页面解析进程异常退出，最后一批（至多 %d 个）页面的事实可能缺失", 200)
+            if not self.workers.close():
+                self.logger.error("页面解析进程异常退出，最后一批（至多 %d 个）页面的事实可能缺失", 200)
         if self.lane is not None:
             self.logger.info("等待附件与外部链接检查完成（%d 个待查）", self.lane.pending)
             if not self.lane.finish(timeout=max(600.0, self.site.external_links.timeout * 60)):

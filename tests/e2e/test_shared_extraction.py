@@ -46,7 +46,7 @@ def _run(server, tmp: Path, share_above: int | None, salt_of: Path | None = None
 
 
 def _comparable(findings: dict) -> list[dict]:
-    return sorted((f for f in findings["findings"]), key=lambda f: f["id"])
+    return sorted(findings["findings"], key=lambda f: f["id"])
 
 
 def test_pages_extracted_by_the_crawl_process_give_the_same_findings(demo_server, tmp_path):
