@@ -38,6 +38,11 @@ DOWNLOAD_MAXSIZE = 10_000_000
 DOWNLOAD_WARNSIZE = 0
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19 starts an HTTP server in every crawl that runs the Python code POSTed to it (token-guarded,
+# on localhost), and writes its port and token to ~/.local/state/scrapy/job_files: one file per crawl,
+# left behind by every crawl that is killed. A nightly inspection on a shared server has no use for a
+# code-execution endpoint; off, like the telnet console.
+REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 # Breadth-first: list pages and recent documents come before deep archives, so a
@@ -78,6 +83,9 @@ DOWNLOADER_MIDDLEWARES = {
 }
 SPIDER_MIDDLEWARES = {
     "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
+    # A spider author's lint (Scrapy 2.19: warns when meta copied from a response is yielded again). Our
+    # spider builds every request's meta itself; the check was one more wrapper around each page's output.
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
 }
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,

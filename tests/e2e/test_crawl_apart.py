@@ -74,12 +74,16 @@ def test_the_checks_run_in_a_process_that_never_loaded_scrapy(tmp_path):
         "status = cli.main(sys.argv[1:])\n"
         "print('loaded:', sorted(m for m in ('scrapy', 'twisted', 'crawler.runner') if m in sys.modules), status)\n"
     )
+    state = tmp_path / "state"  # where Scrapy's remote control would write its job file (XDG state folder)
     with DemoServer() as server:
         config = write_demo_config(server, tmp_path / "sites.yaml", tmp_path / "data")
         result = subprocess.run([sys.executable, "-c", script, *_args(config, tmp_path / "out")],
-                                capture_output=True, text=True, timeout=600)
+                                capture_output=True, text=True, timeout=600,
+                                env={**os.environ, "XDG_STATE_HOME": str(state)})
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.strip().splitlines()[-1] == "loaded: [] 0"
+    # No code-execution endpoint in the crawl (crawler.settings.REMOTE_CONTROL_ENABLED), so no job file either.
+    assert not state.exists(), sorted(str(p.relative_to(state)) for p in state.rglob("*"))
     findings = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
     assert findings["run"]["stats"]["pages"] > 20
     assert findings["findings"], "the demo portal has findings"
