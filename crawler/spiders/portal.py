@@ -40,6 +40,7 @@ from twisted.python.failure import Failure
 from crawler.extract.pagination import MAX_PAGES as PAGER_LIMIT
 from crawler.extract.privacy import mask_bytes
 from crawler.linkstatus import HostPolicy, LanePlan, ResourceLane, classify
+from crawler.pageworker import BATCH as WORKER_BATCH
 from crawler.pageworker import Capture, Carried, Evidence, PageWorkers, routing_of
 from crawler.robots import RobotsUnreachable
 from crawler.seen import SeenUrls
@@ -176,7 +177,7 @@ class PortalSpider(scrapy.Spider):
         if self.workers is not None:
             self.counters["extracted_here"] = self.workers.extracted_here
             if not self.workers.close():
-                self.logger.error("页面解析进程异常退出，最后一批（至多 %d 个）页面的事实可能缺失", 200)
+                self.logger.error("页面解析进程异常退出，最后一批（至多 %d 个）页面的事实可能缺失", WORKER_BATCH)
         if self.lane is not None:
             self.logger.info("等待附件与外部链接检查完成（%d 个待查）", self.lane.pending)
             if not self.lane.finish(timeout=max(600.0, self.site.external_links.timeout * 60)):
