@@ -24,7 +24,7 @@ from checks import (
     unsafe_link,
     wording,
 )
-from checks.registry import Check, CheckContext, run_checks
+from checks.registry import Check, CheckContext, check_jobs, run_checks
 
 ALL_CHECKS: list[Check] = [
     broken_link.CHECK,
@@ -51,4 +51,4 @@ ALL_CHECKS: list[Check] = [
     site_unavailable.CHECK,
 ]
 
-__all__ = ["ALL_CHECKS", "Check", "CheckContext", "run_checks"]
+__all__ = ["ALL_CHECKS", "Check", "CheckContext", "check_jobs", "run_checks"]

@@ -118,8 +118,7 @@ class RuleGroup:
 
 def rule_groups(site: SiteFacts, check: str = A11Y) -> Iterator[RuleGroup]:
     """Template groups first (one per template and rule), then page groups (one per page and rule)."""
-    pages = [p for p in site.html_pages()]
-    nodes_of = _nodes_by_page(pages, site, check)
+    pages, nodes_of = _nodes_by_page(site, check)
     by_template: dict[str, list[PageFacts]] = defaultdict(list)
     for page in pages:
         if page.template:
@@ -198,21 +197,29 @@ def rule_groups(site: SiteFacts, check: str = A11Y) -> Iterator[RuleGroup]:
     yield from page_groups
 
 
-def _nodes_by_page(pages: list[PageFacts], site: SiteFacts, check: str) -> dict[str, list[A11yNode]]:
-    """Each page's nodes for ``check`` (pages without any left out), equal nodes of different pages one object.
+def _nodes_by_page(site: SiteFacts, check: str) -> tuple[list[PageFacts], dict[str, list[A11yNode]]]:
+    """The site's HTML pages, and each one's nodes for ``check`` (pages without any left out), equal
+    nodes of different pages one object.
 
     Both checks hold every page's nodes until they have grouped them, side by side with
     the other checks. A template's node is decoded afresh for each of its pages; at
     100,000 pages (55,000 with one such node) the two maps held ~80 MiB of copies.
     Nodes are read-only here, so sharing them changes nothing the groups say.
+
+    The nodes are read in the one walk over ``site.html_pages()``: in a streamed check phase
+    that walk keeps pace with the other checks, which have the page decoded at that moment.
+    A second walk over a list of its own ran behind them and decoded 19,715 of 20,007 pages
+    again (20,000 pages).
     """
     pool = ValuePool()
+    pages: list[PageFacts] = []
     out: dict[str, list[A11yNode]] = {}
-    for page in pages:
+    for page in site.html_pages():
+        pages.append(page)
         nodes = page_nodes(page, site, check)
         if nodes:
             out[page.url] = [pool.share(node, _node_key(node)) for node in nodes]
-    return out
+    return pages, out
 
 
 def _node_key(node: A11yNode) -> tuple:

@@ -54,19 +54,31 @@ def group_links(
     matches: Callable[[PageFacts, LinkFacts], bool],
     key: Callable[[LinkFacts], str] = lambda link: link.url,
 ) -> Iterator[LinkGroup]:
-    """Group the (page, link) pairs that ``matches`` by (target, department)."""
-    hits = [(page, link) for page, link in site.links() if matches(page, link)]
+    """Group the (page, link) pairs that ``matches`` by (target, department).
+
+    A linking page's department is read during the walk over the links, not after it: it may
+    come from the page's meta tags or 信息公开 header, which a streamed load decodes once while
+    the checks walk that page together (``SiteFacts.walk_together``). Read afterwards, the
+    pages of the hits were decoded a second time (9,289 of 20,007 at 20,000 pages).
+    """
+    hits: list[tuple[PageFacts, LinkFacts, str]] = []
+    page_of, department_of = None, ""
+    for page, link in site.links():
+        if matches(page, link):
+            if page is not page_of:
+                page_of, department_of = page, departments.for_page(page.url, page)
+            hits.append((page, link, department_of))
     if not hits:
         return
     html_pages = sum(1 for _ in site.html_pages())
     # On how many distinct pages each target appears.
-    spread = Counter(target for _, target in {(page.url, key(link)) for page, link in hits})
+    spread = Counter(target for _, target in {(page.url, key(link)) for page, link, _ in hits})
     threshold = max(TEMPLATE_MIN_PAGES, html_pages * TEMPLATE_SHARE)
     groups: dict[tuple[str, str], LinkGroup] = {}
-    for page, link in hits:
+    for page, link, page_department in hits:
         target = key(link)
         template = link.region.is_template or spread[target] >= threshold
-        department = departments.owner if template else departments.for_page(page.url, page)
+        department = departments.owner if template else page_department
         group = groups.get((target, department))
         if group is None:
             group = groups[(target, department)] = LinkGroup(target, department, template)

@@ -135,6 +135,29 @@ class CheckContext:
         )
 
 
+def check_jobs(
+    checks: Iterable[Check],
+    site: SiteFacts,
+    *,
+    site_id: str,
+    today: date,
+    departments: DepartmentRules,
+    settings: dict | None = None,
+) -> list[Callable[[], list[Finding]]]:
+    """One job per check for ``SiteFacts.together``: it runs the check and returns its findings, sorted.
+
+    Jobs, so that a caller can give ``together`` other walks over the same pages to take turns
+    with the checks (the run's statistics, ``govcrawl.cli.check_run``).
+    """
+    def one(check: Check) -> list[Finding]:
+        ctx = CheckContext(site_id, check, today, departments, settings or {})
+        findings = check.run(site, ctx)
+        findings.sort(key=lambda f: (f.department, f.url, f.target or ""))
+        return findings
+
+    return [partial(one, check) for check in checks]
+
+
 def run_checks(
     checks: Iterable[Check],
     site: SiteFacts,
@@ -147,14 +170,9 @@ def run_checks(
     """Run each check over the facts; findings come out in catalogue order.
 
     When the site's pages walk together (a streamed load, ``SiteFacts.walk_together``), the
-    checks run side by side in threads, so that each page is read from the store once for all
-    of them; each check still runs alone over the same facts, so its findings do not change.
+    checks take turns walking them, so that each page is read from the store once for all of
+    them; each check still runs alone over the same facts, so its findings do not change.
     """
-    def one(check: Check) -> list[Finding]:
-        ctx = CheckContext(site_id, check, today, departments, settings or {})
-        findings = check.run(site, ctx)
-        findings.sort(key=lambda f: (f.department, f.url, f.target or ""))
-        return findings
-
-    for findings in site.together([partial(one, check) for check in checks]):
+    jobs = check_jobs(checks, site, site_id=site_id, today=today, departments=departments, settings=settings)
+    for findings in site.together(jobs):
         yield from findings

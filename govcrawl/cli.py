@@ -37,9 +37,14 @@ from govcrawl.store import Store, StoreError
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 DEMO_TODAY = date(2023, 11, 1)
 AVAILABILITY_DAYS = 7  # 站点无法访问 is judged over one week of probes
-# Runs with more stored pages than this are checked streamed (bench/RESULTS.md "Check phase of 100,000
-# pages"): flat memory for about twice the check phase's CPU. Below it the pages are held in memory.
-STREAM_ABOVE_PAGES = 50_000
+# Runs with more stored pages than this are checked streamed: the check phase's memory stays flat for
+# ~8 % more of its CPU (20,000 pages: 115 against 201 MiB, 18.8 against 17.4 CPU s; bench/RESULTS.md).
+# Below it the pages are held in memory: at 5,000 pages streaming costs 18 % and saves 10 MiB, and the
+# crawl, not the check phase, is the run's peak there.
+STREAM_ABOVE_PAGES = 10_000
+# Runs with more pages than this peak in their check phase: their resource lane is a process of its own
+# (lane_in_this_process).
+LANE_APART_ABOVE_PAGES = 50_000
 FINISH_REASONS = {"finished": "正常完成", "shutdown": "被中断", "cancelled": "被取消"}  # the demo portal's content is dated around 2023
 
 
@@ -94,9 +99,9 @@ def _check_settings(site: Site) -> dict:
 
 def check_run(store: Store, run: RunInfo, site_id: str, site: Site, waivers: list | None = None) -> list:
     """Run every check on a stored run and store the findings."""
-    from checks import ALL_CHECKS, run_checks
+    from checks import ALL_CHECKS, check_jobs
 
-    # A large run's pages leave their bulk in the store and the checks walk them side by side
+    # A large run's pages leave their bulk in the store and the checks take turns walking them
     # (flat memory; see Store.pages and SiteFacts.walk_together); a small run is checked from memory.
     stream = store.page_count(run.id) > STREAM_ABOVE_PAGES
     facts = SiteFacts.build(
@@ -115,12 +120,19 @@ def check_run(store: Store, run: RunInfo, site_id: str, site: Site, waivers: lis
         run.stats["pages_new"] = len(tonight - before)
         run.stats["pages_gone"] = len(before - tonight)
     departments = DepartmentRules.from_config(site.owner, site.departments)
-    findings = list(
-        run_checks(
-            ALL_CHECKS, facts, site_id=site_id, today=run.today, departments=departments,
-            settings=_check_settings(site),
-        )
-    )
+    checks = check_jobs(ALL_CHECKS, facts, site_id=site_id, today=run.today, departments=departments,
+                        settings=_check_settings(site))
+    # The run's statistics walk the pages too: with the checks, so that a streamed load is read once.
+    done = facts.together([
+        *checks,
+        partial(_column_warnings, facts, run, site, departments),
+        partial(_document_shares, facts, departments),
+        partial(_interpretations, facts, run, site_id, site, departments),
+        partial(_due_soon, facts, run, site_id, site, departments),
+        partial(_message_stats, facts, run, site_id, site, departments),
+    ])
+    findings = [finding for found in done[:len(checks)] for finding in found]
+    warnings, shares, interpretations, due, messages = done[len(checks):]
     life = _lifecycle(store, run, facts, findings)
     from govcrawl.lifecycle import drain
     from govcrawl.waivers import apply_waivers
@@ -134,13 +146,6 @@ def check_run(store: Store, run: RunInfo, site_id: str, site: Site, waivers: lis
         "not_rechecked": sum(1 for f in findings if not f.rechecked),
         "waived": sum(1 for f in findings if f.waiver),
     }
-    warnings, shares, interpretations, due, messages = facts.together([
-        partial(_column_warnings, facts, run, site, departments),
-        partial(_document_shares, facts, departments),
-        partial(_interpretations, facts, run, site_id, site, departments),
-        partial(_due_soon, facts, run, site_id, site, departments),
-        partial(_message_stats, facts, run, site_id, site, departments),
-    ])
     run.stats["column_warnings"] = warnings
     run.stats["documents"] = shares
     run.stats.update(interpretations)
@@ -625,14 +630,14 @@ def lane_in_this_process(store_path: Path, run: RunInfo) -> bool:
     """Whether the crawl's resource lane runs as a thread of this process (``crawler.apart``), or as a process.
 
     As a thread it costs only the imports this process lacks, while a process of its own weighs 55 MiB:
-    the saving counts where the crawl is a run's peak. A run checked streamed (more than
-    ``STREAM_ABOVE_PAGES`` pages) peaks in its check phase instead, in this process, where the lane's
-    imports would stay: 423 against 386 MiB at 100,000 pages (bench/RESULTS.md). The site's largest
-    completed run says which kind this one will be; a first run, whose size nobody knows, hosts it.
+    the saving counts where the crawl is a run's peak. A run of more than ``LANE_APART_ABOVE_PAGES``
+    pages peaks in its check phase instead, in this process, where the lane's imports would stay: 423
+    against 386 MiB at 100,000 pages (bench/RESULTS.md). The site's largest completed run says which kind
+    this one will be; a first run, whose size nobody knows, hosts it.
     """
     with Store(store_path) as store:
         sizes = [r.pages_crawled for r in previous_completed(store, run)]
-    return max(sizes, default=0) <= STREAM_ABOVE_PAGES
+    return max(sizes, default=0) <= LANE_APART_ABOVE_PAGES
 
 
 def _crawl(run: RunInfo, site: Site, site_id: str, store_path: Path, *, progress: str, verbose: bool,

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 import weakref
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -196,51 +195,25 @@ class _PageReader:
     Every load leaves the visible text in the store (``text``, read each time it is asked for, never
     cached: six checks read it, once a page each). A *streamed* load also leaves the rest of a page's
     bulk there: its links and what the facts blob holds (meta, 信息公开 header, list items, a11y nodes
-    …). Those are read on first use and kept for the last ``_CACHED`` pages only, because the checks
-    walk the pages in crawl order, each reading the same page's fields several times in a row.
+    …). Those are read on first use and kept for the last ``_CACHED`` pages only: the checks take
+    turns walking the pages (``SiteFacts.walk_together``), so all of them read a page within a few
+    pages of each other, each reading the same page's fields several times in a row.
     """
 
     def __init__(self, store: Store, streamed: bool) -> None:
         self.store = store
         self.streamed = streamed
         self._cache: dict[tuple[str, int], dict] = {}  # (part, page id) -> field values, oldest first
-        self._lock = threading.Lock()  # checks that walk together read from several threads
-        self._decoding: dict[tuple[str, int], threading.Event] = {}  # parts being decoded, by one thread
 
     def part(self, page_id: int, part: str) -> dict:
-        """The fields of one part ("blob" or "links") of a stored page, decoded.
-
-        Checks that walk together ask for the same page at the same moment: one of them decodes it
-        while the others wait for that, instead of each decoding its own copy.
-        """
+        """The fields of one part ("blob" or "links") of a stored page, decoded."""
         key = (part, page_id)
         values = self._cache.get(key)
-        if values is not None:
-            return values
-        with self._lock:
-            values = self._cache.get(key)
-            if values is not None:
-                return values
-            decoding = self._decoding.get(key)
-            if decoding is None:
-                decoding = self._decoding[key] = threading.Event()
-                mine = True
-            else:
-                mine = False
-        if not mine:
-            decoding.wait()
-            values = self._cache.get(key)
-            return values if values is not None else self.store._page_part(page_id, part)
-        try:
+        if values is None:
             values = self.store._page_part(page_id, part)
-            with self._lock:
-                if len(self._cache) >= _CACHED:
-                    del self._cache[next(iter(self._cache))]
-                self._cache[key] = values
-        finally:
-            with self._lock:
-                del self._decoding[key]
-            decoding.set()
+            if len(self._cache) >= _CACHED:
+                del self._cache[next(iter(self._cache))]
+            self._cache[key] = values
         return values
 
 
@@ -558,9 +531,6 @@ class Store:
         self.postgres = is_postgres(str(path))
         self.db: sqlite3.Connection | PgConnection
         self._unread: list[weakref.ref[_StoredPage]] = []  # loaded pages that left fields here
-        # Loaded pages read what they left here from the threads of checks that run side by side;
-        # one connection serves one statement at a time.
-        self._reading = threading.Lock()
         self._links: dict[tuple, LinkFacts] = {}  # see _template_link
         if self.postgres:
             try:
@@ -866,13 +836,12 @@ class Store:
 
     def _link_rows(self, page_id: int) -> list[tuple]:
         """One stored page's links as plain tuples (url, tag, attr, text, region, fragment, hidden), in page order."""
-        with self._reading:
-            cur = self.db.cursor()
-            if not self.postgres:
-                cur.row_factory = None  # plain tuples: ~90 rows a page, and they key the template's links
-            rows = cur.execute(
-                "SELECT url, tag, attr, text, region, fragment, hidden FROM links WHERE page_id=? ORDER BY rowid",
-                (page_id,)).fetchall()
+        cur = self.db.cursor()
+        if not self.postgres:
+            cur.row_factory = None  # plain tuples: ~90 rows a page, and they key the template's links
+        rows = cur.execute(
+            "SELECT url, tag, attr, text, region, fragment, hidden FROM links WHERE page_id=? ORDER BY rowid",
+            (page_id,)).fetchall()
         return [tuple(row) for row in rows]
 
     def _template_link(self, row: tuple) -> LinkFacts:
@@ -886,8 +855,7 @@ class Store:
 
     def _page_text(self, page_id: int) -> str:
         """The visible text of one stored page (what a loaded page's ``text`` reads)."""
-        with self._reading:
-            row = self.db.execute("SELECT text, facts FROM pages WHERE id=?", (page_id,)).fetchone()
+        row = self.db.execute("SELECT text, facts FROM pages WHERE id=?", (page_id,)).fetchone()
         if row is None:  # the run was deleted or re-stored since the page was loaded
             raise StoreError(f"{self.path}: page {page_id} is no longer stored")
         return _text_of(row)
@@ -896,8 +864,7 @@ class Store:
         """What a streamed page left in the store: its blob's bulk ("blob") or its links ("links")."""
         if part == "links":
             return {"links": [self._template_link(row) for row in self._link_rows(page_id)]}
-        with self._reading:
-            row = self.db.execute("SELECT facts FROM pages WHERE id=?", (page_id,)).fetchone()
+        row = self.db.execute("SELECT facts FROM pages WHERE id=?", (page_id,)).fetchone()
         if row is None:
             raise StoreError(f"{self.path}: page {page_id} is no longer stored")
         return _blob_values(json.loads(zlib.decompress(row[0])), _NO_POOL)

@@ -1,8 +1,9 @@
 """Checks that walk a site's pages together (``SiteFacts.walk_together`` / ``together``).
 
-A streamed check phase runs the checks side by side so that each page is read from the
-store once for all of them. What a check finds must not depend on it, and no way of
-walking (nested walks, a walk left open, an error) may hang the others.
+A streamed check phase makes the checks take turns walking the pages, a few pages each,
+so that each page is read from the store once for all of them. What a check finds must
+not depend on it, and no way of walking (nested walks, a walk left open, an error) may
+hang the others.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from datetime import date
 
 import pytest
 
-from govcrawl.facts import SiteFacts
+from govcrawl.facts import SiteFacts, _Turns
 from govcrawl.model import DocInfo, LinkFacts, PageFacts, Region, RunInfo
 from govcrawl.store import Store
 
 RUN = RunInfo(id="s.1", site="s", started="2023-11-01T02:00:00+08:00", today=date(2023, 11, 1))
+STEP = _Turns.STEP
 
 
 def _pages(count: int) -> list[PageFacts]:
@@ -26,23 +28,37 @@ def _pages(count: int) -> list[PageFacts]:
             for n in range(count)]
 
 
-def _site(pages: list[PageFacts], window: int = 16) -> SiteFacts:
+def _site(pages: list[PageFacts]) -> SiteFacts:
     site = SiteFacts.build(pages)
-    site.walk_together(window)
+    site.walk_together()
     return site
 
 
-def test_jobs_run_side_by_side_and_answer_in_order():
+def test_jobs_take_turns_walking_and_answer_in_order():
     site = _site(_pages(200))
-    seen: set[str] = set()
+    steps: list[tuple[int, int]] = []  # (job, page number) in the order they happened
+    threads: set[str] = set()
 
-    def walk(n: int) -> list[str]:
-        seen.add(threading.current_thread().name)
-        return [f"{n}:{page.url}" for page in site.pages if page.url.endswith(f"/p{n}.html")]
+    def walk(job: int) -> list[str]:
+        threads.add(threading.current_thread().name)
+        found = []
+        for n, page in enumerate(site.pages):
+            steps.append((job, n))
+            if page.url.endswith(f"/p{job}.html"):
+                found.append(f"{job}:{page.url}")
+        return found
 
-    results = site.together([lambda n=n: walk(n) for n in range(5)])
-    assert results == [[f"{n}:http://x.cn/p{n}.html"] for n in range(5)]
-    assert len(seen) == 5 and threading.current_thread().name not in seen  # each job in a thread of its own
+    results = site.together([lambda job=job: walk(job) for job in range(5)])
+    assert results == [[f"{job}:http://x.cn/p{job}.html"] for job in range(5)]
+    assert threads == {threading.current_thread().name}  # no thread of their own
+    # Turns: STEP pages of job 0, then of job 1, …, then the next STEP pages of job 0.
+    assert steps[:5 * STEP] == [(job, n) for job in range(5) for n in range(STEP)]
+    assert steps[5 * STEP] == (0, STEP)
+    # So every job reads a page within one round of the others.
+    when = {step: at for at, step in enumerate(steps)}
+    for n in range(200):
+        times = [when[job, n] for job in range(5)]
+        assert max(times) - min(times) < 5 * STEP
 
 
 def test_without_walk_together_jobs_run_one_after_another_in_this_thread():
@@ -52,7 +68,7 @@ def test_without_walk_together_jobs_run_one_after_another_in_this_thread():
 
 
 def test_nested_and_abandoned_walks_do_not_hang_the_others():
-    site = _site(_pages(300), window=8)
+    site = _site(_pages(300))
 
     def nested() -> int:  # a walk inside a walk: the outer one is paused, not waited for
         total = 0
@@ -83,6 +99,25 @@ def test_nested_and_abandoned_walks_do_not_hang_the_others():
     assert finished == [[900, 300, "第20页"]]
 
 
+def test_an_open_walk_can_be_finished_by_another_job():
+    site = _site(_pages(100))
+    handed: list = []
+
+    def starts() -> int:
+        walk = iter(site.pages)
+        first = [next(walk) for _ in range(STEP + 4)]  # past its first turn
+        handed.append(walk)
+        return len(first)
+
+    def finishes() -> int:
+        for _page in site.pages:  # starts() hands its walk over during this walk's first turn
+            if handed:
+                break
+        return sum(1 for _ in handed[0])
+
+    assert site.together([starts, finishes]) == [STEP + 4, 100 - STEP - 4]
+
+
 def test_an_error_in_one_job_is_raised_after_all_have_ended():
     site = _site(_pages(100))
     ended: list[int] = []
@@ -103,9 +138,29 @@ def test_an_error_in_one_job_is_raised_after_all_have_ended():
     assert ended == [100, 100]
 
 
+def test_an_interrupt_in_one_job_is_raised_at_once():
+    site = _site(_pages(100))
+    ended: list[int] = []
+
+    def fine() -> int:
+        count = sum(1 for _ in site.pages)
+        ended.append(count)
+        return count
+
+    def interrupted() -> int:
+        for n, _page in enumerate(site.pages):
+            if n == 40:
+                raise KeyboardInterrupt
+        return 0
+
+    with pytest.raises(KeyboardInterrupt):
+        site.together([fine, interrupted, fine])
+    assert ended == []  # Ctrl+C does not wait for the other checks
+
+
 def test_streamed_pages_walked_together_are_read_once_for_all_walkers(tmp_path, monkeypatch):
-    """The point of walking together: eight walkers reading each page's bulk cost about one read a page,
-    where one walker after another would read each page eight times."""
+    """The point of walking together: eight walkers reading each page's bulk cost one read a page,
+    where one walker after another reads each page eight times."""
     monkeypatch.setattr("govcrawl.store._CACHED", 48)  # fewer decoded pages kept than the run has
     pages = _pages(400)
     with Store(tmp_path / "s.sqlite") as store:
@@ -119,14 +174,14 @@ def test_streamed_pages_walked_together_are_read_once_for_all_walkers(tmp_path, 
             return real(self, page_id, part)
 
         monkeypatch.setattr(Store, "_page_part", counted)
-        site = _site(list(store.pages(RUN.id, stream=True)), window=16)
+        site = _site(list(store.pages(RUN.id, stream=True)))
 
         def walker() -> list[str | None]:
             return [page.doc.index_no if page.doc else None for page in site.html_pages()]
 
         results = site.together([walker] * 8)
         assert results == [[f"idx-{n}" for n in range(400)]] * 8
-        assert len(reads) < 400 * 3  # once a page, with room for a walker the machine left behind
+        assert len(reads) == 400  # once a page
         reads.clear()
         sequential = SiteFacts.build(list(store.pages(RUN.id, stream=True)))
         assert sequential.together([walker] * 8) == results

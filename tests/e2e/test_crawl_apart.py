@@ -124,16 +124,16 @@ def test_a_crawl_process_that_dies_is_reported_and_the_run_resumes(tmp_path):
     assert _runs(store) == [(run_id, "completed")]
 
 
-def test_the_resource_lane_leaves_govcrawl_for_a_site_whose_runs_are_checked_streamed(tmp_path):
-    """A thread of ``govcrawl`` (which then loads the lane) unless the site's largest completed run was checked streamed.
+def test_the_resource_lane_leaves_govcrawl_for_a_site_whose_runs_are_large(tmp_path):
+    """A thread of ``govcrawl`` (which then loads the lane) unless the site's largest completed run was large.
 
-    ``STREAM_ABOVE_PAGES`` is set to 0 in the child, so the demo portal counts as large once it has one
+    ``LANE_APART_ABOVE_PAGES`` is set to 0 in the child, so the demo portal counts as large once it has one
     completed run: the second run starts the lane as a process, and finds the same problems.
     """
     script = (
         "import sys\n"
         "from govcrawl import cli\n"
-        "cli.STREAM_ABOVE_PAGES = int(sys.argv[1])\n"
+        "cli.LANE_APART_ABOVE_PAGES = int(sys.argv[1])\n"
         "status = cli.main(sys.argv[2:])\n"
         "print('lane here:', 'aiohttp' in sys.modules, 'crawler.linkstatus' in sys.modules, status)\n"
     )

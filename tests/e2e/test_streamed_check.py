@@ -1,5 +1,5 @@
-"""A large run is checked streamed (pages read from the store as the checks walk them, the checks
-side by side): it must find exactly what the in-memory check phase finds.
+"""A large run is checked streamed (pages read from the store as the checks walk them, taking
+turns): it must find exactly what the in-memory check phase finds.
 
 The demo crawl is re-checked both ways on two copies of its store, with the page count above
 which the check phase streams lowered to 0 for the streamed one.
