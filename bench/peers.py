@@ -39,8 +39,8 @@ median run of each tool and a second table every round's pages/s and ratios.
 Why ``--nights``: govcrawl runs every night on the same data folder, and the
 second night is not the first (the previous run's pages answer 304 to
 conditional requests, findings get a lifecycle, the previous night's pages are
-read for the history checks, a site with a run checked streamed keeps its
-resource lane a process: govcrawl.cli.lane_in_this_process).
+read for the history checks, a site with a run of more than 50,000 pages keeps
+its resource lane a process: govcrawl.cli.lane_in_this_process).
 With N nights govcrawl runs N times one after another on one folder, each run
 measured and shown as a column of its own.
 """

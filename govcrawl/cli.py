@@ -38,7 +38,7 @@ SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 DEMO_TODAY = date(2023, 11, 1)
 AVAILABILITY_DAYS = 7  # 站点无法访问 is judged over one week of probes
 # Runs with more stored pages than this are checked streamed: the check phase's memory stays flat for
-# ~8 % more of its CPU (20,000 pages: 115 against 201 MiB, 18.8 against 17.4 CPU s; bench/RESULTS.md).
+# ~8 % more of its CPU (20,000 pages: 112 against 196 MiB, 18.8 against 17.4 CPU s; bench/RESULTS.md).
 # Below it the pages are held in memory: at 5,000 pages streaming costs 18 % and saves 10 MiB, and the
 # crawl, not the check phase, is the run's peak there.
 STREAM_ABOVE_PAGES = 10_000
