@@ -56,7 +56,7 @@ class SiteFacts:
 
     @property
     def walks_together(self) -> bool:
-        """True when the checks run side by side over these pages (``walk_together``)."""
+        """True when the jobs of ``together`` take turns walking these pages (``walk_together``)."""
         return isinstance(self.pages, _PacedPages)
 
     def walk_together(self) -> None:
@@ -107,7 +107,7 @@ class _Turns:
     pages of each other, each waiting for whichever was decoding the page it needed. At 20,000 pages
     that was 330,000 waits, 1.4 million context switches and 10 s of system time, and the checks' own
     work ran among 30 threads contending for the GIL: the phase took 2.3 times the CPU of one
-    with the pages held in memory (41 against 18 s). As greenlets on one thread the jobs switch only
+    with the pages held in memory (40 against 18 s). As greenlets on one thread the jobs switch only
     where a walk says so, between two pages: all of them read a page within one round of turns, while
     it is still decoded (``Store.pages(stream=True)`` keeps the last pages decoded); nothing is locked
     and nobody waits. A job that is not walking runs until it walks again or ends. The jobs of a
