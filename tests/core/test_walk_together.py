@@ -118,7 +118,11 @@ def test_an_open_walk_can_be_finished_by_another_job():
     assert site.together([starts, finishes]) == [STEP + 4, 100 - STEP - 4]
 
 
-def test_an_error_in_one_job_is_raised_after_all_have_ended():
+@pytest.mark.parametrize(("raised", "others_ended"), [
+    (ValueError("第40页出错"), [100, 100]),  # an error: raised once the other jobs have ended
+    (KeyboardInterrupt(), []),  # Ctrl+C: at once, the other checks are not waited for
+])
+def test_a_job_that_raises(raised: BaseException, others_ended: list[int]):
     site = _site(_pages(100))
     ended: list[int] = []
 
@@ -130,32 +134,12 @@ def test_an_error_in_one_job_is_raised_after_all_have_ended():
     def broken() -> int:
         for n, _page in enumerate(site.pages):
             if n == 40:
-                raise ValueError("第40页出错")
+                raise raised
         return 0
 
-    with pytest.raises(ValueError, match="第40页出错"):
+    with pytest.raises(type(raised)):
         site.together([fine, broken, fine])
-    assert ended == [100, 100]
-
-
-def test_an_interrupt_in_one_job_is_raised_at_once():
-    site = _site(_pages(100))
-    ended: list[int] = []
-
-    def fine() -> int:
-        count = sum(1 for _ in site.pages)
-        ended.append(count)
-        return count
-
-    def interrupted() -> int:
-        for n, _page in enumerate(site.pages):
-            if n == 40:
-                raise KeyboardInterrupt
-        return 0
-
-    with pytest.raises(KeyboardInterrupt):
-        site.together([fine, interrupted, fine])
-    assert ended == []  # Ctrl+C does not wait for the other checks
+    assert ended == others_ended
 
 
 def test_streamed_pages_walked_together_are_read_once_for_all_walkers(tmp_path, monkeypatch):
