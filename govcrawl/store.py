@@ -192,8 +192,9 @@ def _text_of(row: sqlite3.Row | Row | tuple) -> str:
 class _PageReader:
     """What the pages of one load leave in the store, and how they read it back.
 
-    Every load leaves the visible text in the store (``text``, read each time it is asked for, never
-    cached: six checks read it, once a page each). A *streamed* load also leaves the rest of a page's
+    Every load leaves the visible text in the store (``text``: six checks read it, once a page each;
+    held, read each time it is asked for, one check after another; streamed, kept like the parts below,
+    the checks reading it within a round of turns). A *streamed* load also leaves the rest of a page's
     bulk there: its links and what the facts blob holds (meta, 信息公开 header, list items, a11y nodes
     …). Those are read on first use and kept for the last ``_CACHED`` pages only: the checks take
     turns walking the pages (``SiteFacts.walk_together``), so all of them read a page within a few
@@ -241,7 +242,10 @@ class _StoredPage(PageFacts):
     @property  # type: ignore[override]
     def text(self) -> str:
         reader = getattr(self, "_reader", None)
-        return reader.store._page_text(self._id) if reader is not None else _SLOT["text"].__get__(self, PageFacts)
+        if reader is None:
+            return _SLOT["text"].__get__(self, PageFacts)
+        # Streamed, the checks that read text take turns on the same pages: kept with the page's other parts.
+        return reader.part(self._id, "text")["text"] if reader.streamed else reader.store._page_text(self._id)
 
     @text.setter
     def text(self, value: str) -> None:
@@ -861,9 +865,11 @@ class Store:
         return _text_of(row)
 
     def _page_part(self, page_id: int, part: str) -> dict:
-        """What a streamed page left in the store: its blob's bulk ("blob") or its links ("links")."""
+        """What a streamed page left in the store: its blob's bulk ("blob"), its links ("links") or its text ("text")."""
         if part == "links":
             return {"links": [self._template_link(row) for row in self._link_rows(page_id)]}
+        if part == "text":
+            return {"text": self._page_text(page_id)}
         row = self.db.execute("SELECT facts FROM pages WHERE id=?", (page_id,)).fetchone()
         if row is None:
             raise StoreError(f"{self.path}: page {page_id} is no longer stored")

@@ -23,7 +23,7 @@ STEP = _Turns.STEP
 
 def _pages(count: int) -> list[PageFacts]:
     return [PageFacts(url=f"http://x.cn/p{n}.html", status=200, content_type="text/html", title=f"第{n}页",
-                      doc=DocInfo(index_no=f"idx-{n}"),
+                      doc=DocInfo(index_no=f"idx-{n}"), text=f"第{n}页的正文",
                       links=[LinkFacts(f"http://x.cn/f{n}.pdf", "a", "href", "附件", Region.BODY)])
             for n in range(count)]
 
@@ -143,8 +143,8 @@ def test_a_job_that_raises(raised: BaseException, others_ended: list[int]):
 
 
 def test_streamed_pages_walked_together_are_read_once_for_all_walkers(tmp_path, monkeypatch):
-    """The point of walking together: eight walkers reading each page's bulk cost one read a page,
-    where one walker after another reads each page eight times."""
+    """The point of walking together: eight walkers reading each page's bulk (its 信息公开 header and
+    its text) cost one read a page and part, where one walker after another reads each page eight times."""
     monkeypatch.setattr("govcrawl.store._CACHED", 48)  # fewer decoded pages kept than the run has
     pages = _pages(400)
     with Store(tmp_path / "s.sqlite") as store:
@@ -160,13 +160,13 @@ def test_streamed_pages_walked_together_are_read_once_for_all_walkers(tmp_path, 
         monkeypatch.setattr(Store, "_page_part", counted)
         site = _site(list(store.pages(RUN.id, stream=True)))
 
-        def walker() -> list[str | None]:
-            return [page.doc.index_no if page.doc else None for page in site.html_pages()]
+        def walker() -> list[tuple[str | None, str]]:
+            return [(page.doc.index_no if page.doc else None, page.text) for page in site.html_pages()]
 
         results = site.together([walker] * 8)
-        assert results == [[f"idx-{n}" for n in range(400)]] * 8
-        assert len(reads) == 400  # once a page
+        assert results == [[(f"idx-{n}", f"第{n}页的正文") for n in range(400)]] * 8
+        assert len(reads) == 400 * 2  # once a page and part
         reads.clear()
         sequential = SiteFacts.build(list(store.pages(RUN.id, stream=True)))
         assert sequential.together([walker] * 8) == results
-        assert len(reads) == 400 * 8  # the cache holds the last pages only: each walk reads them again
+        assert len(reads) == 400 * 2 * 8  # the cache holds the last pages only: each walk reads them again
