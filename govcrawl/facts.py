@@ -60,7 +60,7 @@ class SiteFacts:
         return isinstance(self.pages, _PacedPages)
 
     def walk_together(self) -> None:
-        """Make the jobs of ``together`` take turns walking these pages, a few pages each (``_Turns``).
+        """Make the jobs of ``together`` take turns walking these pages, a few pages each (``_take_turns``).
 
         For pages whose bulk stays in the store until read (a streamed load): the checks
         (``checks.run_checks``) then read each page while it is decoded, once for all of them,
@@ -72,11 +72,11 @@ class SiteFacts:
 
     def together[T](self, jobs: list[Callable[[], T]]) -> list[T]:
         """The jobs' results in job order: taking turns on this thread when the pages walk together
-        (``_Turns``), else one after another. A job's error is raised here once the other jobs have
+        (``_take_turns``), else one after another. A job's error is raised here once the other jobs have
         ended; an interrupt (``KeyboardInterrupt``, ``SystemExit``) at once."""
         if not self.walks_together:
             return [job() for job in jobs]
-        return _Turns(jobs).run()
+        return _take_turns(jobs)
 
     def page(self, url: str) -> PageFacts | None:
         return self._by_url.get(url)
@@ -100,8 +100,12 @@ class SiteFacts:
                 yield page, link
 
 
-class _Turns:
-    """Jobs that walk the same pages take turns on one thread: each walks ``STEP`` pages, then the next.
+TURN_PAGES = 16  # pages a job walks in one turn (_take_turns)
+
+
+def _take_turns(jobs: list[Callable]) -> list:
+    """The jobs' results in job order, the jobs taking turns on this thread: each walks ``TURN_PAGES``
+    pages of a ``walk_together`` site, then the next one does.
 
     Why not threads: the ~30 checks of a streamed phase ran side by side in threads, kept within 64
     pages of each other, each waiting for whichever was decoding the page it needed. At 20,000 pages
@@ -113,43 +117,36 @@ class _Turns:
     and nobody waits. A job that is not walking runs until it walks again or ends. The jobs of a
     ``together`` inside a job take turns among themselves.
     """
+    results: list = [None] * len(jobs)
+    errors: list[Exception | None] = [None] * len(jobs)
 
-    STEP = 16  # pages a job walks in one turn
+    def job(n: int) -> None:
+        try:
+            results[n] = jobs[n]()
+        except Exception as exc:  # noqa: BLE001 - raised below once the other jobs have ended
+            errors[n] = exc
 
-    def __init__(self, jobs: list[Callable]) -> None:
-        self.jobs = jobs
-
-    def run(self) -> list:
-        results: list = [None] * len(self.jobs)
-        errors: list[Exception | None] = [None] * len(self.jobs)
-
-        def job(n: int) -> None:
-            try:
-                results[n] = self.jobs[n]()
-            except Exception as exc:  # noqa: BLE001 - raised by run() once the other jobs have ended
-                errors[n] = exc
-
-        here = getcurrent()
-        waiting = [_Turn(partial(job, n), parent=here) for n in range(len(self.jobs))]
-        while waiting:
-            for turn in waiting:
-                turn.switch()  # until its walk's next turn ends, or the job does (an interrupt is raised here)
-            waiting = [turn for turn in waiting if not turn.dead]
-        for error in errors:
-            if error is not None:
-                raise error
-        return results
+    here = getcurrent()
+    waiting = [_Turn(partial(job, n), parent=here) for n in range(len(jobs))]
+    while waiting:
+        for turn in waiting:
+            turn.switch()  # until its walk's next turn ends, or the job does (an interrupt is raised here)
+        waiting = [turn for turn in waiting if not turn.dead]
+    for error in errors:
+        if error is not None:
+            raise error
+    return results
 
 
 class _Turn(greenlet):
-    """A job of ``_Turns``: its walks over the pages hand the thread back every ``_Turns.STEP`` pages."""
+    """A job of ``_take_turns``: its walks over the pages hand the thread back every ``TURN_PAGES`` pages."""
 
 
 class _PacedPages(list):
     """A site's pages whose walks take turns with the other jobs' (``SiteFacts.walk_together``)."""
 
     def __iter__(self) -> Iterator[PageFacts]:
-        step = _Turns.STEP
+        step = TURN_PAGES
         for n, page in enumerate(super().__iter__()):
             if n and n % step == 0:
                 turn = getcurrent()  # whoever walks now: an open walk may be resumed by another job

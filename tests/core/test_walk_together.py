@@ -13,12 +13,12 @@ from datetime import date
 
 import pytest
 
-from govcrawl.facts import SiteFacts, _Turns
+from govcrawl.facts import TURN_PAGES, SiteFacts
 from govcrawl.model import DocInfo, LinkFacts, PageFacts, Region, RunInfo
 from govcrawl.store import Store
 
 RUN = RunInfo(id="s.1", site="s", started="2023-11-01T02:00:00+08:00", today=date(2023, 11, 1))
-STEP = _Turns.STEP
+STEP = TURN_PAGES
 
 
 def _pages(count: int) -> list[PageFacts]:
