@@ -234,6 +234,7 @@ class TreeSampler(threading.Thread):
         self.peak_processes = 0
         self.cpu_ticks: dict[int, int] = {}
         self.peak_rss_by_pid: dict[int, int] = {}
+        self.rss_at_peak_by_pid: dict[int, int] = {}  # each process's RSS in the sample where the sum peaked
         self.names: dict[int, str] = {}
         self.samples = 0
         self.timeline: list[tuple[float, float, float]] = []  # (seconds, tree RSS MiB, tree CPU s so far), 1/s
@@ -250,7 +251,9 @@ class TreeSampler(threading.Thread):
                 self.peak_rss_by_pid[pid] = max(self.peak_rss_by_pid.get(pid, 0), rss * PAGE_SIZE)
                 if pid not in self.names:
                     self.names[pid] = _cmdline(pid)
-            self.peak_rss = max(self.peak_rss, total)
+            if total > self.peak_rss:
+                self.peak_rss = total
+                self.rss_at_peak_by_pid = {pid: rss * PAGE_SIZE for pid, (_, _, rss) in tree.items()}
             self.peak_pss = max(self.peak_pss, sum(_pss_bytes(pid) for pid in tree))
             if self.samples % 5 == 0:
                 cpu = sum(self.cpu_ticks.values()) / CLK_TCK  # live and already-ended processes, as last seen
@@ -412,7 +415,8 @@ def run_measured(name: str, command: list[str], *, cwd: Path, env: dict, log_pat
             f"({m.wall_seconds:.0f} s): the machine was not idle, the numbers are disturbed")
     m.cpu_by_process = sorted(
         ({"pid": pid, "cmd": sampler.names.get(pid, "?"), "cpu_seconds_seen": round(t / CLK_TCK, 1),
-          "peak_rss_mib_seen": round(sampler.peak_rss_by_pid.get(pid, 0) / 2**20, 1)}
+          "peak_rss_mib_seen": round(sampler.peak_rss_by_pid.get(pid, 0) / 2**20, 1),
+          "rss_mib_at_tree_peak": round(sampler.rss_at_peak_by_pid.get(pid, 0) / 2**20, 1)}
          for pid, t in sampler.cpu_ticks.items()),
         key=lambda d: -d["cpu_seconds_seen"],
     )

@@ -12,6 +12,11 @@ is done; the parent, which only read the config and opened the run, waits,
 and serves the crawl's resource lane from a thread meanwhile
 (``crawler.linkstatus.LaneHost``).
 
+The ``govcrawl`` command does without the waiting parent: it crawls in its own
+process (``run_crawl_here``) and then replaces its image for the checks
+(``govcrawl.restart``). A child is for ``main()`` called as a library, whose
+process is not its own to replace.
+
 Signals. The child stays in the parent's process group, so whatever kills or
 stops the group (a terminal's Ctrl+C, ``kill -- -PGID``, a supervisor) reaches
 the crawl and its helpers at once, as it did when they were one process. A
@@ -92,6 +97,30 @@ def run_crawl_apart(site: Any, host_lane: bool = True, **kwargs: Any) -> dict:
     if kind == "error":
         raise value
     return value
+
+
+def run_crawl_here(site: Any, **kwargs: Any) -> dict:
+    """``crawler.runner.run_crawl`` in this process, its resource lane a thread beside it.
+
+    For a process that replaces itself once the crawl is done (``govcrawl.restart``), so
+    that nothing the crawl leaves behind reaches the check phase; no child to wait for.
+    The crawl closes its end of the lane's socket when it ends: the lane then writes its
+    last answers and stops, and is waited for here.
+    """
+    from crawler.linkstatus import LaneHost
+    from crawler.plainsite import plain_site
+    from crawler.runner import run_crawl
+
+    lane = LaneHost()
+    kwargs["lane_fd"] = os.dup(lane.child_fd)  # the crawl's socket owns its descriptor; the host closes its own
+    lane.started()
+    try:
+        return run_crawl(site=plain_site(site), **kwargs)
+    finally:
+        # An ended crawl has waited for its lane's last answer; one that failed early may never have opened it.
+        if not lane.join(timeout=5):
+            lane.stop()
+            lane.join(timeout=60)
 
 
 def _wait(ours: socket.socket, child: subprocess.Popen) -> tuple[str, Any] | None:

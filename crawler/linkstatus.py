@@ -511,17 +511,19 @@ def host_lane(sock: socket.socket) -> None:
 
 
 class LaneHost:
-    """The resource lane as a thread of the process that waits for the crawl process (``crawler.apart``).
+    """The resource lane as a thread, of the process that waits for the crawl process or of the crawl's own.
 
     ``child_fd`` is the descriptor the crawl process inherits (``pass_fds``) and gives to
     ``ResourceLane``; ``started`` closes this process's copy once the crawl process has it, so
-    that the lane sees end-of-file when the crawl process ends, however it ends.
+    that the lane sees end-of-file when the crawl process ends, however it ends. A crawl in
+    this very process is given a duplicate (``crawler.apart.run_crawl_here``).
     """
 
     def __init__(self) -> None:
         import threading
 
         ours, self._theirs = socket.socketpair()
+        self._ours = ours
         self.child_fd = self._theirs.fileno()
         self.thread = threading.Thread(target=host_lane, args=(ours,), name="resource-lane", daemon=True)
         self.thread.start()
@@ -533,6 +535,13 @@ class LaneHost:
         """Wait for the lane to end (it has written its last answer by then); whether it did."""
         self.thread.join(timeout)
         return not self.thread.is_alive()
+
+    def stop(self) -> None:
+        """End a lane whose crawl stopped without ending it (it failed before opening its spider)."""
+        try:
+            self._ours.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # closed already: the lane has ended
 
 
 class ResourceLane:

@@ -20,7 +20,7 @@ import argparse
 import sys
 import time
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import partial
@@ -31,6 +31,7 @@ from govcrawl.config import Config, ConfigError, Site, data_dir, get_site, load_
 from govcrawl.departments import DepartmentRules
 from govcrawl.facts import SiteFacts
 from govcrawl.model import RunInfo
+from govcrawl.restart import Continuation, take_continuation
 from govcrawl.runlock import SiteBusy
 from govcrawl.store import Store, StoreError
 
@@ -486,18 +487,37 @@ def browser_pass(store: Store, run: RunInfo, site: Site, *, all_pages: bool, con
 def crawl_check_report(
     site_id: str, site: Site, root: Path, today: date, out: Path | None, *, progress: str, verbose: bool,
     browser: bool = True, a11y_all: bool = False, config_dir: Path | None = None, waivers: list | None = None,
-    fresh: bool = False, full: bool = False, redis_url: str | None = None,
+    fresh: bool = False, full: bool = False, redis_url: str | None = None, restart: bool = False,
+    continuation: Continuation | None = None,
 ) -> tuple[RunInfo, dict[str, Path], Tally]:
     """Crawl, check and report one site, holding the site's run lock (one run per site at a time).
 
     ``redis_url``: crawl as the coordinator of a fleet (``govcrawl worker`` processes join the run).
+    ``restart``: crawl in this process, then check in a fresh image of it (``govcrawl.restart``); only
+    for the command line, which owns its process. ``continuation``: this image is that fresh one.
     """
     from govcrawl.runlock import RunLock
 
-    with RunLock(root, site_id):
+    lock = RunLock(root, site_id)
+    checking = None
+    if continuation is not None:
+        restart = False  # a restarted image never restarts again, whatever it was handed
+        if continuation.holds(site_id, lock.path):
+            lock = RunLock.adopt(root, site_id, continuation.lock_fd)
+        if continuation.site_id == site_id:
+            checking = continuation.run_id  # checked only if it is this site's run, crawled (_crawled_run)
+    with lock:
+        after_crawl = None
+        if restart and redis_url is None:
+            def after_crawl(run: RunInfo) -> None:
+                from govcrawl.restart import restart_for_checks
+
+                restart_for_checks(site_id, run.id, lock.fd)
+
         return _crawl_check_report(site_id, site, root, today, out, progress=progress, verbose=verbose,
                                    browser=browser, a11y_all=a11y_all, config_dir=config_dir, waivers=waivers,
-                                   fresh=fresh or redis_url is not None, full=full, redis_url=redis_url)
+                                   fresh=fresh or redis_url is not None, full=full, redis_url=redis_url,
+                                   after_crawl=after_crawl, checking=checking)
 
 
 class CrawlInterrupted(Exception):
@@ -547,9 +567,44 @@ def _reuse_source(store: Store, run: RunInfo) -> str | None:
 def _crawl_check_report(
     site_id: str, site: Site, root: Path, today: date, out: Path | None, *, progress: str, verbose: bool,
     browser: bool, a11y_all: bool, config_dir: Path | None, waivers: list | None, fresh: bool, full: bool,
-    redis_url: str | None = None,
+    redis_url: str | None = None, after_crawl: Callable[[RunInfo], None] | None = None, checking: str | None = None,
 ) -> tuple[RunInfo, dict[str, Path], Tally]:
+    """``after_crawl``: crawl in this process, then call it with the crawled run (``govcrawl.restart``).
+
+    ``checking``: the id of a run a previous image of this process crawled; checked and reported here.
+    """
     store_path = _store_path(root, site_id, site)
+    run = _crawled_run(store_path, site_id, checking) if checking is not None else None
+    if run is None:
+        run = _crawl_for_report(site_id, site, root, today, store_path, progress=progress, verbose=verbose,
+                                fresh=fresh, full=full, redis_url=redis_url, after_crawl=after_crawl)
+    with Store(store_path) as store:
+        if browser:
+            run.stats.update(browser_pass(store, run, site, all_pages=a11y_all, config_dir=config_dir,
+                                          skip=store.audited_urls(run.id)))
+            store.update_run(run)
+        try:
+            tally = Tally.of(check_run(store, run, site_id, site, waivers))
+        except ConfigError as exc:
+            raise ConfigError(
+                f"{exc}（已抓取的数据已保存，补充配置后运行 govcrawl check {run.id} 即可重新检查，无需重新抓取）"
+            ) from None
+        run.stats["evidence"] = retain_evidence(store, run, site)
+        run.status, run.finished = "completed", _now()
+        store.update_run(run)
+        paths = write_reports(store, run, site_id, site, out or _default_out(site_id, run.id))
+        notes = notify(store, run, site, paths)
+        if notes:
+            run.stats["notifications"] = notes
+            store.update_run(run)
+    return run, paths, tally
+
+
+def _crawl_for_report(
+    site_id: str, site: Site, root: Path, today: date, store_path: Path | str, *, progress: str, verbose: bool,
+    fresh: bool, full: bool, redis_url: str | None, after_crawl: Callable[[RunInfo], None] | None,
+) -> RunInfo:
+    """Open (or resume) the site's run and crawl it; the run, ``crawled``. ``after_crawl``: see ``crawl_check_report``."""
     with Store(store_path) as store:
         run = None if fresh else resumable(store, site_id, site, today)
         resumed = run is not None
@@ -574,27 +629,19 @@ def _crawl_check_report(
                          reuse_from=reuse_from, root=root)
         else:
             _crawl(run, site, site_id, store_path, progress=progress, verbose=verbose, reuse_from=reuse_from,
-                   resume=resumed, root=root)
+                   resume=resumed, root=root, here=after_crawl is not None)
+            if after_crawl is not None:
+                after_crawl(run)  # returns only if the process could not restart: the checks then run here
+    return run
+
+
+def _crawled_run(store_path: Path | str, site_id: str, run_id: str) -> RunInfo | None:
+    """The run a previous image of this process crawled (``govcrawl.restart``), if it is that, else None."""
     with Store(store_path) as store:
-        if browser:
-            run.stats.update(browser_pass(store, run, site, all_pages=a11y_all, config_dir=config_dir,
-                                          skip=store.audited_urls(run.id)))
-            store.update_run(run)
-        try:
-            tally = Tally.of(check_run(store, run, site_id, site, waivers))
-        except ConfigError as exc:
-            raise ConfigError(
-                f"{exc}（已抓取的数据已保存，补充配置后运行 govcrawl check {run.id} 即可重新检查，无需重新抓取）"
-            ) from None
-        run.stats["evidence"] = retain_evidence(store, run, site)
-        run.status, run.finished = "completed", _now()
-        store.update_run(run)
-        paths = write_reports(store, run, site_id, site, out or _default_out(site_id, run.id))
-        notes = notify(store, run, site, paths)
-        if notes:
-            run.stats["notifications"] = notes
-            store.update_run(run)
-    return run, paths, tally
+        run = next((r for r in store.runs() if r.id == run_id), None)
+    if run is None or run.site != site_id or run.status != "crawled":
+        return None
+    return run
 
 
 def _fleet_crawl(run: RunInfo, site: Site, site_id: str, store_path: Path | str, redis_url: str, *, progress: str,
@@ -642,18 +689,20 @@ def lane_in_this_process(store_path: Path, run: RunInfo) -> bool:
 
 def _crawl(run: RunInfo, site: Site, site_id: str, store_path: Path, *, progress: str, verbose: bool,
            reuse_from: str | None, resume: bool = False, recheck: list[str] | None = None,
-           redis_url: str | None = None, root: Path | None = None) -> None:
+           redis_url: str | None = None, root: Path | None = None, here: bool = False) -> None:
     """The crawl phase: pages and link answers into the store, then the run is marked ``crawled``.
 
     The crawl runs in a child process (``crawler.apart``): the checks that follow start from a process
-    that never loaded Scrapy nor held the crawl's state.
+    that never loaded Scrapy nor held the crawl's state. ``here``: in this process, which replaces
+    itself before the checks instead (``govcrawl.restart``).
     """
-    from crawler.apart import run_crawl_apart
+    from crawler.apart import run_crawl_apart, run_crawl_here
     from govcrawl.salt import site_salt
 
+    crawl = run_crawl_here if here else partial(run_crawl_apart, host_lane=lane_in_this_process(store_path, run))
     try:
-        stats = run_crawl_apart(
-            site, host_lane=lane_in_this_process(store_path, run),
+        stats = crawl(
+            site,
             site_id=site_id, run_id=run.id, store_path=str(store_path), today=run.today, progress=progress,
             log_level="INFO" if verbose else "WARNING", reuse_from=reuse_from, resume=resume, recheck=recheck,
             salt=site_salt(root or Path(store_path).parent, site_id), redis_url=redis_url,
@@ -837,6 +886,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         args.site_id, site, root, today, args.out, progress=args.progress, verbose=args.verbose,
         browser=not args.no_browser, a11y_all=args.a11y_all, config_dir=Path(path).parent, waivers=waivers,
         fresh=args.fresh, full=args.full, redis_url=args.redis,
+        restart=args.restart, continuation=args.continuation,
     )
     if args.keep_runs:
         with Store(_store_path(root, args.site_id, site)) as store:
@@ -1597,9 +1647,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, restart: bool = False) -> int:
+    """Run one command; its exit status.
+
+    ``restart``: ``govcrawl run`` may replace this process by a fresh one between its crawl and
+    its checks (``govcrawl.restart``); only for a process that runs nothing but this command.
+    """
+    continuation = take_continuation()  # first: no helper process may inherit it
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.restart, args.continuation = restart, continuation
     try:
         return args.func(args)
     except (ConfigError, UsageError) as exc:
@@ -1621,5 +1678,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def command() -> int:
+    """The ``govcrawl`` command: ``main`` for a process of its own, which ``govcrawl run`` may restart."""
+    return main(restart=True)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(command())

@@ -28,6 +28,8 @@ class RunLock:
         self._fd: int | None = None
 
     def __enter__(self) -> RunLock:
+        if self._fd is not None:  # adopted: held already
+            return self
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
@@ -43,6 +45,19 @@ class RunLock:
         os.write(fd, json.dumps({"pid": os.getpid(), "started": time.strftime("%Y-%m-%d %H:%M:%S")}).encode())
         self._fd = fd
         return self
+
+    @classmethod
+    def adopt(cls, root: Path, site_id: str, fd: int) -> RunLock:
+        """The lock this process already holds on ``fd``: taken before an ``exec`` (``govcrawl.restart``)."""
+        lock = cls(root, site_id)
+        os.set_inheritable(fd, False)
+        lock._fd = fd
+        return lock
+
+    @property
+    def fd(self) -> int | None:
+        """The descriptor holding the lock while it is held."""
+        return self._fd
 
     def __exit__(self, *exc: object) -> None:
         if self._fd is not None:

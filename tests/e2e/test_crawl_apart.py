@@ -1,10 +1,12 @@
-"""``govcrawl run`` crawls in a child process and checks in a process that never loaded Scrapy.
+"""``govcrawl run`` checks in a process that never loaded Scrapy; a stopped or killed crawl resumes.
 
 What the crawl leaves in its process (Scrapy, Twisted, the seen URLs, a
 fragmented heap) must not be under the check phase, the peak of a large run.
-The child must still behave as the crawl did in one process: a Ctrl+C or a
-SIGTERM sent to ``govcrawl`` stops the crawl cleanly and the run resumes; a
-crawl process that dies is reported, and the run resumes too.
+The ``govcrawl`` command crawls itself, then replaces its image with a fresh
+one for the checks (``govcrawl.restart``: same PID, run lock kept); ``main()``
+called as a library crawls in a child process instead (``crawler.apart``).
+Either way a Ctrl+C or a SIGTERM sent to ``govcrawl`` stops the crawl cleanly
+and the run resumes; a crawl that dies leaves a run that resumes too.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ from tests.e2e.conftest import GOVCRAWL, write_demo_config
 from tests.e2e.processes import command_line, descendants, parent_of, still_alive, wait_for_pages
 
 TODAY = "2023-11-01"
+# main() as a library, in a process of its own: the crawl goes to a child (crawler.apart)
+LIBRARY = [sys.executable, "-c", "import sys\nfrom govcrawl import cli\nsys.exit(cli.main(sys.argv[1:]))"]
+LAUNCHERS = {"command": [str(GOVCRAWL)], "library": LIBRARY}
 
 
 def _args(config: Path, out: Path) -> list[str]:
@@ -35,12 +40,13 @@ def _runs(store: Path) -> list[tuple[str, str]]:
         return db.execute("SELECT id, status FROM runs ORDER BY started").fetchall()
 
 
-def _interrupt_mid_crawl(server: DemoServer, tmp_path: Path, act) -> tuple[subprocess.CompletedProcess, Path, Path]:
+def _interrupt_mid_crawl(server: DemoServer, tmp_path: Path, act, launcher: str = "command",
+                         ) -> tuple[subprocess.CompletedProcess, Path, Path]:
     """Start a slowed-down run, let it store some pages, ``act(proc)``, and collect how it ended."""
     config = write_demo_config(server, tmp_path / "sites.yaml", tmp_path / "data")
     store = tmp_path / "data" / "demo.sqlite"
     server.slow = 0.25
-    proc = subprocess.Popen([str(GOVCRAWL), *_args(config, tmp_path / "out")], stdout=subprocess.PIPE,
+    proc = subprocess.Popen([*LAUNCHERS[launcher], *_args(config, tmp_path / "out")], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     try:
         wait_for_pages(proc, store, 15)
@@ -51,6 +57,8 @@ def _interrupt_mid_crawl(server: DemoServer, tmp_path: Path, act) -> tuple[subpr
         assert sum("crawler.pageworker" in c for c in commands) >= 1, commands
         # the resource lane is a thread of the govcrawl process, not a process (crawler.linkstatus.LaneHost)
         assert not any("_lane_main" in c for c in commands), commands
+        # the command crawls in its own process; the library in a child
+        assert sum("crawler.apart" in c for c in commands) == (launcher == "library"), commands
         act(proc)
         out, err = proc.communicate(timeout=120)
     finally:
@@ -67,33 +75,64 @@ def _resume(config: Path, out: Path) -> tuple[dict, str]:
     return json.loads((out / "findings.json").read_text(encoding="utf-8")), result.stderr
 
 
-def test_the_checks_run_in_a_process_that_never_loaded_scrapy(tmp_path):
+def _loaded_after(tmp_path: Path, restart: bool, env: dict | None = None) -> tuple[list[str], dict]:
+    """Run the demo through ``main()`` in a script; each line the script printed, and the findings.
+
+    The script prints its PID when it starts and what the checks' process had loaded at the end:
+    a command that restarts itself starts the script twice, in one PID.
+    """
     script = (
-        "import sys\n"
+        "import os, sys\n"
         "from govcrawl import cli\n"
-        "status = cli.main(sys.argv[1:])\n"
+        "print('start', os.getpid(), flush=True)\n"
+        f"status = cli.main(sys.argv[1:], restart={restart})\n"
         "print('loaded:', sorted(m for m in ('scrapy', 'twisted', 'crawler.runner') if m in sys.modules), status)\n"
     )
-    state = tmp_path / "state"  # where Scrapy's remote control would write its job file (XDG state folder)
     with DemoServer() as server:
         config = write_demo_config(server, tmp_path / "sites.yaml", tmp_path / "data")
         result = subprocess.run([sys.executable, "-c", script, *_args(config, tmp_path / "out")],
-                                capture_output=True, text=True, timeout=600,
-                                env={**os.environ, "XDG_STATE_HOME": str(state)})
+                                capture_output=True, text=True, timeout=600, env={**os.environ, **(env or {})})
     assert result.returncode == 0, result.stderr[-3000:]
-    assert result.stdout.strip().splitlines()[-1] == "loaded: [] 0"
-    # No code-execution endpoint in the crawl (crawler.settings.REMOTE_CONTROL_ENABLED), so no job file either.
-    assert not state.exists(), sorted(str(p.relative_to(state)) for p in state.rglob("*"))
     findings = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
     assert findings["run"]["stats"]["pages"] > 20
     assert findings["findings"], "the demo portal has findings"
+    return result.stdout.strip().splitlines(), findings
 
 
+@pytest.mark.parametrize("restart", [True, False], ids=["command", "library"])
+def test_the_checks_run_in_a_process_that_never_loaded_scrapy(tmp_path, restart):
+    state = tmp_path / "state"  # where Scrapy's remote control would write its job file (XDG state folder)
+    lines, _ = _loaded_after(tmp_path, restart, {"XDG_STATE_HOME": str(state)})
+    starts = [line for line in lines if line.startswith("start ")]
+    # restarted: the same process (one PID for a scheduler or kill) began a second time, for the checks
+    assert len(starts) == (2 if restart else 1) and len(set(starts)) == 1, lines
+    assert lines[-1] == "loaded: [] 0"
+    # No code-execution endpoint in the crawl (crawler.settings.REMOTE_CONTROL_ENABLED), so no job file either.
+    assert not state.exists(), sorted(str(p.relative_to(state)) for p in state.rglob("*"))
+
+
+def test_a_command_that_cannot_restart_checks_in_its_own_process(tmp_path):
+    """``exec`` failing (as with E2BIG, an argument list too long for a new image) costs memory, never the run."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(
+        "import errno, os\n"
+        "def execv(path, args):\n"
+        "    raise OSError(errno.E2BIG, os.strerror(errno.E2BIG))\n"
+        "os.execv = execv\n", encoding="utf-8")
+    path = os.pathsep.join(p for p in (str(site), os.environ.get("PYTHONPATH", "")) if p)
+    lines, _ = _loaded_after(tmp_path, True, {"PYTHONPATH": path})
+    assert lines[-1] == "loaded: ['crawler.runner', 'scrapy', 'twisted'] 0", lines
+    assert len([line for line in lines if line.startswith("start ")]) == 1
+
+
+@pytest.mark.parametrize("launcher", list(LAUNCHERS))
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["sigint", "sigterm"])
-def test_a_signal_to_govcrawl_stops_the_crawl_cleanly_and_the_run_resumes(tmp_path, signum):
+def test_a_signal_to_govcrawl_stops_the_crawl_cleanly_and_the_run_resumes(tmp_path, signum, launcher):
     """Sent to the ``govcrawl`` process alone (as ``kill`` or a scheduler's stop does): it reaches the crawl."""
     with DemoServer() as server:
-        ended, config, store = _interrupt_mid_crawl(server, tmp_path, lambda proc: os.kill(proc.pid, signum))
+        ended, config, store = _interrupt_mid_crawl(server, tmp_path, lambda proc: os.kill(proc.pid, signum),
+                                                    launcher)
         assert ended.returncode == 1, ended.stderr[-3000:]
         assert "抓取被中断" in ended.stderr and "再次运行同一命令即可继续" in ended.stderr
         assert "Traceback" not in ended.stderr
@@ -106,14 +145,15 @@ def test_a_signal_to_govcrawl_stops_the_crawl_cleanly_and_the_run_resumes(tmp_pa
 
 
 def test_a_crawl_process_that_dies_is_reported_and_the_run_resumes(tmp_path):
+    """The library's crawl child killed (as the OOM killer would): ``govcrawl`` says so and exits."""
     def kill_the_crawl(proc: subprocess.Popen) -> None:
         crawl = [pid for pid in descendants(proc.pid)
                  if "crawler.apart" in command_line(pid) and parent_of(pid) == proc.pid]
         assert len(crawl) == 1, [command_line(pid) for pid in descendants(proc.pid)]
-        os.kill(crawl[0], signal.SIGKILL)  # as the OOM killer would
+        os.kill(crawl[0], signal.SIGKILL)
 
     with DemoServer() as server:
-        ended, config, store = _interrupt_mid_crawl(server, tmp_path, kill_the_crawl)
+        ended, config, store = _interrupt_mid_crawl(server, tmp_path, kill_the_crawl, "library")
         assert ended.returncode == 1, ended.stderr[-3000:]
         assert "抓取进程意外退出" in ended.stderr and "再次运行同一命令即可继续" in ended.stderr
         [(run_id, status)] = _runs(store)
@@ -122,6 +162,54 @@ def test_a_crawl_process_that_dies_is_reported_and_the_run_resumes(tmp_path):
     assert "继续上次中断的运行" in stderr
     assert findings["run"]["id"] == run_id
     assert _runs(store) == [(run_id, "completed")]
+
+
+def test_a_killed_command_leaves_no_helper_and_its_run_resumes(tmp_path):
+    """The command, which crawls in its own process, killed mid-crawl: its page worker exits, the run resumes."""
+    with DemoServer() as server:
+        ended, config, store = _interrupt_mid_crawl(server, tmp_path,
+                                                    lambda proc: os.kill(proc.pid, signal.SIGKILL))
+        assert ended.returncode == -signal.SIGKILL
+        [(run_id, status)] = _runs(store)
+        assert status == "running"
+        findings, stderr = _resume(config, tmp_path / "out")
+    assert "继续上次中断的运行" in stderr
+    assert findings["run"]["id"] == run_id
+    assert _runs(store) == [(run_id, "completed")]
+
+
+def test_the_run_lock_is_held_across_the_restart(tmp_path):
+    """While the restarted command checks, a second run of the site is refused; a hand-set variable skips nothing.
+
+    The script starts a second ``govcrawl run`` when it begins as the restarted image, before ``main()``
+    adopts the lock, so the lock must have stayed held through ``exec`` itself.
+    """
+    script = (
+        "import os, subprocess, sys\n"
+        "from govcrawl import cli, restart\n"
+        "if restart.ENV in os.environ:\n"
+        "    env = {k: v for k, v in os.environ.items() if k != restart.ENV}\n"
+        "    other = subprocess.run([sys.argv[1], *sys.argv[2:]], capture_output=True, text=True, env=env)\n"
+        "    print('other:', other.returncode, '正在由另一个进程检查' in other.stderr, flush=True)\n"
+        "sys.exit(cli.main(sys.argv[2:], restart=True))\n"
+    )
+    with DemoServer() as server:
+        config = write_demo_config(server, tmp_path / "sites.yaml", tmp_path / "data")
+        args = _args(config, tmp_path / "out")
+        result = subprocess.run([sys.executable, "-c", script, str(GOVCRAWL), *args],
+                                capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert result.stdout.strip().splitlines()[0] == "other: 1 True", result.stdout
+        # A variable naming a run and a descriptor that is not the lock: an ordinary run, crawled in full.
+        bogus = json.dumps({"site": "demo", "run": "demo.none", "lock_fd": 0})
+        again = subprocess.run([str(GOVCRAWL), *args, "--fresh"], capture_output=True, text=True, timeout=600,
+                               env={**os.environ, "GOVCRAWL_CHECK_PHASE_OF": bogus})
+        assert again.returncode == 0, again.stderr[-3000:]
+        assert "开始检查" in again.stderr
+    store = tmp_path / "data" / "demo.sqlite"
+    assert [status for _, status in _runs(store)] == ["completed", "completed"]
+    doc = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
+    assert doc["run"]["stats"]["pages"] > 20
 
 
 def test_the_resource_lane_leaves_govcrawl_for_a_site_whose_runs_are_large(tmp_path):
