@@ -99,17 +99,21 @@ def run_crawl_apart(site: Any, host_lane: bool = True, **kwargs: Any) -> dict:
     return value
 
 
-def run_crawl_here(site: Any, **kwargs: Any) -> dict:
+def run_crawl_here(site: Any, host_lane: bool = True, **kwargs: Any) -> dict:
     """``crawler.runner.run_crawl`` in this process, its resource lane a thread beside it.
 
     For a process that replaces itself once the crawl is done (``govcrawl.restart``), so
     that nothing the crawl leaves behind reaches the check phase; no child to wait for.
     The crawl closes its end of the lane's socket when it ends: the lane then writes its
-    last answers and stops, and is waited for here.
+    last answers and stops, and is waited for here. ``host_lane`` False: the crawl starts
+    the lane as a process of its own, with a core and a GIL to itself, as a large site needs.
     """
-    from crawler.linkstatus import LaneHost
     from crawler.plainsite import plain_site
     from crawler.runner import run_crawl
+
+    if not host_lane:
+        return run_crawl(site=plain_site(site), **kwargs)
+    from crawler.linkstatus import LaneHost
 
     lane = LaneHost()
     kwargs["lane_fd"] = os.dup(lane.child_fd)  # the crawl's socket owns its descriptor; the host closes its own

@@ -327,6 +327,12 @@ class _Orphaned(Exception):
     """The crawl process is gone (end-of-file on the lane's socket)."""
 
 
+# URLs being checked at once, at most. Beyond the hosts' own limits (HostPolicy) more only wait, each as
+# a task of a few KB: the 100,000-page portal's second night, whose lane shares the crawl process and its
+# GIL and falls behind it, grew the process to 802 MiB with every URL sent a task, most of them waiting.
+MAX_PENDING = 1024
+
+
 async def _lane(plan: LanePlan, sock, hosted: bool = False) -> None:
     """Check every URL the crawl sends until it asks to finish; report counts as answers are written.
 
@@ -340,6 +346,7 @@ async def _lane(plan: LanePlan, sock, hosted: bool = False) -> None:
 
     internal_hosts = set(plan.internal_hosts)
     pending: set[asyncio.Task] = set()
+    slots = asyncio.Semaphore(MAX_PENDING)
     results: list[LinkOutcome] = []
     counts = [0, 0]  # checked, broken
     connector = aiohttp.TCPConnector(limit=256, limit_per_host=0, ttl_dns_cache=600, ssl=False)
@@ -392,9 +399,14 @@ async def _lane(plan: LanePlan, sock, hosted: bool = False) -> None:
             if name == "finish":
                 return ident
             for url in args[0]:
+                await slots.acquire()  # the rest waits in the socket and the crawl's backlog, as plain URLs
                 task = asyncio.ensure_future(one(url))
                 pending.add(task)
-                task.add_done_callback(pending.discard)
+                task.add_done_callback(_settled)
+
+    def _settled(task: asyncio.Task) -> None:
+        pending.discard(task)
+        slots.release()
 
     try:
         async with aiohttp.ClientSession(

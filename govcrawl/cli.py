@@ -31,7 +31,7 @@ from govcrawl.config import Config, ConfigError, Site, data_dir, get_site, load_
 from govcrawl.departments import DepartmentRules
 from govcrawl.facts import SiteFacts
 from govcrawl.model import RunInfo
-from govcrawl.restart import Continuation, take_continuation
+from govcrawl.restart import Continuation, restart_for_checks, take_continuation
 from govcrawl.runlock import SiteBusy
 from govcrawl.store import Store, StoreError
 
@@ -510,8 +510,6 @@ def crawl_check_report(
         after_crawl = None
         if restart and redis_url is None:
             def after_crawl(run: RunInfo) -> None:
-                from govcrawl.restart import restart_for_checks
-
                 restart_for_checks(site_id, run.id, lock.fd)
 
         return _crawl_check_report(site_id, site, root, today, out, progress=progress, verbose=verbose,
@@ -681,6 +679,10 @@ def lane_in_this_process(store_path: Path, run: RunInfo) -> bool:
     pages peaks in its check phase instead, in this process, where the lane's imports would stay: 423
     against 386 MiB at 100,000 pages (bench/RESULTS.md). The site's largest completed run says which kind
     this one will be; a first run, whose size nobody knows, hosts it.
+
+    The command crawls in this process (``crawler.apart.run_crawl_here``), where a hosted lane also shares
+    the crawl's GIL: on a large site's second night it fell behind the crawl (100,000 pages: 434.8 s against
+    293 with a lane process, bench/RESULTS.md). The same threshold sends it to a process of its own there.
     """
     with Store(store_path) as store:
         sizes = [r.pages_crawled for r in previous_completed(store, run)]
@@ -699,10 +701,10 @@ def _crawl(run: RunInfo, site: Site, site_id: str, store_path: Path, *, progress
     from crawler.apart import run_crawl_apart, run_crawl_here
     from govcrawl.salt import site_salt
 
-    crawl = run_crawl_here if here else partial(run_crawl_apart, host_lane=lane_in_this_process(store_path, run))
+    crawl = run_crawl_here if here else run_crawl_apart
     try:
         stats = crawl(
-            site,
+            site, host_lane=lane_in_this_process(store_path, run),
             site_id=site_id, run_id=run.id, store_path=str(store_path), today=run.today, progress=progress,
             log_level="INFO" if verbose else "WARNING", reuse_from=reuse_from, resume=resume, recheck=recheck,
             salt=site_salt(root or Path(store_path).parent, site_id), redis_url=redis_url,

@@ -18,8 +18,8 @@ variable, which the new image takes out of its environment before anything else 
 that no helper process inherits it.
 
 Only the command line restarts itself (``govcrawl.cli.command``); ``main()`` called as a
-library (tests, the demo with its server threads, a run of several sites) keeps the crawl
-in a child process.
+library (tests, the demo, whose portal is served by threads of that process) keeps the
+crawl in a child process.
 """
 
 from __future__ import annotations
@@ -42,10 +42,10 @@ class Continuation:
     lock_fd: int
 
     def holds(self, site_id: str, lock_path: Path) -> bool:
-        """Whether this is the lock of ``site_id``, still open: a stale or hand-set variable never skips a crawl.
+        """Whether the descriptor is ``site_id``'s lock file itself, still open (same device and inode).
 
-        The descriptor must be the site's lock file itself (same device and inode), so nothing
-        runs unlocked on the word of an environment variable.
+        Only then is it adopted as held; otherwise the lock is taken as on any start, so
+        nothing runs unlocked on the word of an environment variable.
         """
         if self.site_id != site_id:
             return False

@@ -9,6 +9,7 @@ descriptor (what the crawl process inherits), against a real loopback server.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import socket
 import threading
@@ -105,3 +106,68 @@ def test_a_crawl_process_that_ends_before_opening_the_spider_ends_the_thread():
     host = LaneHost()
     host.started()  # nobody else holds the crawl's end: end-of-file before any plan
     assert host.join(timeout=10)
+
+
+def test_a_lane_whose_crawl_failed_before_opening_its_spider_is_stopped():
+    """In the crawl's own process (``run_crawl_here``) the crawl's end is a duplicate that may never be used."""
+    host = LaneHost()
+    unused = os.dup(host.child_fd)
+    host.started()
+    try:
+        assert not host.join(timeout=0.5), "the lane still waits for its plan"
+        host.stop()
+        assert host.join(timeout=10)
+    finally:
+        os.close(unused)
+
+
+class _Counting(BaseHTTPRequestHandler):
+    """Every path answers 200 after 50 ms; counts the requests in flight at once."""
+
+    protocol_version = "HTTP/1.1"
+    lock = threading.Lock()
+    now = 0
+    most = 0
+
+    def log_message(self, *args):
+        pass
+
+    def do_HEAD(self):
+        cls = type(self)
+        with cls.lock:
+            cls.now += 1
+            cls.most = max(cls.most, cls.now)
+        time.sleep(0.05)
+        with cls.lock:
+            cls.now -= 1
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_GET = do_HEAD
+
+
+def test_the_lane_takes_no_more_urls_at_once_than_it_may_check(tmp_path, monkeypatch):
+    """Past ``MAX_PENDING`` the URLs wait unread (as plain URLs), not as tasks: all are still checked."""
+    from crawler import linkstatus
+
+    monkeypatch.setattr(linkstatus, "MAX_PENDING", 3)
+    store_path = _store(tmp_path)
+    plan = dataclasses.replace(_plan(store_path), internal_policy=HostPolicy(concurrency=32, interval=0.0))
+    host = LaneHost()
+    crawl_end = os.dup(host.child_fd)
+    host.started()
+    with serve(_Counting) as base:
+        async def crawl():
+            lane = ResourceLane(plan, batch_size=40, host_fd=crawl_end)
+            for n in range(40):
+                lane.submit(f"{base}/f{n}.pdf")
+            return lane.finish(timeout=60), lane.done
+
+        finished, done = asyncio.run(crawl())
+        assert host.join(timeout=30)
+    assert (finished, done) == (True, 40)
+    assert 2 <= _Counting.most <= 3, _Counting.most
+    with Store(store_path) as store:
+        outcomes = store.outcomes(RUN)
+    assert all(outcomes.state(f"{base}/f{n}.pdf") is LinkState.OK for n in range(40))

@@ -69,10 +69,15 @@ def _interrupt_mid_crawl(server: DemoServer, tmp_path: Path, act, launcher: str 
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err), config, store
 
 
-def _resume(config: Path, out: Path) -> tuple[dict, str]:
+def _resumes(config: Path, out: Path, store: Path, run_id: str) -> dict:
+    """The same command again: it finishes the interrupted run ``run_id``; its findings."""
     result = subprocess.run([str(GOVCRAWL), *_args(config, out)], capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads((out / "findings.json").read_text(encoding="utf-8")), result.stderr
+    assert "继续上次中断的运行" in result.stderr
+    findings = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    assert findings["run"]["id"] == run_id
+    assert _runs(store) == [(run_id, "completed")]
+    return findings
 
 
 def _loaded_after(tmp_path: Path, restart: bool, env: dict | None = None) -> tuple[list[str], dict]:
@@ -138,10 +143,8 @@ def test_a_signal_to_govcrawl_stops_the_crawl_cleanly_and_the_run_resumes(tmp_pa
         assert "Traceback" not in ended.stderr
         [(run_id, status)] = _runs(store)
         assert status == "failed"
-        findings, stderr = _resume(config, tmp_path / "out")
-    assert "继续上次中断的运行" in stderr
-    assert findings["run"]["id"] == run_id and findings["run"]["stats"]["resumed"] == 1
-    assert _runs(store) == [(run_id, "completed")]
+        findings = _resumes(config, tmp_path / "out", store, run_id)
+    assert findings["run"]["stats"]["resumed"] == 1
 
 
 def test_a_crawl_process_that_dies_is_reported_and_the_run_resumes(tmp_path):
@@ -158,10 +161,7 @@ def test_a_crawl_process_that_dies_is_reported_and_the_run_resumes(tmp_path):
         assert "抓取进程意外退出" in ended.stderr and "再次运行同一命令即可继续" in ended.stderr
         [(run_id, status)] = _runs(store)
         assert status == "failed"
-        findings, stderr = _resume(config, tmp_path / "out")
-    assert "继续上次中断的运行" in stderr
-    assert findings["run"]["id"] == run_id
-    assert _runs(store) == [(run_id, "completed")]
+        _resumes(config, tmp_path / "out", store, run_id)
 
 
 def test_a_killed_command_leaves_no_helper_and_its_run_resumes(tmp_path):
@@ -172,10 +172,7 @@ def test_a_killed_command_leaves_no_helper_and_its_run_resumes(tmp_path):
         assert ended.returncode == -signal.SIGKILL
         [(run_id, status)] = _runs(store)
         assert status == "running"
-        findings, stderr = _resume(config, tmp_path / "out")
-    assert "继续上次中断的运行" in stderr
-    assert findings["run"]["id"] == run_id
-    assert _runs(store) == [(run_id, "completed")]
+        _resumes(config, tmp_path / "out", store, run_id)
 
 
 def test_the_run_lock_is_held_across_the_restart(tmp_path):
