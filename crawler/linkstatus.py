@@ -327,9 +327,11 @@ class _Orphaned(Exception):
     """The crawl process is gone (end-of-file on the lane's socket)."""
 
 
-# URLs being checked at once, at most. Beyond the hosts' own limits (HostPolicy) more only wait, each as
-# a task of a few KB: the 100,000-page portal's second night, whose lane shares the crawl process and its
-# GIL and falls behind it, grew the process to 802 MiB with every URL sent a task, most of them waiting.
+# URLs being checked at once, at most. Beyond the hosts' own limits (HostPolicy) more only wait, each as a
+# task of a few KB. On a second night the crawl (pages answer 304) outruns a lane that re-asks every
+# attachment, all the more when the lane shares the crawl's GIL: with every URL sent made a task, the
+# crawling process grew to 802 MiB on the 100,000-page portal and 274 on the 20,000-page one (178 with
+# this bound; bench/RESULTS.md). The URLs not yet taken wait in the socket and the crawl's backlog.
 MAX_PENDING = 1024
 
 
