@@ -636,10 +636,11 @@ def _crawl_for_report(
 def _crawled_run(store_path: Path | str, site_id: str, run_id: str) -> RunInfo | None:
     """The run a previous image of this process crawled (``govcrawl.restart``), if it is that, else None."""
     with Store(store_path) as store:
-        run = next((r for r in store.runs() if r.id == run_id), None)
-    if run is None or run.site != site_id or run.status != "crawled":
-        return None
-    return run
+        try:
+            run = store.get_run(run_id)
+        except StoreError:
+            return None
+    return run if run.site == site_id and run.status == "crawled" else None
 
 
 def _fleet_crawl(run: RunInfo, site: Site, site_id: str, store_path: Path | str, redis_url: str, *, progress: str,
