@@ -353,8 +353,7 @@ async def _lane(plan: LanePlan, sock, hosted: bool = False) -> None:
     counts = [0, 0]  # checked, broken
     connector = aiohttp.TCPConnector(limit=256, limit_per_host=0, ttl_dns_cache=600, ssl=False)
     headers = {"User-Agent": plan.user_agent, "Accept": "*/*"}
-    store = Store(plan.store_path)
-    store.db.execute("PRAGMA busy_timeout=60000")
+    store = Store(plan.store_path).join_crawl()
     last_flush = time.monotonic()
     cached = _cached_outcomes(store, plan)
     checker = _Checker(plan, _previous_attachments(store, plan))

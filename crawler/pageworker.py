@@ -146,8 +146,7 @@ def _init(store_path: str, run_id: str, salt: bytes = b"", today: date | None = 
 
     watch_parent()
     _last_flush = time.monotonic()
-    _store = Store(store_path)
-    _store.db.execute("PRAGMA busy_timeout=60000")
+    _store = Store(store_path).join_crawl()
     _run_id = run_id
     _salt = salt
     _today = today

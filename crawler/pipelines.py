@@ -33,8 +33,7 @@ class StorePipeline:
 
     def open_spider(self) -> None:
         self.crawler.spider.pipeline = self  # a fleet worker flushes before it reports idle
-        self.store = Store(self.crawler.spider.store_path)
-        self.store.db.execute("PRAGMA busy_timeout=60000")
+        self.store = Store(self.crawler.spider.store_path).join_crawl()
 
     def process_item(self, item):
         if isinstance(item, Evidence):

@@ -62,6 +62,8 @@ from govcrawl.model import (
 from govcrawl.outcomes import EMPTY, Outcomes
 
 SCHEMA_VERSION = 5
+# SQLite page cache of a crawl writer's connection, KiB (``Store.join_crawl``); the default is 2,000.
+CRAWL_CACHE_KIB = 256
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -601,6 +603,20 @@ class Store:
                 "SELECT column_name FROM information_schema.columns WHERE table_schema=current_schema()"
                 " AND table_name=?", (table,))}
         return {row[1] for row in cur.execute(f"PRAGMA table_info({table})")}
+
+    def join_crawl(self) -> Store:
+        """Set this connection up for one of a crawl's writers (its pipeline, a page worker, the resource lane).
+
+        They share the file: each waits up to a minute for another's write lock instead of
+        failing at once. And a writer hardly reads back what it wrote, so SQLite's page cache,
+        2 MiB per connection by default and filled by a night of inserts, is held to
+        ``CRAWL_CACHE_KIB``: 4 MiB less across a 5,000-page crawl's processes (bench/RESULTS.md).
+        The check phase, which reads the whole run, keeps the default.
+        """
+        self.db.execute("PRAGMA busy_timeout=60000")  # on PostgreSQL: a lock wait (_storedialect)
+        if not self.postgres:
+            self.db.execute(f"PRAGMA cache_size=-{CRAWL_CACHE_KIB}")
+        return self
 
     def _migrate(self, cur: _Cursor, version: int) -> None:
         """Bring an older store up to this version inside the caller's transaction (all or nothing)."""

@@ -64,12 +64,11 @@ cost a single regex pass. The numbers themselves are transient (``Found.number``
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
 
+from crawler.extract.digests import hmac_sha256
 from govcrawl.model import PrivacyHit
 
 __all__ = [
@@ -671,7 +670,7 @@ def digest(number: str, salt: bytes, kind: str) -> str:
     if not salt:
         raise ValueError("privacy digest needs a non-empty salt")
     message = f"{kind}:{number.translate(_FULL_WIDTH)}".encode()
-    return hmac.new(salt, message, hashlib.sha256).hexdigest()[:16]
+    return hmac_sha256(salt, message)[:16]
 
 
 # ------------------------------------------------------------------ pages and attachments

@@ -31,11 +31,11 @@ That costs one extra browser audit, never a missed template.
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 from lxml import etree
 
+from crawler.extract.digests import blake2b
 from crawler.extract.regions import ARTICLE, classify
 
 __all__ = ["MAX_DEPTH", "MAX_ELEMENTS", "skeleton", "template_fingerprint"]
@@ -124,4 +124,4 @@ def skeleton(root: etree._Element) -> str:
 
 def template_fingerprint(root: etree._Element) -> str:
     """16 hex digits identifying the page's template (see the module docstring)."""
-    return hashlib.blake2b(skeleton(root).encode("utf-8"), digest_size=8).hexdigest()
+    return blake2b(skeleton(root).encode("utf-8"), digest_size=8).hexdigest()

@@ -47,7 +47,7 @@ def test_two_sites_in_one_database_do_not_see_each_other(postgres_url):
 
 def _write_pages(url: str, worker: int, batches: int, barrier: multiprocessing.synchronize.Barrier) -> None:
     with Store(url) as store:
-        store.db.execute("PRAGMA busy_timeout=60000")  # what crawl workers send: a lock wait on PostgreSQL
+        store.join_crawl()  # what crawl workers do: a lock wait on PostgreSQL, no SQLite cache pragma
         barrier.wait()
         for batch in range(batches):
             own = [_page(f"http://x/{worker}/{batch}/{i}", f"http://x/l/{worker}/{batch}/{i}", "http://x/")
