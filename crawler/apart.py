@@ -12,10 +12,10 @@ is done; the parent, which only read the config and opened the run, waits,
 and serves the crawl's resource lane from a thread meanwhile
 (``crawler.linkstatus.LaneHost``).
 
-The ``govcrawl`` command does without the waiting parent: it crawls in its own
-process (``run_crawl_here``) and then replaces its image for the checks
-(``govcrawl.restart``). A child is for ``main()`` called as a library, whose
-process is not its own to replace.
+The ``govcrawl`` command does without the waiting parent: it replaces its image
+with a crawl image, which crawls in the process itself (``run_crawl_here``), and
+then with a fresh CLI for the checks (``govcrawl.restart``). A child is for
+``main()`` called as a library, whose process is not its own to replace.
 
 Signals. The child stays in the parent's process group, so whatever kills or
 stops the group (a terminal's Ctrl+C, ``kill -- -PGID``, a supervisor) reaches

@@ -20,7 +20,7 @@ import argparse
 import sys
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import partial
@@ -28,10 +28,11 @@ from pathlib import Path
 
 from govcrawl import __version__
 from govcrawl.config import Config, ConfigError, Site, data_dir, get_site, load_config, parse_config
+from govcrawl.crawlphase import CrawlFailed, CrawlInterrupted, crawl_exception
 from govcrawl.departments import DepartmentRules
 from govcrawl.facts import SiteFacts
 from govcrawl.model import RunInfo
-from govcrawl.restart import Continuation, restart_for_checks, take_continuation
+from govcrawl.restart import Continuation, take_continuation
 from govcrawl.runlock import SiteBusy
 from govcrawl.store import Store, StoreError
 
@@ -46,7 +47,6 @@ STREAM_ABOVE_PAGES = 10_000
 # Runs with more pages than this peak in their check phase: their resource lane is a process of its own
 # (lane_in_this_process).
 LANE_APART_ABOVE_PAGES = 50_000
-FINISH_REASONS = {"finished": "正常完成", "shutdown": "被中断", "cancelled": "被取消"}  # the demo portal's content is dated around 2023
 
 
 class UsageError(Exception):
@@ -493,33 +493,29 @@ def crawl_check_report(
     """Crawl, check and report one site, holding the site's run lock (one run per site at a time).
 
     ``redis_url``: crawl as the coordinator of a fleet (``govcrawl worker`` processes join the run).
-    ``restart``: crawl in this process, then check in a fresh image of it (``govcrawl.restart``); only
-    for the command line, which owns its process. ``continuation``: this image is that fresh one.
+    ``restart``: crawl in an image of this process of its own, then check in a fresh image of the CLI
+    (``govcrawl.restart``); only for the command line, which owns its process. ``continuation``: this
+    image is that fresh one, and checks the crawled run or reports how its crawl failed.
     """
     from govcrawl.runlock import RunLock
 
     lock = RunLock(root, site_id)
-    checking = None
+    checking = failure = None
     if continuation is not None:
         restart = False  # a restarted image never restarts again, whatever it was handed
         if continuation.holds(site_id, lock.path):
             lock = RunLock.adopt(root, site_id, continuation.lock_fd)
         if continuation.site_id == site_id:
             checking = continuation.run_id  # checked only if it is this site's run, crawled (_crawled_run)
+            failure = continuation.error
     with lock:
-        after_crawl = None
-        if restart and redis_url is None:
-            def after_crawl(run: RunInfo) -> None:
-                restart_for_checks(site_id, run.id, lock.fd)
-
+        if failure is not None:
+            raise crawl_exception(failure)  # the run is marked failed already, and resumes
         return _crawl_check_report(site_id, site, root, today, out, progress=progress, verbose=verbose,
                                    browser=browser, a11y_all=a11y_all, config_dir=config_dir, waivers=waivers,
                                    fresh=fresh or redis_url is not None, full=full, redis_url=redis_url,
-                                   after_crawl=after_crawl, checking=checking)
-
-
-class CrawlInterrupted(Exception):
-    """The crawl stopped early (Ctrl+C, SIGTERM); the run stays resumable."""
+                                   restart_lock=lock.fd if restart and redis_url is None else None,
+                                   checking=checking)
 
 
 def config_hash(site: Site) -> str:
@@ -565,9 +561,10 @@ def _reuse_source(store: Store, run: RunInfo) -> str | None:
 def _crawl_check_report(
     site_id: str, site: Site, root: Path, today: date, out: Path | None, *, progress: str, verbose: bool,
     browser: bool, a11y_all: bool, config_dir: Path | None, waivers: list | None, fresh: bool, full: bool,
-    redis_url: str | None = None, after_crawl: Callable[[RunInfo], None] | None = None, checking: str | None = None,
+    redis_url: str | None = None, restart_lock: int | None = None, checking: str | None = None,
 ) -> tuple[RunInfo, dict[str, Path], Tally]:
-    """``after_crawl``: crawl in this process, then call it with the crawled run (``govcrawl.restart``).
+    """``restart_lock``: the descriptor of the site's run lock, held across the images the crawl and the
+    checks then run in (``govcrawl.restart``).
 
     ``checking``: the id of a run a previous image of this process crawled; checked and reported here.
     """
@@ -575,7 +572,7 @@ def _crawl_check_report(
     run = _crawled_run(store_path, site_id, checking) if checking is not None else None
     if run is None:
         run = _crawl_for_report(site_id, site, root, today, store_path, progress=progress, verbose=verbose,
-                                fresh=fresh, full=full, redis_url=redis_url, after_crawl=after_crawl)
+                                fresh=fresh, full=full, redis_url=redis_url, restart_lock=restart_lock)
     with Store(store_path) as store:
         if browser:
             run.stats.update(browser_pass(store, run, site, all_pages=a11y_all, config_dir=config_dir,
@@ -600,9 +597,9 @@ def _crawl_check_report(
 
 def _crawl_for_report(
     site_id: str, site: Site, root: Path, today: date, store_path: Path | str, *, progress: str, verbose: bool,
-    fresh: bool, full: bool, redis_url: str | None, after_crawl: Callable[[RunInfo], None] | None,
+    fresh: bool, full: bool, redis_url: str | None, restart_lock: int | None,
 ) -> RunInfo:
-    """Open (or resume) the site's run and crawl it; the run, ``crawled``. ``after_crawl``: see ``crawl_check_report``."""
+    """Open (or resume) the site's run and crawl it; the run, ``crawled``. ``restart_lock``: see ``_crawl``."""
     with Store(store_path) as store:
         run = None if fresh else resumable(store, site_id, site, today)
         resumed = run is not None
@@ -627,9 +624,7 @@ def _crawl_for_report(
                          reuse_from=reuse_from, root=root)
         else:
             _crawl(run, site, site_id, store_path, progress=progress, verbose=verbose, reuse_from=reuse_from,
-                   resume=resumed, root=root, here=after_crawl is not None)
-            if after_crawl is not None:
-                after_crawl(run)  # returns only if the process could not restart: the checks then run here
+                   resume=resumed, root=root, restart_lock=restart_lock)
     return run
 
 
@@ -681,7 +676,7 @@ def lane_in_this_process(store_path: Path, run: RunInfo) -> bool:
     against 386 MiB at 100,000 pages (bench/RESULTS.md). The site's largest completed run says which kind
     this one will be; a first run, whose size nobody knows, hosts it.
 
-    The command crawls in this process (``crawler.apart.run_crawl_here``), where a hosted lane also shares
+    The command crawls in its own process (its crawl image, ``govcrawl.crawlphase``), where a hosted lane also shares
     the crawl's GIL: on a large site's second night it fell behind the crawl (100,000 pages: 434.8 s against
     293 with a lane process, bench/RESULTS.md). The same threshold sends it to a process of its own there.
     """
@@ -692,60 +687,39 @@ def lane_in_this_process(store_path: Path, run: RunInfo) -> bool:
 
 def _crawl(run: RunInfo, site: Site, site_id: str, store_path: Path, *, progress: str, verbose: bool,
            reuse_from: str | None, resume: bool = False, recheck: list[str] | None = None,
-           redis_url: str | None = None, root: Path | None = None, here: bool = False) -> None:
+           redis_url: str | None = None, root: Path | None = None, restart_lock: int | None = None) -> None:
     """The crawl phase: pages and link answers into the store, then the run is marked ``crawled``.
 
     The crawl runs in a child process (``crawler.apart``): the checks that follow start from a process
-    that never loaded Scrapy nor held the crawl's state. ``here``: in this process, which replaces
-    itself before the checks instead (``govcrawl.restart``).
+    that never loaded Scrapy nor held the crawl's state. ``restart_lock``: in an image of this process
+    of its own instead, which then starts a fresh image of the CLI for the checks, handing on the lock
+    with this descriptor (``govcrawl.restart``). Returns only to check in this image.
     """
-    from crawler.apart import run_crawl_apart, run_crawl_here
+    from crawler.apart import run_crawl_apart
+    from crawler.plainsite import plain_site
+    from govcrawl.crawlphase import crawl_and_record, crawl_failed, record_crawl
+    from govcrawl.restart import restart_for_checks, start_crawl_image
     from govcrawl.salt import site_salt
 
-    crawl = run_crawl_here if here else run_crawl_apart
+    arguments = dict(
+        site_id=site_id, run_id=run.id, store_path=str(store_path), today=run.today, progress=progress,
+        log_level="INFO" if verbose else "WARNING", reuse_from=reuse_from, resume=resume, recheck=recheck,
+        salt=site_salt(root or Path(store_path).parent, site_id), redis_url=redis_url,
+    )
+    host_lane = lane_in_this_process(store_path, run)
+    if restart_lock is not None:
+        plan = {"run": run, "store_path": str(store_path), "reuse_from": reuse_from, "resume": resume,
+                "host_lane": host_lane, "crawl": {"site": plain_site(site), **arguments}}
+        start_crawl_image(plan, restart_lock, site_id)
+        crawl_and_record(plan)  # no crawl image (exec failed): crawl here, then restart for the checks
+        restart_for_checks(site_id, run.id, restart_lock)
+        return  # that failed too: check in this image
     try:
-        stats = crawl(
-            site, host_lane=lane_in_this_process(store_path, run),
-            site_id=site_id, run_id=run.id, store_path=str(store_path), today=run.today, progress=progress,
-            log_level="INFO" if verbose else "WARNING", reuse_from=reuse_from, resume=resume, recheck=recheck,
-            salt=site_salt(root or Path(store_path).parent, site_id), redis_url=redis_url,
-        )
+        stats = run_crawl_apart(site, host_lane=host_lane, **arguments)
     except BaseException:
-        with Store(store_path) as store:
-            run.status = "failed"
-            store.update_run(run)
+        crawl_failed(run, store_path)
         raise
-    counters = stats.get("govcrawl/counters", {})
-    reason = str(stats.get("finish_reason"))
-    run.pages_crawled = int(counters.get("pages", 0))
-    unchanged = int(counters.get("unchanged", 0))
-    run.stats.update({
-        "pages": run.pages_crawled,
-        "pages_fetched": run.pages_crawled - unchanged - int(counters.get("replayed", 0)),
-        "pages_unchanged": unchanged,
-        "reused_from": reuse_from,
-        "page_errors": int(counters.get("errors", 0)),
-        "resources_checked": int(stats.get("govcrawl/resources_checked", 0)),
-        "excluded": int(counters.get("excluded", 0)),
-        # Pages the crawl process extracted itself while its page worker was behind (crawler.pageworker).
-        "pages_extracted_in_crawl": int(counters.get("extracted_here", 0)),
-        # Page requests queued on disk / in memory (crawler.runner: a single-machine crawl's queue is on disk).
-        "frontier": {"on_disk": int(stats.get("scheduler/enqueued/disk", 0)),
-                     "in_memory": int(stats.get("scheduler/enqueued/memory", 0))},
-        "finish_reason": FINISH_REASONS.get(reason, reason),
-        "elapsed_seconds": round(float(run.stats.get("elapsed_seconds", 0.0) if resume else 0.0)
-                                 + float(stats.get("elapsed_time_seconds", 0.0)), 1),
-    })
-    with Store(store_path) as store:
-        if reason != "finished":  # Ctrl+C or SIGTERM: Scrapy stopped cleanly but the crawl is not whole
-            run.status = "failed"
-            store.update_run(run)
-            raise CrawlInterrupted(
-                f"抓取被中断（{FINISH_REASONS.get(reason, reason)}），已抓取的 {run.pages_crawled} 个页面已保存；"
-                "再次运行同一命令即可继续 / interrupted: run the same command again to resume"
-            )
-        run.status = "crawled"
-        store.update_run(run)
+    record_crawl(run, stats, store_path, reuse_from=reuse_from, resume=resume)
 
 
 def notify(store: Store, run: RunInfo, site: Site, paths: dict[str, Path]) -> list[str]:
@@ -1670,6 +1644,9 @@ def main(argv: list[str] | None = None, *, restart: bool = False) -> int:
         return 2
     except (SiteBusy, CrawlInterrupted) as exc:
         print(f"govcrawl: {exc}", file=sys.stderr)
+        return 1
+    except CrawlFailed as exc:  # raised in the crawl image (govcrawl.crawlphase); the text names the error
+        print(f"govcrawl: 运行失败 / failed: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("govcrawl: 已中断 / interrupted", file=sys.stderr)

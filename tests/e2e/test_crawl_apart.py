@@ -1,12 +1,13 @@
 """``govcrawl run`` checks in a process that never loaded Scrapy; a stopped or killed crawl resumes.
 
 What the crawl leaves in its process (Scrapy, Twisted, the seen URLs, a
-fragmented heap) must not be under the check phase, the peak of a large run.
-The ``govcrawl`` command crawls itself, then replaces its image with a fresh
-one for the checks (``govcrawl.restart``: same PID, run lock kept); ``main()``
-called as a library crawls in a child process instead (``crawler.apart``).
-Either way a Ctrl+C or a SIGTERM sent to ``govcrawl`` stops the crawl cleanly
-and the run resumes; a crawl that dies leaves a run that resumes too.
+fragmented heap) must not be under the check phase, the peak of a large run,
+and the crawl must not carry the CLI's config models. The ``govcrawl`` command
+replaces its image with a crawl image, then with a fresh CLI for the checks
+(``govcrawl.restart``: same PID, run lock kept); ``main()`` called as a library
+crawls in a child process instead (``crawler.apart``). Either way a Ctrl+C or a
+SIGTERM sent to ``govcrawl`` stops the crawl cleanly and the run resumes; a
+crawl that dies or fails leaves a run that resumes too.
 """
 
 from __future__ import annotations
@@ -57,8 +58,13 @@ def _interrupt_mid_crawl(server: DemoServer, tmp_path: Path, act, launcher: str 
         assert sum("crawler.pageworker" in c for c in commands) >= 1, commands
         # the resource lane is a thread of the govcrawl process, not a process (crawler.linkstatus.LaneHost)
         assert not any("_lane_main" in c for c in commands), commands
-        # the command crawls in its own process; the library in a child
+        # the command crawls in its own process, as its crawl image without the CLI's config models (pydantic);
+        # the library in a child
         assert sum("crawler.apart" in c for c in commands) == (launcher == "library"), commands
+        if launcher == "command":
+            assert "crawl_image()" in command_line(proc.pid) and "govcrawl run demo" in command_line(proc.pid)
+            maps = Path(f"/proc/{proc.pid}/maps").read_text()
+            assert "lxml" in maps and "pydantic_core" not in maps
         act(proc)
         out, err = proc.communicate(timeout=120)
     finally:
@@ -78,6 +84,14 @@ def _resumes(config: Path, out: Path, store: Path, run_id: str) -> dict:
     assert findings["run"]["id"] == run_id
     assert _runs(store) == [(run_id, "completed")]
     return findings
+
+
+def _site_hook(tmp_path: Path, code: str) -> dict:
+    """An environment whose Python processes all run ``code`` first (a ``sitecustomize`` module)."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(code, encoding="utf-8")
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(site), os.environ.get("PYTHONPATH", "")) if p)}
 
 
 def _loaded_after(tmp_path: Path, restart: bool, env: dict | None = None) -> tuple[list[str], dict]:
@@ -118,17 +132,73 @@ def test_the_checks_run_in_a_process_that_never_loaded_scrapy(tmp_path, restart)
 
 def test_a_command_that_cannot_restart_checks_in_its_own_process(tmp_path):
     """``exec`` failing (as with E2BIG, an argument list too long for a new image) costs memory, never the run."""
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "sitecustomize.py").write_text(
+    env = _site_hook(tmp_path, (
         "import errno, os\n"
         "def execv(path, args):\n"
         "    raise OSError(errno.E2BIG, os.strerror(errno.E2BIG))\n"
-        "os.execv = execv\n", encoding="utf-8")
-    path = os.pathsep.join(p for p in (str(site), os.environ.get("PYTHONPATH", "")) if p)
-    lines, _ = _loaded_after(tmp_path, True, {"PYTHONPATH": path})
+        "os.execv = execv\n"))
+    lines, _ = _loaded_after(tmp_path, True, env)
     assert lines[-1] == "loaded: ['crawler.runner', 'scrapy', 'twisted'] 0", lines
     assert len([line for line in lines if line.startswith("start ")]) == 1
+
+
+def test_a_crawl_image_that_cannot_start_the_checks_leaves_them_to_the_same_command(tmp_path):
+    """``exec`` failing in the crawl image only: the crawled run is kept, and the same command checks it."""
+    env = _site_hook(tmp_path, (
+        "import errno, os, sys\n"
+        "_execv = os.execv\n"
+        "def execv(path, args):\n"
+        "    if 'scrapy' in sys.modules:  # the crawl image, going back to the CLI\n"
+        "        raise OSError(errno.E2BIG, os.strerror(errno.E2BIG))\n"
+        "    _execv(path, args)\n"
+        "os.execv = execv\n"))
+    with DemoServer() as server:
+        config = write_demo_config(server, tmp_path / "sites.yaml", tmp_path / "data")
+        store = tmp_path / "data" / "demo.sqlite"
+        ended = subprocess.run([str(GOVCRAWL), *_args(config, tmp_path / "out")], capture_output=True, text=True,
+                               timeout=600, env=env)
+        assert ended.returncode == 1, ended.stderr[-3000:]
+        assert "抓取已完成并保存，但无法启动检查阶段；再次运行同一命令即可继续检查" in ended.stderr
+        [(run_id, status)] = _runs(store)
+        assert status == "crawled"
+        assert not (tmp_path / "out" / "findings.json").exists()
+        findings = _resumes(config, tmp_path / "out", store, run_id)
+    assert findings["run"]["stats"]["pages"] > 20 and findings["findings"]
+
+
+def test_a_crawl_that_fails_in_the_crawl_image_is_reported_by_the_cli(tmp_path):
+    """The crawl raising in the crawl image: the CLI's next image reports it as its own, and the run resumes."""
+    env = _site_hook(tmp_path, (
+        "import importlib.abc, importlib.util, os, sys\n"
+        "class Hook(importlib.abc.MetaPathFinder):\n"
+        "    def find_spec(self, name, path, target=None):\n"
+        "        if name != 'crawler.runner':\n"
+        "            return None\n"
+        "        sys.meta_path.remove(self)\n"
+        "        spec = importlib.util.find_spec(name)\n"
+        "        load = spec.loader.exec_module\n"
+        "        def exec_module(module):\n"
+        "            load(module)\n"
+        "            def run_crawl(**kwargs):\n"
+        "                print('crawl pid', os.getpid(), file=sys.stderr, flush=True)\n"
+        "                raise ValueError('boom in the crawl')\n"
+        "            module.run_crawl = run_crawl\n"
+        "        spec.loader.exec_module = exec_module\n"
+        "        return spec\n"
+        "sys.meta_path.insert(0, Hook())\n"))
+    with DemoServer() as server:
+        config = write_demo_config(server, tmp_path / "sites.yaml", tmp_path / "data")
+        store = tmp_path / "data" / "demo.sqlite"
+        proc = subprocess.Popen([str(GOVCRAWL), *_args(config, tmp_path / "out")], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, env=env)
+        _, err = proc.communicate(timeout=600)
+        assert proc.returncode == 1, err[-3000:]
+        assert f"crawl pid {proc.pid}" in err  # crawled in the command's own process (its crawl image)
+        assert err.rstrip().endswith("govcrawl: 运行失败 / failed: ValueError: boom in the crawl"), err[-3000:]
+        assert "Traceback" not in err
+        [(run_id, status)] = _runs(store)
+        assert status == "failed"
+        _resumes(config, tmp_path / "out", store, run_id)
 
 
 @pytest.mark.parametrize("launcher", list(LAUNCHERS))
