@@ -94,6 +94,17 @@ def _site_hook(tmp_path: Path, code: str) -> dict:
     return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(site), os.environ.get("PYTHONPATH", "")) if p)}
 
 
+def _command(server: DemoServer, tmp_path: Path, env: dict,
+             ) -> tuple[subprocess.CompletedProcess, int, Path, Path]:
+    """``govcrawl run`` on the demo portal in ``env``, to its end: how it ended, its PID, the config and the store."""
+    config = write_demo_config(server, tmp_path / "sites.yaml", tmp_path / "data")
+    proc = subprocess.Popen([str(GOVCRAWL), *_args(config, tmp_path / "out")], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+    out, err = proc.communicate(timeout=600)
+    return (subprocess.CompletedProcess(proc.args, proc.returncode, out, err), proc.pid, config,
+            tmp_path / "data" / "demo.sqlite")
+
+
 def _loaded_after(tmp_path: Path, restart: bool, env: dict | None = None) -> tuple[list[str], dict]:
     """Run the demo through ``main()`` in a script; each line the script printed, and the findings.
 
@@ -153,10 +164,7 @@ def test_a_crawl_image_that_cannot_start_the_checks_leaves_them_to_the_same_comm
         "    _execv(path, args)\n"
         "os.execv = execv\n"))
     with DemoServer() as server:
-        config = write_demo_config(server, tmp_path / "sites.yaml", tmp_path / "data")
-        store = tmp_path / "data" / "demo.sqlite"
-        ended = subprocess.run([str(GOVCRAWL), *_args(config, tmp_path / "out")], capture_output=True, text=True,
-                               timeout=600, env=env)
+        ended, _, config, store = _command(server, tmp_path, env)
         assert ended.returncode == 1, ended.stderr[-3000:]
         assert "抓取已完成并保存，但无法启动检查阶段；再次运行同一命令即可继续检查" in ended.stderr
         [(run_id, status)] = _runs(store)
@@ -187,13 +195,10 @@ def test_a_crawl_that_fails_in_the_crawl_image_is_reported_by_the_cli(tmp_path):
         "        return spec\n"
         "sys.meta_path.insert(0, Hook())\n"))
     with DemoServer() as server:
-        config = write_demo_config(server, tmp_path / "sites.yaml", tmp_path / "data")
-        store = tmp_path / "data" / "demo.sqlite"
-        proc = subprocess.Popen([str(GOVCRAWL), *_args(config, tmp_path / "out")], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, env=env)
-        _, err = proc.communicate(timeout=600)
-        assert proc.returncode == 1, err[-3000:]
-        assert f"crawl pid {proc.pid}" in err  # crawled in the command's own process (its crawl image)
+        ended, pid, config, store = _command(server, tmp_path, env)
+        err = ended.stderr
+        assert ended.returncode == 1, err[-3000:]
+        assert f"crawl pid {pid}" in err  # crawled in the command's own process (its crawl image)
         assert err.rstrip().endswith("govcrawl: 运行失败 / failed: ValueError: boom in the crawl"), err[-3000:]
         assert "Traceback" not in err
         [(run_id, status)] = _runs(store)
