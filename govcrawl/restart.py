@@ -8,9 +8,10 @@ process still holds its own imports, the config and the resource lane (68 MiB of
 226 at 5,000 pages, bench/RESULTS.md): three processes where two do the work.
 
 Here the ``govcrawl`` process crawls itself (in an image of its own, below), then replaces
-its image with a fresh run of the command line it started with (``os.execv`` of ``sys.orig_argv``): same PID, same process group,
-same terminal, so a scheduler, ``kill`` or Ctrl+C see one process from start to end, and
-the check phase starts from an interpreter that never loaded Scrapy. What crosses the
+its image with a fresh run of the command line it started with (``os.execv`` of
+``sys.orig_argv``): same PID, same process group, same terminal, so a scheduler, ``kill``
+or Ctrl+C see one process from start to end, and the check phase starts from an
+interpreter that never loaded Scrapy. What crosses the
 ``exec`` is the run's id, in the store already (status ``crawled``), and the site's run
 lock, whose descriptor stays open (an ``flock`` belongs to the open file, which survives
 ``exec``), so no other run of the site can slip in between. Both go in one environment
