@@ -708,8 +708,7 @@ def _crawl(run: RunInfo, site: Site, site_id: str, store_path: Path, *, progress
     )
     host_lane = lane_in_this_process(store_path, run)
     if restart_lock is not None:
-        plan = {"run": run, "store_path": str(store_path), "reuse_from": reuse_from, "resume": resume,
-                "host_lane": host_lane, "crawl": {"site": plain_site(site), **arguments}}
+        plan = {"run": run, "host_lane": host_lane, "crawl": {"site": plain_site(site), **arguments}}
         start_crawl_image(plan, restart_lock, site_id)
         crawl_and_record(plan)  # no crawl image (exec failed): crawl here, then restart for the checks
         restart_for_checks(site_id, run.id, restart_lock)

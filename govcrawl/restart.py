@@ -21,7 +21,7 @@ that no helper process inherits it.
 The crawl itself runs in an image of its own too, between the two (``start_crawl_image``):
 the CLI, once it has opened the run, hands the crawl's plan to ``python -P -c`` running
 ``govcrawl.crawlphase.crawl_image``, which never imports the CLI or the config models
-(9 MiB of the crawl phase, the peak of a 5,000-page run: bench/RESULTS.md). The plan
+(9.6 MiB of the crawl phase's imports, the peak of a 5,000-page run: bench/RESULTS.md). The plan
 is a pickle in an anonymous memory file (``memfd_create``) whose descriptor, with the
 lock's, is named in a second variable; the crawl image hands back to the command line
 the CLI started with, naming the run, the lock and, when the crawl failed or was

@@ -610,7 +610,7 @@ class Store:
         They share the file: each waits up to a minute for another's write lock instead of
         failing at once. And a writer hardly reads back what it wrote, so SQLite's page cache,
         2 MiB per connection by default and filled by a night of inserts, is held to
-        ``CRAWL_CACHE_KIB``: 4 MiB less across a 5,000-page crawl's processes (bench/RESULTS.md).
+        ``CRAWL_CACHE_KIB``: 3 MiB less across a 5,000-page crawl's processes (bench/RESULTS.md).
         The check phase, which reads the whole run, keeps the default.
         """
         self.db.execute("PRAGMA busy_timeout=60000")  # on PostgreSQL: a lock wait (_storedialect)
