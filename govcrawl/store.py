@@ -15,7 +15,9 @@ Pages are stored as a few queryable columns plus a zlib-compressed JSON blob of
 the rest: the blob keeps the schema stable while extraction grows new fields.
 The visible text has a compressed column of its own, so that the check phase
 can load a run's pages without it and read each page's text only when a check
-asks (``_StoredPage``): text is the largest part of a page.
+asks (``_StoredPage``): text is the largest part of a page. A page's links are
+one more column, a blob of records (``_links_blob``): ~85 links a page were as
+many rows of the ``links`` table, which now holds only what older versions wrote.
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ from govcrawl.model import (
 )
 from govcrawl.outcomes import EMPTY, Outcomes
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 # SQLite page cache of a crawl writer's connection, KiB (``Store.join_crawl``); the default is 2,000.
 CRAWL_CACHE_KIB = 256
 
@@ -77,7 +79,7 @@ CREATE TABLE IF NOT EXISTS pages (
     id INTEGER PRIMARY KEY, run_id TEXT NOT NULL, url TEXT NOT NULL, status INTEGER,
     final_url TEXT, content_type TEXT, title TEXT, column_name TEXT, published_on TEXT,
     depth INTEGER NOT NULL DEFAULT 0, error TEXT, facts BLOB NOT NULL, etag TEXT, last_modified TEXT,
-    text BLOB, UNIQUE (run_id, url)
+    text BLOB, links BLOB, UNIQUE (run_id, url)
 );
 CREATE TABLE IF NOT EXISTS links (
     page_id INTEGER NOT NULL, url TEXT NOT NULL, tag TEXT NOT NULL, attr TEXT NOT NULL,
@@ -134,6 +136,8 @@ _MIGRATIONS = {
     # A page's visible text in its own compressed column, read when a check asks for it (older rows keep
     # theirs in the facts blob and are read from there).
     5: (("pages", "text", "BLOB"),),
+    # A page's links as one blob in its row (``_links_blob``); rows stored before keep theirs in ``links``.
+    6: (("pages", "links", "BLOB"),),
 }
 
 
@@ -330,7 +334,7 @@ class _Pool:
 
     def __init__(self) -> None:
         self._values: dict = {}
-        self._links: dict[tuple, LinkFacts] = {}
+        self._links: dict[tuple | str, LinkFacts] = {}  # by stored row or record
 
     def __call__[T](self, value: T) -> T:
         """The pool's copy of ``value`` (any hashable value; None stays None)."""
@@ -348,6 +352,13 @@ class _Pool:
         link = self._links.get(row)
         if link is None:
             link = self._links[row] = _link_of_row(row, self)
+        return link
+
+    def link_record(self, record: str) -> LinkFacts:
+        """``link`` for a link stored as a record (``_links_blob``): the record string is the key."""
+        link = self._links.get(record)
+        if link is None:
+            link = self._links[record] = _link_of_row(_record_row(record), self)
         return link
 
     def a11y(self, raw: dict) -> A11yNode:
@@ -459,6 +470,54 @@ def _link_of_row(row: tuple, share: _Pool | None = None) -> LinkFacts:
         url, tag, attr, text, fragment = share(url), share(tag), share(attr), share(text), share(fragment)
     return LinkFacts(url, tag, attr, text, _REGIONS[region], fragment, bool(hidden))
 
+
+# A page's links in its row (schema 6): ``_RECORDS`` then one record per link, fields joined by US and records
+# by RS (the ASCII separators, which no parsed attribute or text holds: libxml2 drops them); a page where one
+# turns up all the same is stored as ``_JSON`` then a JSON list of rows. Written as ~85 rows of ``links`` a
+# page, storing them was 0.18 of a page's 0.30 ms in a crawl's writers, and reading 424,000 rows back 0.64 s
+# of the 5,000-page check phase's 0.85 s load (bench/RESULTS.md). A record is also the key under which a
+# load shares the link: the template's repeat byte for byte on every page.
+_RECORDS, _JSON = b"\x01", b"\x02"
+_RS, _US = "\x1e", "\x1f"
+
+
+def _link_record(link: LinkFacts) -> str:
+    fragment = "" if link.fragment is None else "#" + link.fragment
+    return _US.join((link.url, link.tag, link.attr, link.text, str(link.region), fragment,
+                     "1" if link.hidden else "0"))
+
+
+def _links_blob(links: list[LinkFacts]) -> bytes:
+    """A page's links as stored in its row (see ``_RECORDS``)."""
+    records = [_link_record(link) for link in links]
+    text = _RS.join(records)
+    if text.count(_US) != 6 * len(records) or text.count(_RS) != max(len(records) - 1, 0):
+        return _JSON + json.dumps([_link_row(link) for link in links], ensure_ascii=False).encode()
+    return _RECORDS + text.encode()
+
+
+def _link_row(link: LinkFacts) -> tuple:
+    """A link as a row of the ``links`` table (url, tag, attr, text, region, fragment, hidden)."""
+    return (link.url, link.tag, link.attr, link.text, str(link.region), link.fragment, int(link.hidden))
+
+
+def _record_row(record: str) -> tuple:
+    url, tag, attr, text, region, fragment, hidden = record.split(_US)
+    return url, tag, attr, text, region, fragment[1:] if fragment else None, hidden == "1"
+
+
+def _link_of_record(record: str) -> LinkFacts:
+    return _link_of_row(_record_row(record))
+
+
+def _links_of_blob(blob: bytes, by_record: Callable[[str], LinkFacts],
+                   by_row: Callable[[tuple], LinkFacts]) -> list[LinkFacts]:
+    """The links of a stored page's blob, each made (or shared) by ``by_record`` from its record."""
+    if blob[:1] == _JSON:
+        return [by_row(tuple(row)) for row in json.loads(bytes(blob[1:]))]
+    text = str(blob[1:], "utf-8")
+    return [by_record(record) for record in text.split(_RS)] if text else []
+
 # Distinct links a store keeps made for streamed pages: the first ones read, which are the template's
 # (header, navigation, footer: on every page) once the first pages are in.
 _TEMPLATE_LINKS = 4096
@@ -537,7 +596,7 @@ class Store:
         self.postgres = is_postgres(str(path))
         self.db: sqlite3.Connection | PgConnection
         self._unread: list[weakref.ref[_StoredPage]] = []  # loaded pages that left fields here
-        self._links: dict[tuple, LinkFacts] = {}  # see _template_link
+        self._links: dict[tuple | str, LinkFacts] = {}  # see _template_link
         if self.postgres:
             try:
                 location = PgLocation.parse(str(path), site)
@@ -729,12 +788,9 @@ class Store:
         # nothing written, the write lock is held only for writing, and PostgreSQL can run it again.
         raws, carried = list(raws), list(carried)
         rows = [
-            (
-                (run_id, page.url, page.status, page.final_url, page.content_type, page.title, page.column,
-                 page.published_on.isoformat() if page.published_on else None, page.depth, page.error,
-                 _page_blob(page), page.etag, page.last_modified, _text_blob(page.text)),
-                [(ln.url, ln.tag, ln.attr, ln.text, str(ln.region), ln.fragment, int(ln.hidden)) for ln in page.links],
-            )
+            (run_id, page.url, page.status, page.final_url, page.content_type, page.title, page.column,
+             page.published_on.isoformat() if page.published_on else None, page.depth, page.error,
+             _page_blob(page), page.etag, page.last_modified, _text_blob(page.text), _links_blob(page.links))
             for page in pages
         ]
 
@@ -743,28 +799,23 @@ class Store:
                 self._put_raw(cur, run_id, url, raw)
             for source, url in carried:
                 self._carry_raw(cur, run_id, source, url)
-            for page_row, links in rows:
+            for page_row in rows:
                 # A page stored again (a resumed crawl) replaces its row and its links; the new row
                 # gets a new id, so it sorts where it was stored last, as SQLite's REPLACE did.
                 self._drop_page(cur, page_row[0], page_row[1])
-                page_id = self._insert_id(
+                self._insert_id(
                     cur,
                     "INSERT INTO pages (run_id, url, status, final_url, content_type, title,"
-                    " column_name, published_on, depth, error, facts, etag, last_modified, text)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " column_name, published_on, depth, error, facts, etag, last_modified, text, links)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     page_row,
                 )
-                if links:
-                    cur.executemany(
-                        "INSERT INTO links (page_id, url, tag, attr, text, region, fragment, hidden)"
-                        " VALUES (?,?,?,?,?,?,?,?)",
-                        [(page_id, *link) for link in links],
-                    )
 
         self._write(write)
 
     def _drop_page(self, cur: _Cursor, run_id: str, url: str) -> None:
-        """Delete a stored page and its links (before storing it again)."""
+        """Delete a stored page and its links (before storing it again; an older version's page has rows in
+        ``links``)."""
         if not self.postgres:
             cur.execute("DELETE FROM links WHERE page_id IN (SELECT id FROM pages WHERE run_id=? AND url=?)",
                         (run_id, url))
@@ -832,7 +883,9 @@ class Store:
 
     def _own_pages(self, run_id: str, share: _Pool, reader: _PageReader) -> Iterator[PageFacts]:
         links: dict[int, list[LinkFacts]] = {}
-        if not reader.streamed:
+        if not reader.streamed and self.db.execute(
+                "SELECT 1 FROM pages WHERE run_id=? AND links IS NULL LIMIT 1", (run_id,)).fetchone():
+            # pages stored by an older version: their links are rows of ``links``
             cur = self.db.cursor()
             if not self.postgres:
                 cur.row_factory = None  # plain tuples, sliced into the pool's keys
@@ -849,13 +902,25 @@ class Store:
                     page_id = row[0]
                     page_links = links.setdefault(page_id, [])
                 page_links.append(link(tuple(row[1:])))
-        for row in self.db.execute(f"SELECT {_LOADED_COLUMNS} FROM pages WHERE run_id=? ORDER BY id", (run_id,)):
-            page = _page_from_row(row, links.pop(row["id"], []), share, reader)
+        columns = _LOADED_COLUMNS if reader.streamed else _LOADED_COLUMNS + ", links"
+        by_record, by_row = share.link_record, share.link
+        for row in self.db.execute(f"SELECT {columns} FROM pages WHERE run_id=? ORDER BY id", (run_id,)):
+            blob = None if reader.streamed else row["links"]
+            page_links = links.pop(row["id"], []) if blob is None else _links_of_blob(blob, by_record, by_row)
+            page = _page_from_row(row, page_links, share, reader)
             self._unread.append(weakref.ref(page))
             yield page
 
+    def _page_links(self, page_id: int, blob: bytes | None, by_record: Callable[[str], LinkFacts],
+                    by_row: Callable[[tuple], LinkFacts]) -> list[LinkFacts]:
+        """One stored page's links, in page order: from its row's ``blob``, else (stored by an older
+        version) from the ``links`` table."""
+        if blob is not None:
+            return _links_of_blob(blob, by_record, by_row)
+        return [by_row(row) for row in self._link_rows(page_id)]
+
     def _link_rows(self, page_id: int) -> list[tuple]:
-        """One stored page's links as plain tuples (url, tag, attr, text, region, fragment, hidden), in page order."""
+        """One older page's rows of ``links`` as plain tuples (url, tag, attr, text, region, fragment, hidden)."""
         cur = self.db.cursor()
         if not self.postgres:
             cur.row_factory = None  # plain tuples: ~90 rows a page, and they key the template's links
@@ -864,13 +929,14 @@ class Store:
             (page_id,)).fetchall()
         return [tuple(row) for row in rows]
 
-    def _template_link(self, row: tuple) -> LinkFacts:
-        """The link of a stored links row; the links that repeat on every page (the template's) are made once."""
-        link = self._links.get(row)
+    def _template_link(self, key: tuple | str) -> LinkFacts:
+        """The link of a stored links row or record; the links that repeat on every page (the template's) are
+        made once."""
+        link = self._links.get(key)
         if link is None:
-            link = _link_of_row(row)
+            link = _link_of_row(_record_row(key) if isinstance(key, str) else key)
             if len(self._links) < _TEMPLATE_LINKS:
-                self._links[row] = link
+                self._links[key] = link
         return link
 
     def _page_text(self, page_id: int) -> str:
@@ -883,7 +949,10 @@ class Store:
     def _page_part(self, page_id: int, part: str) -> dict:
         """What a streamed page left in the store: its blob's bulk ("blob"), its links ("links") or its text ("text")."""
         if part == "links":
-            return {"links": [self._template_link(row) for row in self._link_rows(page_id)]}
+            row = self.db.execute("SELECT links FROM pages WHERE id=?", (page_id,)).fetchone()
+            if row is None:
+                raise StoreError(f"{self.path}: page {page_id} is no longer stored")
+            return {"links": self._page_links(page_id, row[0], self._template_link, self._template_link)}
         if part == "text":
             return {"text": self._page_text(page_id)}
         row = self.db.execute("SELECT facts FROM pages WHERE id=?", (page_id,)).fetchone()
@@ -898,7 +967,7 @@ class Store:
                 continue
             row = self.db.execute("SELECT * FROM pages WHERE run_id=? AND url=?", (rid, url)).fetchone()
             if row is not None:
-                return _page_from_row(row, [_link_of_row(link) for link in self._link_rows(row["id"])])
+                return _page_from_row(row, self._page_links(row["id"], row["links"], _link_of_record, _link_of_row))
         return None
 
     def validators(self, run_id: str) -> dict[str, tuple[str | None, str | None]]:
@@ -1194,7 +1263,7 @@ class Store:
         re-check run sits directly on a full crawl (one level of overlay, never a chain).
         """
         columns = ("url, status, final_url, content_type, title, column_name, published_on, depth, error,"
-                   " facts, etag, last_modified, text")
+                   " facts, etag, last_modified, text, links")
         link_columns = "url, tag, attr, text, region, fragment, hidden"
 
         def write(cur: _Cursor) -> None:
@@ -1202,6 +1271,7 @@ class Store:
                 new_id = self._insert_id(
                     cur, f"INSERT INTO pages (run_id, {columns}) SELECT ?, {columns} FROM pages WHERE id=?",
                     (target, old_id))
+                # (rows of ``links`` only where an older version stored the page)
                 cur.execute(f"INSERT INTO links (page_id, {link_columns}) SELECT ?, {link_columns} FROM links"
                             " WHERE page_id=? ORDER BY rowid", (new_id, old_id))
             cur.execute("INSERT INTO link_status SELECT ?, url, state, http_status, reason, final_url, internal,"

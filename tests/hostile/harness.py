@@ -91,6 +91,17 @@ class CrawlResult:
                              (url,)).fetchone()
         return dict(row) if row else None
 
+    def links(self, url: str | None = None) -> list:
+        """The stored links (``LinkFacts``) of the page ``url``, or of every page, read through the store."""
+        from govcrawl.store import Store
+
+        with Store(self.data / f"{self.site_id}.sqlite", create=False) as store:
+            run_id = self.findings["run"]["id"]
+            if url is not None:
+                page = store.page(run_id, url)
+                return list(page.links) if page else []
+            return [link for page in store.pages(run_id) for link in page.links]
+
     def outcome(self, url: str) -> dict | None:
         """The link_status row (state, http_status, reason) of ``url``, or None."""
         with self.db() as db:
