@@ -4,7 +4,7 @@ Departments forward their own sheet to whoever maintains their pages, so each
 sheet stands alone: frozen header, autofilter, the fix hint on every row, and
 print settings that fit the columns on a landscape page. Cell text is typed
 as string so that nothing a crawled page says is ever evaluated as a formula
-(see ``reports.tabular``).
+(see ``reports.tabular``). The file itself is written by ``reports.ooxml``.
 """
 
 from __future__ import annotations
@@ -12,23 +12,17 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from urllib.parse import quote
-
-from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.styles.cell_style import StyleArray
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from openpyxl.worksheet.cell_range import CellRange
 
 from govcrawl.model import Finding
 
 from .data import METRIC_LABELS, SEVERITY_LABELS, SEVERITY_ORDER, CheckMeta, ReportInput, Summary, summarise
 from .evidence import web_href
 from .files import write_atomic
+from .ooxml import PLAIN, Cell, Style, Workbook, quote_sheet
 from .tabular import COLUMNS, URL_COLUMN, clean_text, finding_row, is_formula_like
 
 SUMMARY_SHEET = "汇总"
@@ -47,19 +41,17 @@ HYPERLINK_MAX = 2000  # Excel refuses longer hyperlink targets (its limit is 207
 # can never make Excel reject the file. The cell text stays as crawled.
 _URI_SAFE = ":/?#[]@!$&'()*+,;=%~"
 
-_BOLD = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="E8ECF2")
-_LINK_FONT = Font(color="1F4E8C", underline="single")
+# Cell styles (reports.ooxml.Style); formula-like text also gets Excel's quote prefix (``_Cells``).
+_BOLD = Style(bold=True)
+_HEADER = Style(bold=True, fill="E8ECF2", wrap=True, vertical="center")
+_LINK = dict(color="1F4E8C", underline=True)
 _SEVERITY_FILLS = {
-    SEVERITY_LABELS[sev]: PatternFill("solid", fgColor=color)
-    for sev, color in zip(SEVERITY_ORDER, ("F8D7D3", "FCE8C8", "E9EDF2"), strict=True)
+    SEVERITY_LABELS[sev]: color for sev, color in zip(SEVERITY_ORDER, ("F8D7D3", "FCE8C8", "E9EDF2"), strict=True)
 }
-_WRAP_TOP = Alignment(wrap_text=True, vertical="top")
-_TOP = Alignment(vertical="top")
-_HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center")
-_LEFT = Alignment(horizontal="left")
-_TITLE_FONT = Font(bold=True, size=14)
-_NO_FILL = PatternFill()
+_WRAP_TOP = Style(wrap=True, vertical="top")
+_TOP = Style(vertical="top")
+_LEFT = Style(horizontal="left")
+_TITLE = Style(bold=True, size=14)
 
 
 def display_width(text: str) -> int:
@@ -114,63 +106,36 @@ def hyperlink_target(url: str) -> str | None:
 
 
 class _Cells:
-    """Write-only cells of one workbook: text always a string cell, styles registered once.
+    """Cells of one workbook: text cleaned and typed as string, never a formula.
 
-    Text is cleaned and typed as string, never a formula (openpyxl would turn
-    text starting with ``=`` into one); formula-like text also gets Excel's
-    quote prefix (the stored form of a typed leading apostrophe) so it stays
-    text when someone edits the cell.
-
-    Setting ``cell.font`` (or fill, alignment) makes openpyxl hash the style
-    object to find its index, which was most of the workbook's CPU time at ten
-    cells per finding. Each combination used here is registered once, on a
-    template cell, and every cell starts from a copy of that template's style
-    array instead (``Cell(style_array=...)``). Keys are the ids of the style
-    objects, which the cache keeps alive so an id can never be reused.
+    A cell whose text looks like a formula also gets Excel's quote prefix (the stored form of a
+    typed leading apostrophe), so that it stays text when someone edits it. Each style is
+    registered with the workbook once and then named by its index.
     """
 
-    def __init__(self, ws: WriteOnlyWorksheet) -> None:
-        self._ws = ws
-        self._styles: dict[tuple[int, int, int, bool], tuple[StyleArray | None, tuple[object, ...]]] = {}
+    def __init__(self, book: Workbook) -> None:
+        self._book = book
+        self._index: dict[tuple[Style, bool], int] = {}
 
-    def __call__(
-        self,
-        value: str | int | float | None,
-        font: Font | None = None,
-        fill: PatternFill | None = None,
-        alignment: Alignment | None = None,
-        hyperlink: str | None = None,
-    ) -> Cell:
+    def style(self, style: Style, quote: bool = False) -> int:
+        key = (style, quote)
+        index = self._index.get(key)
+        if index is None:
+            index = self._index[key] = self._book.style(replace(style, quote=True) if quote else style)
+        return index
+
+    def __call__(self, value: str | int | float | None, style: Style = PLAIN, hyperlink: str | None = None) -> Cell:
         if isinstance(value, str):
             value = clean_text(value)
-        quote = isinstance(value, str) and is_formula_like(value)
-        key = (id(font), id(fill), id(alignment), quote)
-        if key not in self._styles:
-            template = Cell(self._ws, row=1, column=1)
-            if font is not None:
-                template.font = font
-            if fill is not None:
-                template.fill = fill
-            if alignment is not None:
-                template.alignment = alignment
-            if quote:
-                template.quotePrefix = True
-            self._styles[key] = (template._style, (font, fill, alignment))
-        # Row and column are placeholders: the sheet sets them as it writes the row.
-        cell = Cell(self._ws, row=1, column=1, value=value, style_array=self._styles[key][0])
-        if isinstance(value, str):
-            cell.data_type = "s"
-        if hyperlink is not None:
-            cell.hyperlink = hyperlink
-        return cell
+            return value, self.style(style, is_formula_like(value)), hyperlink
+        return value, self.style(style), hyperlink
 
 
 def _column_widths(titles: Sequence[str], rows: Iterable[Sequence[object]]) -> list[float]:
     """Each column as wide as its widest text (CJK counted double), capped, plus a margin.
 
-    A write-only sheet needs its widths before its first row, so the rows are
-    measured in a pass of their own; a column stops being measured once it
-    reaches its cap (its width can grow no further).
+    A sheet's widths come before its first row, so the rows are measured in a pass of their
+    own; a column stops being measured once it reaches its cap (its width can grow no further).
     """
     caps = [_WRAPPED.get(title, WIDTH_CAP) for title in titles]
     widths = [display_width(t) for t in titles]
@@ -183,53 +148,31 @@ def _column_widths(titles: Sequence[str], rows: Iterable[Sequence[object]]) -> l
     return [min(width, cap) + 2 for width, cap in zip(widths, caps, strict=True)]
 
 
-def _set_widths(ws: WriteOnlyWorksheet, widths: Iterable[float]) -> None:
-    for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-
-
 def _header(cells: _Cells, titles: Sequence[str]) -> list[Cell]:
-    return [cells(title, _BOLD, _HEADER_FILL, _HEADER_ALIGNMENT) for title in titles]
+    return [cells(title, _HEADER) for title in titles]
 
 
-def _department_sheet(ws: WriteOnlyWorksheet, findings: list[Finding], checks: Mapping[str, CheckMeta]) -> None:
+def _department_sheet(book: Workbook, name: str, findings: list[Finding], checks: Mapping[str, CheckMeta]) -> None:
     """One department's findings, a row each; rows are made twice (measured, then written), never kept."""
 
     def rows() -> Iterator[list[str | int]]:
         return (finding_row(f, checks[f.check]) for f in findings)
 
-    _set_widths(ws, _column_widths(COLUMNS, rows()))
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(findings) + 1}"
-    ws.print_title_rows = "1:1"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    cells = _Cells(ws)
+    ws = book.sheet(name, _column_widths(COLUMNS, rows()), freeze_header=True, print_header=True, landscape=True)
+    cells = _Cells(book)
     ws.append(_header(cells, COLUMNS))
-    alignments = [_WRAP_TOP if title in _WRAPPED else _TOP for title in COLUMNS]
+    styles = [_WRAP_TOP if title in _WRAPPED else _TOP for title in COLUMNS]
+    link_style = replace(styles[URL_COLUMN], **_LINK)
+    severity = {label: replace(styles[0], fill=fill) for label, fill in _SEVERITY_FILLS.items()}
     for finding, values in zip(findings, rows(), strict=True):
-        row = [cells(value, alignment=alignment) for value, alignment in zip(values, alignments, strict=True)]
-        row[0] = cells(values[0], fill=_SEVERITY_FILLS.get(str(values[0]), _NO_FILL), alignment=alignments[0])
+        row = [cells(value, style) for value, style in zip(values, styles, strict=True)]
+        row[0] = cells(values[0], severity.get(str(values[0]), styles[0]))
         href = hyperlink_target(finding.url)
         if href is not None:
-            row[URL_COLUMN] = cells(values[URL_COLUMN], _LINK_FONT, alignment=alignments[URL_COLUMN], hyperlink=href)
+            row[URL_COLUMN] = cells(values[URL_COLUMN], link_style, hyperlink=href)
         ws.append(row)
-    _close(ws)
-
-
-def _close(ws: WriteOnlyWorksheet) -> None:
-    """Finish a sheet now rather than when the workbook is saved.
-
-    A write-only sheet keeps every cell hyperlink until it is closed, because the
-    sheet's XML lists them after the rows, and the workbook closes its sheets only
-    when it is saved: every department's links at once (~110,000 for a
-    100,000-page portal). Closed here, a sheet's links are written to its file
-    and only their relationship ids (needed for the .rels part at save) are kept.
-    """
+    ws.autofilter(len(COLUMNS))
     ws.close()
-    ws._hyperlinks.clear()  # written by close(); the save never reads them again for a write-only sheet
 
 
 def _format_metric(key: str, value: float | None) -> str:
@@ -240,10 +183,10 @@ def _format_metric(key: str, value: float | None) -> str:
     return f"{value:g}"
 
 
-def _summary_sheet(ws: WriteOnlyWorksheet, data: ReportInput, summary: Summary, names: list[str]) -> None:
+def _summary_sheet(book: Workbook, data: ReportInput, summary: Summary, names: list[str]) -> None:
     """Run facts on top, then the department x check counts, each department linked to its sheet."""
     run = data.run
-    cells = _Cells(ws)
+    cells = _Cells(book)
     today = run.today.isoformat() if isinstance(run.today, date) else str(run.today)
     info: list[tuple[str, str | int]] = [
         ("站点", f"{data.site_name}（{data.site_id}）"),
@@ -259,64 +202,64 @@ def _summary_sheet(ws: WriteOnlyWorksheet, data: ReportInput, summary: Summary, 
     ]
     titles = ["部门", *(check.title for check in summary.checks), "合计"]
     first = max(display_width(label) for label in ["抓取页面数", *(s.name for s in summary.sections)])
-    _set_widths(ws, [min(WIDTH_CAP, first + 2), *(12 for _ in titles[1:])])
+    ws = book.sheet(SUMMARY_SHEET, [min(WIDTH_CAP, first + 2), *(12 for _ in titles[1:])])
     # Values span several narrow count columns instead of widening column B.
     span_end = max(2, min(len(titles), 6))
-    header_row = len(info) + 3  # title, the info rows, one blank row
-    ws.row_dimensions[header_row].height = 48
-    ws.append([cells(f"{data.site_name} 网站检查汇总", _TITLE_FONT)])
-    for row, (label, value) in enumerate(info, start=2):
-        ws.append([cells(label, _BOLD), cells(value, alignment=_LEFT)])
+    ws.append([cells(f"{data.site_name} 网站检查汇总", _TITLE)])
+    for label, value in info:
+        ws.append([cells(label, _BOLD), cells(value, _LEFT)])
         if span_end > 2:
-            ws.merged_cells.add(CellRange(min_row=row, min_col=2, max_row=row, max_col=span_end))
+            ws.merge(2, span_end)
     ws.append([])
-    ws.append(_header(cells, titles))
+    ws.append(_header(cells, titles), height=48)
+    link = Style(**_LINK)
     for section, sheet in zip(summary.sections, names, strict=True):
-        quoted = sheet.replace("'", "''")
-        link = cells(section.name, _LINK_FONT, hyperlink=f"#'{quoted}'!A1")  # jump to the department's sheet
         counts = [cells(section.count(check.id) or None) for check in summary.checks]
-        ws.append([link, *counts, cells(section.total, _BOLD)])
+        # the department's name jumps to its sheet
+        ws.append([cells(section.name, link, hyperlink=f"#{quote_sheet(sheet)}!A1"), *counts,
+                   cells(section.total, _BOLD)])
     totals = [cells(summary.by_check[check.id], _BOLD) for check in summary.checks]
     ws.append([cells("合计", _BOLD), *totals, cells(summary.total, _BOLD)])
+    ws.close()
 
 
-def _catalogue_sheet(ws: WriteOnlyWorksheet, summary: Summary) -> None:
+def _catalogue_sheet(book: Workbook, summary: Summary) -> None:
     """The checks that ran, so the workbook explains itself without the HTML page."""
     titles = ("编号", "检查项", "严重程度", "依据", "说明", "修改建议")
-    ws.freeze_panes = "A2"
-    _set_widths(ws, (22, 24, 10, 40, 48, 48))
-    cells = _Cells(ws)
+    ws = book.sheet(CATALOGUE_SHEET, [22, 24, 10, 40, 48, 48], freeze_header=True)
+    cells = _Cells(book)
     ws.append(_header(cells, titles))
     for c in summary.checks:
         values = (c.id, c.title, SEVERITY_LABELS[c.severity], c.basis, c.summary, c.fix)
-        ws.append([cells(value, alignment=_WRAP_TOP) for value in values])
+        ws.append([cells(value, _WRAP_TOP) for value in values])
+    ws.close()
 
 
-def build_workbook(data: ReportInput) -> Workbook:
-    """The workbook in write-only mode: each sheet's rows go to a temporary file as they are made.
+def write_workbook(data: ReportInput, path: Path) -> None:
+    """The workbook at ``path``: the summary, a sheet per department, the catalogue.
 
-    An ordinary openpyxl workbook keeps a cell object per cell until it is
-    saved (over 200 MB for 100,000 findings); this one holds a row at a time.
-    It can only be saved, once.
+    Rows go to the file as they are made (``reports.ooxml``): memory holds one row at a time,
+    whatever the number of findings.
     """
     summary = summarise(data)
     names = sheet_names(section.name for section in summary.sections)
     order = {id(f): i for i, f in enumerate(data.findings)}
     checks = {check.id: check for check in summary.checks}
-    wb = Workbook(write_only=True)
-    wb.properties.creator = "govcrawl"
-    wb.properties.title = f"{data.site_name} 网站检查结果"
-    _summary_sheet(wb.create_sheet(SUMMARY_SHEET), data, summary, names)
-    for section, name in zip(summary.sections, names, strict=True):
-        # The caller's order, not the check grouping: keep what they sorted.
-        findings = [f for group in section.groups for f in group.findings]
-        findings.sort(key=lambda f: order[id(f)])
-        _department_sheet(wb.create_sheet(name), findings, checks)
-    _catalogue_sheet(wb.create_sheet(CATALOGUE_SHEET), summary)
-    return wb
+    book = Workbook(path, title=f"{data.site_name} 网站检查结果", creator="govcrawl")
+    try:
+        _summary_sheet(book, data, summary, names)
+        for section, name in zip(summary.sections, names, strict=True):
+            # The caller's order, not the check grouping: keep what they sorted.
+            findings = [f for group in section.groups for f in group.findings]
+            findings.sort(key=lambda f: order[id(f)])
+            _department_sheet(book, name, findings, checks)
+        _catalogue_sheet(book, summary)
+    except BaseException:
+        book.abandon()
+        raise
+    book.close()
 
 
 def write(data: ReportInput, path: Path) -> Path:
     """Write ``findings.xlsx`` atomically."""
-    wb = build_workbook(data)
-    return write_atomic(path, lambda tmp: wb.save(tmp))
+    return write_atomic(path, lambda tmp: write_workbook(data, tmp))
