@@ -146,6 +146,44 @@ def start_helper(module: str, function: str, init: object,
     return process, ours
 
 
+# Helpers started ahead of the channel that will serve them (``prestart``): (module, function, init, process, socket).
+_prestarted: list[tuple[str, str, object, subprocess.Popen, socket.socket]] = []
+
+
+def prestart(module: str, function: str, init: object, count: int = 1) -> None:
+    """Start ``count`` helpers now, for the ``Channel``s that will ask for them with the same arguments later.
+
+    Why: starting a process forks this one, and until the child has become the helper it shows
+    all of this process's memory as its own. A crawl process that has imported Scrapy is ~80 MiB,
+    and a memory sampler that caught that instant saw the run's peak at twice that (bench/RESULTS.md).
+    Started before the crawl's imports, the copy is ~20 MiB, and the helper's own start-up
+    overlaps theirs.
+    """
+    for _ in range(count):
+        process, sock = start_helper(module, function, init)
+        _prestarted.append((module, function, init, process, sock))
+
+
+def _take_prestarted(module: str, function: str, init: object) -> tuple[subprocess.Popen, socket.socket] | None:
+    for i, (mod, func, given, process, sock) in enumerate(_prestarted):
+        if mod == module and func == function and given == init:
+            del _prestarted[i]
+            return process, sock
+    return None
+
+
+def discard_prestarted(timeout: float = 10.0) -> None:
+    """Stop the helpers started ahead that no channel took (a crawl that failed before it needed them)."""
+    while _prestarted:
+        *_, process, sock = _prestarted.pop()
+        sock.close()  # end-of-file: the helper exits without doing anything
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def _closed_by_peer(sock: socket.socket, timeout: float) -> bool:
     """Whether the other end closes ``sock`` within ``timeout`` seconds (anything it still sends is dropped)."""
     deadline = time.monotonic() + timeout
@@ -176,12 +214,13 @@ class Channel:
                  on_notice: Callable[[Any], None] | None = None, sock: socket.socket | None = None):
         """``sock``: a helper that already runs elsewhere (a thread of the parent, ``LaneHost``) is on its
         other end; it gets ``init`` as its first message like a started one, and ``close`` waits for it
-        to close its end instead of for a process to exit."""
+        to close its end instead of for a process to exit. Without, a helper ``prestart`` started with
+        the same arguments is taken if there is one, else one is started now."""
         import asyncio
 
         if sock is None:
             self.process: subprocess.Popen | None
-            self.process, self.sock = start_helper(module, function, init)
+            self.process, self.sock = _take_prestarted(module, function, init) or start_helper(module, function, init)
         else:
             self.process, self.sock = None, sock
             send(sock, init)

@@ -213,6 +213,16 @@ def default_workers() -> int:
     return max(1, min(4, (os.cpu_count() or 2) - 1))
 
 
+def prestart_workers(store_path: str, run_id: str, *, salt: bytes = b"", today: date | None = None) -> None:
+    """Start the page workers of a crawl before it imports Scrapy (``crawler.channel.prestart``), as many as
+    the project's ``GOVCRAWL_PAGE_WORKERS`` asks; ``PageWorkers`` made with the same arguments takes them."""
+    from crawler import settings
+    from crawler.channel import prestart
+
+    count = default_workers() if settings.GOVCRAWL_PAGE_WORKERS is None else settings.GOVCRAWL_PAGE_WORKERS
+    prestart("crawler.pageworker", "serve", (store_path, run_id, salt, today), count)
+
+
 class PageWorkers:
     """Round-robin over worker processes, each flushed at the end."""
 

@@ -44,6 +44,9 @@ TELNETCONSOLE_ENABLED = False
 # code-execution endpoint; off, like the telnet console.
 REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
+# Scrapy logs the versions of its dependencies at start-up, and the platform's name costs a `uname -p` process
+# forked from the crawl process when it is largest (crawler.channel.prestart says why that matters).
+LOG_VERSIONS: list[str] = []
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 # Breadth-first: list pages and recent documents come before deep archives, so a
 # run cut short by max_pages still covers what inspectors look at first.

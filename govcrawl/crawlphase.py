@@ -113,15 +113,22 @@ def crawl_and_record(plan: dict[str, Any]) -> None:
     ``plan``: ``run`` (the RunInfo), ``host_lane``, and ``crawl``: ``crawler.runner.run_crawl``'s
     arguments (its store, its reuse source, whether it resumes), the site a ``crawler.plainsite`` copy.
     """
-    from crawler.apart import run_crawl_here
+    from crawler.channel import discard_prestarted
+    from crawler.pageworker import prestart_workers
 
     run: RunInfo = plan["run"]
     crawl = plan["crawl"]
+    # The page workers first, while this process is small (crawler.channel.prestart).
+    prestart_workers(crawl["store_path"], crawl["run_id"], salt=crawl["salt"], today=crawl["today"])
     try:
+        from crawler.apart import run_crawl_here
+
         stats = run_crawl_here(host_lane=plan["host_lane"], **crawl)
     except BaseException:
         crawl_failed(run, crawl["store_path"])
         raise
+    finally:
+        discard_prestarted()
     record_crawl(run, stats, crawl["store_path"], reuse_from=crawl["reuse_from"], resume=crawl["resume"])
 
 

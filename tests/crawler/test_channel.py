@@ -180,3 +180,25 @@ def test_page_workers_that_die_leave_extraction_to_the_crawl_process(tmp_path):
     routing, stored, broken, ok = asyncio.run(main())
     assert routing.links == [("http://127.0.0.1/y.html", "a")]
     assert not stored and broken and not ok
+
+
+def test_a_helper_started_ahead_serves_the_channel_asking_for_it_and_the_rest_are_stopped():
+    from crawler import channel as channel_module
+
+    channel_module.prestart("tests.crawler.channel_helpers", "echo_serve", {"run": 1})
+    channel_module.prestart("tests.crawler.channel_helpers", "echo_serve", {"run": 2})
+    ahead = {init["run"]: process for _, _, init, process, _ in channel_module._prestarted}
+
+    async def main():
+        taken = _echo({"run": 1})
+        fresh = _echo({"run": 3})  # nothing started ahead with these arguments: started now
+        assert taken.process is ahead[1] and fresh.process not in ahead.values()
+        assert (await taken.request("echo", "x")) == ({"run": 1}, "x")
+        assert (await fresh.request("echo", "y")) == ({"run": 3}, "y")
+        for channel in (taken, fresh):
+            channel.wait(channel.request("close"), timeout=30)
+        return [taken.close(), fresh.close()]
+
+    assert asyncio.run(main()) == [0, 0]
+    channel_module.discard_prestarted()  # the one no channel asked for
+    assert channel_module._prestarted == [] and ahead[2].poll() == ORPHANED

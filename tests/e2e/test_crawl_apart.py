@@ -315,3 +315,29 @@ def test_the_resource_lane_leaves_govcrawl_for_a_site_whose_runs_are_large(tmp_p
                                                "lane here: True True 0"]
     assert first[1] > 0 and second[1] > 0 and third[1] > 0, "the lane checked the demo's attachments every time"
     assert first[2] == second[2] == third[2]
+
+
+def test_the_crawl_image_starts_its_helpers_before_it_loads_scrapy(tmp_path):
+    """A process being started shows its parent's memory as its own until it becomes the helper: the
+    crawl image starts its page workers while it is small (``crawler.channel.prestart``), and never
+    starts a process once Scrapy is loaded (Scrapy's version log would run ``uname -p``)."""
+    log = tmp_path / "spawns.jsonl"
+    env = _site_hook(tmp_path, (
+        "import json, os, subprocess, sys\n"
+        "_init = subprocess.Popen.__init__\n"
+        "def __init__(self, args, *a, **k):\n"
+        f"    with open({str(log)!r}, 'a') as out:\n"
+        "        out.write(json.dumps({'pid': os.getpid(), 'args': [str(x) for x in args],\n"
+        "                              'scrapy': 'scrapy' in sys.modules}) + '\\n')\n"
+        "    _init(self, args, *a, **k)\n"
+        "subprocess.Popen.__init__ = __init__\n"))
+    with DemoServer() as server:
+        result, pid, _, _ = _command(server, tmp_path, env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    spawns = [json.loads(line) for line in log.read_text().splitlines()]
+    ours = [s for s in spawns if s["pid"] == pid]
+    workers = [s for s in ours if any("crawler.pageworker" in a for a in s["args"])]
+    from crawler.pageworker import default_workers
+
+    assert len(workers) == default_workers(), ours  # started ahead, then taken: none started again
+    assert not [s for s in ours if s["scrapy"]], ours
