@@ -101,10 +101,14 @@ def _check_settings(site: Site) -> dict:
 def check_run(store: Store, run: RunInfo, site_id: str, site: Site, waivers: list | None = None) -> list:
     """Run every check on a stored run and store the findings."""
     from checks import ALL_CHECKS, check_jobs
+    from reports import prestart_workbook_helper
 
+    pages = store.page_count(run.id)
+    # The workbook's helper now, while this process is small (reports.apart.prestart).
+    prestart_workbook_helper(pages)
     # A large run's pages leave their bulk in the store and the checks take turns walking them
     # (flat memory; see Store.pages and SiteFacts.walk_together); a small run is checked from memory.
-    stream = store.page_count(run.id) > STREAM_ABOVE_PAGES
+    stream = pages > STREAM_ABOVE_PAGES
     facts = SiteFacts.build(
         store.pages(run.id, stream=stream), store.outcomes(run.id), homepage=_homepage(site),
         audits=store.audits(run.id).values(),

@@ -27,10 +27,13 @@ from . import html as html_report
 from . import json as json_report
 from . import xlsx as xlsx_report
 from .apart import WorkbookApart
+from .apart import discard as discard_workbook_helper
+from .apart import prestart as prestart_workbook_helper
 from .apart import worth_it as workbook_apart_worth_it
 from .data import SEVERITY_LABELS, CheckMeta, ReportInput, Summary, summarise
 
-__all__ = ["FILE_NAMES", "SEVERITY_LABELS", "CheckMeta", "ReportInput", "Summary", "summarise", "write_all"]
+__all__ = ["FILE_NAMES", "SEVERITY_LABELS", "CheckMeta", "ReportInput", "Summary", "prestart_workbook_helper",
+           "summarise", "write_all"]
 
 # Kind -> file name, as contract §1 names them.
 FILE_NAMES: dict[str, str] = {
@@ -61,6 +64,8 @@ def write_all(data: ReportInput, out_dir: Path) -> dict[str, Path]:
         # The workbook in a helper process meanwhile (reports.apart), unless its writer was replaced here.
         if _writer("xlsx") is xlsx_report.write and workbook_apart_worth_it(data):
             apart = WorkbookApart(data, staging / FILE_NAMES["xlsx"])
+        else:
+            discard_workbook_helper()
         for kind in _WRITE_ORDER:
             if not (kind == "xlsx" and apart is not None):
                 _writer(kind)(data, staging / FILE_NAMES[kind])

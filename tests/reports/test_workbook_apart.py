@@ -76,3 +76,41 @@ def test_a_failing_helper_fails_the_report_and_leaves_no_folder(tmp_path: Path, 
         write_all(_many(apart_module.SMALLEST), tmp_path / "out" / "report")
     assert list((tmp_path / "out").iterdir()) == []
     assert reports.xlsx_report.write is xlsx_report.write  # this process's writer was never touched
+
+
+def test_a_helper_started_ahead_writes_the_workbook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(apart_module.os, "cpu_count", lambda: 2)
+    apart_module.prestart(pages=apart_module.SMALLEST)
+    waiting = apart_module._waiting
+    assert waiting is not None and waiting.poll() is None
+    used = []
+    real = apart_module.WorkbookApart.finish
+
+    def spy(self, *args, **kwargs):
+        used.append(self._process)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(apart_module.WorkbookApart, "finish", spy)
+    data = _many(apart_module.SMALLEST)
+    out = write_all(data, tmp_path / "report")
+    assert used == [waiting] and waiting.returncode == 0 and apart_module._waiting is None
+    assert out["xlsx"].read_bytes() == xlsx_report.write(data, tmp_path / "here.xlsx").read_bytes()
+
+
+def test_a_helper_started_ahead_for_a_report_too_small_goes_away(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(apart_module.os, "cpu_count", lambda: 2)
+    apart_module.prestart(pages=apart_module.LARGEST)
+    waiting = apart_module._waiting
+    assert waiting is not None
+    write_all(make_report_input(), tmp_path / "report")  # a few findings: written here
+    assert apart_module._waiting is None and waiting.returncode == 0
+    assert sorted(p.name for p in (tmp_path / "report").iterdir()) == sorted(FILE_NAMES.values())
+
+
+@pytest.mark.parametrize("pages", [apart_module.SMALLEST // 2 - 1, apart_module.LARGEST + 1])
+def test_no_helper_is_started_ahead_for_a_run_that_will_not_want_one(pages: int,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(apart_module.os, "cpu_count", lambda: 2)
+    apart_module.prestart(pages=pages)
+    assert apart_module._waiting is None
