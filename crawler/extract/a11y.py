@@ -1219,9 +1219,10 @@ def _more_rules(root, page: _Page, found: list, is_page: bool, page_text: str | 
         previous = el
         lang = el.get("lang")
         direction = (el.get("dir") or "").strip().lower()
-        if lang is not None or direction:
+        code = (lang or "").strip().split("-")[0].lower()
+        # The element's text only when a rule can fire: <html lang="zh-CN"> would be the whole page's.
+        if code in _RTL_LANGS or direction == "rtl":
             own = "".join(el.itertext())
-            code = (lang or "").strip().split("-")[0].lower()
             if code in _RTL_LANGS and _RTL_CHARS.search(own) and _inherited(el, "dir") not in ("rtl", "auto"):
                 found.append(("lang-dir-mismatch", el, f"lang=\"{lang}\" 是从右到左的文字，缺少 dir=\"rtl\""))
             elif direction == "rtl" and _LATIN.search(own) and not _RTL_CHARS.search(own):

@@ -648,3 +648,18 @@ def test_scan_handover_judges_as_the_own_walk():
     # the svg and template copies count, though their own nodes are dropped (not in a browser's DOM)
     assert details == {"id「a」重复（共 4 个）"}
     assert {"color-contrast", "lang-dir-mismatch", "link-text-generic"} <= {node.rule for node in with_scan}
+
+
+_AR = "<p>ساعات عمل المكتب</p>"
+
+
+@pytest.mark.parametrize(("failing", "failing_head", "passing", "passing_head"), [
+    ('<p dir="rtl">Opening hours of the office</p>', HEAD, '<p dir="rtl">ساعات عمل المكتب</p>', HEAD),
+    (_AR, '<html lang="ar"><head><title>t</title></head>', _AR, '<html lang="ar" dir="rtl"><head><title>t</title></head>'),
+    ('<div lang="he"><span>שעות פתיחה</span></div>', HEAD, '<div lang="zh-CN" dir="ltr"><span>办公时间</span></div>', HEAD),
+])
+def test_lang_dir_mismatch_in_both_directions(failing: str, failing_head: str, passing: str, passing_head: str) -> None:
+    """Right-to-left text without dir=rtl, and dir=rtl on left-to-right text; the element's text is read
+    only for those (a Chinese page's <html lang> would be the whole page's text)."""
+    assert "lang-dir-mismatch" in rules(failing, failing_head)
+    assert "lang-dir-mismatch" not in rules(passing, passing_head)
