@@ -12,17 +12,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from govcrawl.model import PageFacts
 
 _SPACE = re.compile(r"[\s\u3000\u00a0]+")
+_LABEL = re.compile(r"^(来源|信息来源|发布机构|发文机关)[:：]")
 
 
+# Memoised: a site's pages name the same few publishing bodies, and every finding asks for its page's.
+@lru_cache(maxsize=4096)
 def normalise_source(value: str) -> str:
     """Compare publishing bodies without whitespace or a leading label."""
-    value = _SPACE.sub("", value)
-    return re.sub(r"^(来源|信息来源|发布机构|发文机关)[:：]", "", value)
+    return _LABEL.sub("", _SPACE.sub("", value))
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +53,7 @@ def page_sources(page: PageFacts | None) -> set[str]:
     for key, value in page.meta.items():
         if key.lower() == "contentsource":
             found.append(value)
-    return {normalise_source(v) for v in found if v and normalise_source(v)}
+    return {name for v in found if v and (name := normalise_source(v))}
 
 
 class DepartmentRules:

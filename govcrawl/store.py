@@ -363,7 +363,7 @@ class _Pool:
 
     def a11y(self, raw: dict) -> A11yNode:
         """One shared ``A11yNode`` per distinct node (the template's nodes repeat on every page)."""
-        key = ("a11y", *sorted(raw.items()))
+        key = ("a11y", *raw.items())  # written by A11yNode.as_json, its keys always in one order
         node = self._values.get(key)
         if node is None:
             node = self._values[key] = A11yNode.from_json(raw)
@@ -517,6 +517,17 @@ def _links_of_blob(blob: bytes, by_record: Callable[[str], LinkFacts],
         return [by_row(tuple(row)) for row in json.loads(bytes(blob[1:]))]
     text = str(blob[1:], "utf-8")
     return [by_record(record) for record in text.split(_RS)] if text else []
+
+
+def _pooled_links(blob: bytes, share: _Pool) -> list[LinkFacts]:
+    """``_links_of_blob`` with ``share``'s links: a record seen before is one dictionary lookup."""
+    if blob[:1] == _JSON:
+        return _links_of_blob(blob, share.link_record, share.link)
+    text = str(blob[1:], "utf-8")
+    if not text:
+        return []
+    known, made = share._links.get, share.link_record
+    return [known(record) or made(record) for record in text.split(_RS)]
 
 # Distinct links a store keeps made for streamed pages: the first ones read, which are the template's
 # (header, navigation, footer: on every page) once the first pages are in.
@@ -903,10 +914,9 @@ class Store:
                     page_links = links.setdefault(page_id, [])
                 page_links.append(link(tuple(row[1:])))
         columns = _LOADED_COLUMNS if reader.streamed else _LOADED_COLUMNS + ", links"
-        by_record, by_row = share.link_record, share.link
         for row in self.db.execute(f"SELECT {columns} FROM pages WHERE run_id=? ORDER BY id", (run_id,)):
             blob = None if reader.streamed else row["links"]
-            page_links = links.pop(row["id"], []) if blob is None else _links_of_blob(blob, by_record, by_row)
+            page_links = links.pop(row["id"], []) if blob is None else _pooled_links(blob, share)
             page = _page_from_row(row, page_links, share, reader)
             self._unread.append(weakref.ref(page))
             yield page
