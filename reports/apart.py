@@ -53,8 +53,13 @@ def discard() -> None:
     """Let a helper started ahead go (end-of-file on its input: it exits without writing anything)."""
     global _waiting
     waiting, _waiting = _waiting, None
-    if waiting is not None:
-        waiting.communicate(timeout=60)
+    if waiting is None:
+        return
+    try:
+        waiting.communicate(timeout=10)
+    except subprocess.TimeoutExpired:  # it never reads its input: nothing of the report depends on it
+        waiting.kill()
+        waiting.wait()
 
 
 def _start(paths: list[str]) -> subprocess.Popen:
