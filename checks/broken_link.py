@@ -34,10 +34,10 @@ def describe(tag: str, url: str) -> str:
 
 @CHECK.rule
 def run(site: SiteFacts, ctx: CheckContext) -> Iterator[Finding]:
-    def broken(page, link) -> bool:
-        return site.link_state(link.url) is LinkState.BROKEN
+    def broken(url: str) -> bool:
+        return site.link_state(url) is LinkState.BROKEN
 
-    for group in group_links(site, ctx.departments, broken):
+    for group in group_links(site, ctx.departments, url_matches=broken):
         outcome = site.outcome(group.target)
         url = group.first_page(site.homepage)
         kind = describe(group.link.tag, group.target)

@@ -45,7 +45,7 @@ def run(site: SiteFacts, ctx: CheckContext) -> Iterator[Finding]:
                 )
         return reasons[origin]
 
-    for group in group_links(site, ctx.departments, lambda page, link: reason_for(link.url) is not None):
+    for group in group_links(site, ctx.departments, url_matches=lambda url: reason_for(url) is not None):
         reason = reason_for(group.target)
         yield ctx.finding(
             url=group.first_page(site.homepage),

@@ -21,10 +21,10 @@ CHECK = Check(
 
 @CHECK.rule
 def run(site: SiteFacts, ctx: CheckContext) -> Iterator[Finding]:
-    def unverified(page, link) -> bool:
-        return site.link_state(link.url) is LinkState.UNVERIFIED
+    def unverified(url: str) -> bool:
+        return site.link_state(url) is LinkState.UNVERIFIED
 
-    for group in group_links(site, ctx.departments, unverified):
+    for group in group_links(site, ctx.departments, url_matches=unverified):
         outcome = site.outcome(group.target)
         yield ctx.finding(
             url=group.first_page(site.homepage),

@@ -88,7 +88,7 @@ def _message(kind: str, hits: list[PrivacyHit], place: str) -> str:
 def _first_groups(site: SiteFacts, ctx: CheckContext, targets: set[str]) -> dict[str, tuple[LinkGroup, list[str]]]:
     """For each attachment URL: the group of its first linking page (crawl order), and every linking page."""
     first: dict[str, tuple[LinkGroup, list[str]]] = {}
-    for group in group_links(site, ctx.departments, lambda page, link: link.url in targets):
+    for group in group_links(site, ctx.departments, url_matches=targets.__contains__):
         if group.target not in first:
             first[group.target] = (group, list(group.pages))
         else:

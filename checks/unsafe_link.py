@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from checks.linkgroups import group_links, link_evidence
 from checks.registry import Check, CheckContext
 from govcrawl.facts import SiteFacts
-from govcrawl.model import Finding, LinkFacts, PageFacts, Severity
+from govcrawl.model import Finding, Severity
 
 CHECK = Check(
     id="unsafe-link",
@@ -42,16 +42,16 @@ _SCHEMES = ("http://", "https://")
 def run(site: SiteFacts, ctx: CheckContext) -> Iterator[Finding]:
     own_hosts = {h.lower() for h in ctx.settings.get("hosts", ())}
 
-    def unsafe(page: PageFacts, link: LinkFacts) -> bool:
-        if not link.url.lower().startswith(_SCHEMES):
+    def unsafe(url: str) -> bool:
+        if not url.lower().startswith(_SCHEMES):
             return False
-        outcome = site.outcomes.rich(link.url)  # an answer with terms is never a plain one
+        outcome = site.outcomes.rich(url)  # an answer with terms is never a plain one
         if outcome is None or not outcome.terms or outcome.internal:
             return False
-        parts = urlsplit(link.url)
+        parts = urlsplit(url)
         return parts.netloc.lower() not in own_hosts and (parts.hostname or "") not in own_hosts
 
-    for group in group_links(site, ctx.departments, unsafe):
+    for group in group_links(site, ctx.departments, url_matches=unsafe):
         outcome = site.outcome(group.target)
         terms = list(outcome.terms)
         where = "网站公共模板（页头/页脚/导航）中的" if group.template else ""
