@@ -129,7 +129,7 @@ class Workbook:
 
     def _finish_sheet(self, sheet: Sheet) -> None:
         number = sheet.index + 1
-        _copy_into(self._zip, f"xl/worksheets/sheet{number}.xml", sheet.body)
+        _copy_into(self._zip, f"xl/worksheets/sheet{number}.xml", sheet.body, sheet._head())
         if sheet.rels is not None:
             _copy_into(self._zip, f"xl/worksheets/_rels/sheet{number}.xml.rels", sheet.rels)
         if sheet.filter_ref is not None:
@@ -253,11 +253,19 @@ class Sheet:
                      '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>')
         cols = "".join(f'<col min="{i}" max="{i}" width="{width:g}" customWidth="1"/>'
                        for i, width in enumerate(widths, start=1))
-        self._out.write(
-            _HEAD + f'<worksheet xmlns="{_MAIN}" xmlns:r="{_DOC_RELS}">'
-            + ('<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' if landscape else "")
-            + f"<sheetViews>{view}</sheetView></sheetViews><sheetFormatPr defaultRowHeight=\"15\"/>"
-            + (f"<cols>{cols}</cols>" if cols else "") + "<sheetData>")
+        self._columns = 0  # the widest row written, for <dimension>
+        # What precedes the rows, put in front of them when the sheet is closed: it names the sheet's
+        # extent (<dimension>, which readers such as openpyxl's read-only mode take as the row count).
+        self._before = (('<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' if landscape else ""),
+                        f"<sheetViews>{view}</sheetView></sheetViews><sheetFormatPr defaultRowHeight=\"15\"/>"
+                        + (f"<cols>{cols}</cols>" if cols else "") + "<sheetData>")
+
+    def _head(self) -> bytes:
+        """The sheet's start, up to its first row, with the extent of the rows written."""
+        extent = f"A1:{column_letter(self._columns)}{self._row}" if self._columns and self._row else "A1"
+        properties, rest = self._before
+        return (_HEAD + f'<worksheet xmlns="{_MAIN}" xmlns:r="{_DOC_RELS}">' + properties
+                + f'<dimension ref="{extent}"/>' + rest).encode("utf-8")
 
     @property
     def rows(self) -> int:
@@ -268,6 +276,7 @@ class Sheet:
         """Write the next row (an empty list: a blank row); ``height`` in points."""
         self._row += 1
         row = self._row
+        self._columns = max(self._columns, len(cells))
         parts = [f'<row r="{row}"' + (f' ht="{height:g}" customHeight="1">' if height else ">")]
         for column, (value, style, link) in enumerate(cells, start=1):
             if value is None:
@@ -355,11 +364,13 @@ def _entry(name: str) -> zipfile.ZipInfo:
     return info
 
 
-def _copy_into(archive: zipfile.ZipFile, name: str, source: IO[bytes]) -> None:
-    """Copy a finished temporary file into the zip as ``name`` (its size known, so no ZIP64 unless needed)."""
+def _copy_into(archive: zipfile.ZipFile, name: str, source: IO[bytes], head: bytes = b"") -> None:
+    """Copy ``head`` and then a finished temporary file into the zip as ``name`` (the size known, so no ZIP64
+    unless needed)."""
     size = source.seek(0, io.SEEK_END)
     source.seek(0)
     info = _entry(name)
-    info.file_size = size
+    info.file_size = len(head) + size
     with archive.open(info, "w") as target:
+        target.write(head)
         shutil.copyfileobj(source, target, 1 << 20)

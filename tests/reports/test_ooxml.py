@@ -111,3 +111,15 @@ def test_column_letters(number: int, letters: str) -> None:
 def test_escape_and_sheet_quotes() -> None:
     assert escape('<a href="x">&</a>\r') == "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;&#13;"
     assert quote_sheet("O'Brien") == "'O''Brien'"
+
+
+def test_each_sheet_names_its_extent(tmp_path: Path) -> None:
+    """<dimension>: what readers that stream a sheet (openpyxl's read-only mode, pandas) take as its size."""
+    book = load_workbook(_book(tmp_path / "a.xlsx"), read_only=True)
+    first, other = book["第一页"], book["O'Brien 局"]
+    assert (first.max_row, first.max_column) == (2 + len(HOSTILE), 3)
+    assert (other.max_row, other.max_column) == (3, 2)
+    empty = Workbook(tmp_path / "b.xlsx")
+    empty.sheet("空", [10]).close()
+    empty.close()
+    assert load_workbook(tmp_path / "b.xlsx", read_only=True)["空"].calculate_dimension() == "A1:A1"
