@@ -510,24 +510,21 @@ def _link_of_record(record: str) -> LinkFacts:
     return _link_of_row(_record_row(record))
 
 
-def _links_of_blob(blob: bytes, by_record: Callable[[str], LinkFacts],
-                   by_row: Callable[[tuple], LinkFacts]) -> list[LinkFacts]:
-    """The links of a stored page's blob, each made (or shared) by ``by_record`` from its record."""
+def _links_of_blob(blob: bytes, by_record: Callable[[str], LinkFacts], by_row: Callable[[tuple], LinkFacts],
+                   known: Callable[[str], LinkFacts | None] | None = None) -> list[LinkFacts]:
+    """The links of a stored page's blob, each made (or shared) by ``by_record`` from its record.
+
+    ``known``: a lookup of links already made (a load's pool), asked first: most records repeat the
+    template's, and then a link costs one dictionary lookup instead of a call."""
     if blob[:1] == _JSON:
         return [by_row(tuple(row)) for row in json.loads(bytes(blob[1:]))]
     text = str(blob[1:], "utf-8")
-    return [by_record(record) for record in text.split(_RS)] if text else []
-
-
-def _pooled_links(blob: bytes, share: _Pool) -> list[LinkFacts]:
-    """``_links_of_blob`` with ``share``'s links: a record seen before is one dictionary lookup."""
-    if blob[:1] == _JSON:
-        return _links_of_blob(blob, share.link_record, share.link)
-    text = str(blob[1:], "utf-8")
     if not text:
         return []
-    known, made = share._links.get, share.link_record
-    return [known(record) or made(record) for record in text.split(_RS)]
+    if known is None:
+        return [by_record(record) for record in text.split(_RS)]
+    return [known(record) or by_record(record) for record in text.split(_RS)]
+
 
 # Distinct links a store keeps made for streamed pages: the first ones read, which are the template's
 # (header, navigation, footer: on every page) once the first pages are in.
@@ -916,7 +913,10 @@ class Store:
         columns = _LOADED_COLUMNS if reader.streamed else _LOADED_COLUMNS + ", links"
         for row in self.db.execute(f"SELECT {columns} FROM pages WHERE run_id=? ORDER BY id", (run_id,)):
             blob = None if reader.streamed else row["links"]
-            page_links = links.pop(row["id"], []) if blob is None else _pooled_links(blob, share)
+            if blob is None:
+                page_links = links.pop(row["id"], [])
+            else:
+                page_links = _links_of_blob(blob, share.link_record, share.link, share._links.get)
             page = _page_from_row(row, page_links, share, reader)
             self._unread.append(weakref.ref(page))
             yield page

@@ -267,11 +267,6 @@ class Sheet:
         return (_HEAD + f'<worksheet xmlns="{_MAIN}" xmlns:r="{_DOC_RELS}">' + properties
                 + f'<dimension ref="{extent}"/>' + rest).encode("utf-8")
 
-    @property
-    def rows(self) -> int:
-        """Rows written so far (blank ones included)."""
-        return self._row
-
     def append(self, cells: list[Cell], height: float | None = None) -> None:
         """Write the next row (an empty list: a blank row); ``height`` in points."""
         self._row += 1
