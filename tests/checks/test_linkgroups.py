@@ -7,7 +7,7 @@ import pytest
 from checks.linkgroups import group_links
 from govcrawl.facts import SiteFacts
 from govcrawl.model import Region
-from tests.checks.conftest import H, RULES, link, page
+from tests.checks.conftest import RULES, H, link, page
 
 
 def _site() -> SiteFacts:
