@@ -281,6 +281,8 @@ def run_size(pages: int, nginx_binary: str, selected: list[str], args) -> dict:
         f"{manifest['resources']['per_article']} attachments/images per article, {pb['total']} planted broken links "
         f"({len(pb.get('only_on_gbk_pages', []))} only on GBK pages)")
     cb.warm_page_cache(site)
+    if "govcrawl" in selected:
+        log(f"bytecode written for {', '.join(cb.compile_code_under_test(peer_tools.peer_env()))}")
     nginx = cb.Nginx(nginx_binary, site, (WORK / "nginx").resolve(), headers={"LinkChecker": "bench"})
     all_tools = peer_tools.tools(manifest, TODAY)
     data: dict = {
