@@ -235,8 +235,8 @@ def find_columns(site: SiteFacts) -> list[Column]:
 
 def homepage_column(site: SiteFacts) -> Column | None:
     """The homepage as a column over the lists it shows; None when it was not read."""
-    page = site.page(site.homepage) if site.homepage else None
-    if page is None or page.status is None or not 200 <= page.status < 300:
+    page = site.read_homepage()
+    if page is None:
         return None
     return Column("首页", [page], homepage=True)
 

@@ -46,9 +46,9 @@ _CARE = re.compile("|".join(CARE_WORDS))
 
 def has_care_entry(site: SiteFacts, settings: dict) -> bool:
     """Does the homepage link an elder/accessible mode (by its words, or by the configured selector)?"""
-    home = site.page(site.homepage) if site.homepage else None
+    home = site.read_homepage()
     if home is None:
-        return True  # no homepage read: nothing to judge (the crawl reports why)
+        return True  # no homepage read: nothing to judge (the run's start-page warning says why)
     if any(_CARE.search(link.text or "") for link in home.links):
         return True
     audit = site.audits.get(home.url)
@@ -59,7 +59,7 @@ def has_care_entry(site: SiteFacts, settings: dict) -> bool:
 @CHECK.rule
 def run(site: SiteFacts, ctx: CheckContext) -> Iterator[Finding]:
     yield from findings_for(ELDER, site, ctx)
-    if site.homepage and site.page(site.homepage) is not None and not has_care_entry(site, ctx.settings):
+    if site.read_homepage() is not None and not has_care_entry(site, ctx.settings):
         rule = RULES["no-care-entry"]
         yield ctx.finding(
             url=site.homepage,

@@ -152,6 +152,7 @@ def check_run(store: Store, run: RunInfo, site_id: str, site: Site, waivers: lis
         "waived": sum(1 for f in findings if f.waiver),
     }
     run.stats["column_warnings"] = warnings
+    run.stats["start_pages_unread"] = unread_start_pages(facts, site)
     run.stats["documents"] = shares
     run.stats.update(interpretations)
     run.stats["due_soon"] = due
@@ -346,6 +347,36 @@ def _column_warnings(facts: SiteFacts, run: RunInfo, site: Site, departments: De
         }
         for w in early_warnings(facts, run.today, _check_settings(site), site.column_warning_days)
     ]
+
+
+def unread_start_pages(facts: SiteFacts, site: Site) -> list[dict]:
+    """The site's start pages that the crawl could not read as HTML, each with why, in Chinese.
+
+    Why a run-level fact and not a finding: a homepage that is down at crawl time leaves a
+    run with next to nothing checked, and "1 page, 0 problems" must not read as a clean site.
+    No contract check covers it (``site-unavailable`` judges the 15-minute probes of a week),
+    so the run says it itself: on the command line, at the top of the report, in findings.json.
+    """
+    from crawler.urls import normalise
+
+    unread = []
+    for start in site.start_urls:
+        norm = normalise(start)
+        url = norm[0] if norm else start
+        page = facts.page(url)
+        if page is None:
+            outcome = facts.outcome(url)
+            reason = outcome.reason if outcome is not None and outcome.reason else "没有抓取到（被 robots.txt 禁止或抓取中断）"
+        elif page.status is None:
+            reason = page.error or "没有响应"
+        elif not 200 <= page.status < 300:
+            reason = f"HTTP {page.status}"
+        elif not page.is_html:
+            reason = f"返回的不是网页（{page.content_type or '未声明内容类型'}）"
+        else:
+            continue
+        unread.append({"url": url, "reason": reason})
+    return unread
 
 
 def _homepage(site: Site) -> str:
@@ -738,11 +769,14 @@ def notify(store: Store, run: RunInfo, site: Site, paths: dict[str, Path]) -> li
     departments = DepartmentRules.from_config(site.owner, site.departments).names()
     rows = notifier.summarise(store.findings(run.id), store.fixed(run.id), departments)
     night = run.today.isoformat()
+    from reports.data import start_pages_warning
+
+    warning = start_pages_warning(run)
     notes: list[str] = []
     if settings.email is not None:
-        notes += notifier.send_email(settings.email.model_dump(), site.name, night, rows, report)
+        notes += notifier.send_email(settings.email.model_dump(), site.name, night, rows, report, warning)
     for hook in settings.webhooks:
-        notes.append(notifier.send_webhook(hook.model_dump(), site.name, night, rows, report))
+        notes.append(notifier.send_webhook(hook.model_dump(), site.name, night, rows, report, warning))
     for note in notes:
         print(f"通知 / notify: {note}", file=sys.stderr)
     return notes
@@ -844,6 +878,11 @@ class Tally:
 
 
 def _summary(run: RunInfo, paths: dict[str, Path], tally: Tally) -> None:
+    from reports.data import start_pages_warning
+
+    warning = start_pages_warning(run)
+    if warning:
+        print(f"警告 / warning: {warning}", file=sys.stderr)
     print(f"完成：抓取页面 {run.pages_crawled} 个，发现问题 {tally.total} 条。", file=sys.stderr)
     for dept, count in sorted(tally.by_department.items(), key=lambda kv: -kv[1]):
         print(f"  {dept}: {count}", file=sys.stderr)

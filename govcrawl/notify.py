@@ -63,17 +63,20 @@ def summarise(findings: list, fixed: list, departments: list[str]) -> list[Depar
     return out
 
 
-def message_text(site_name: str, night: str, rows: list[DepartmentSummary], report: str) -> tuple[str, str]:
-    """(title, markdown body) of one message."""
+def message_text(site_name: str, night: str, rows: list[DepartmentSummary], report: str,
+                 warning: str | None = None) -> tuple[str, str]:
+    """(title, markdown body) of one message; ``warning``: why the night's check is incomplete, said first."""
     title = f"{site_name} 网站检查 {night}"
     lines = [f"### {title}", ""]
+    if warning:  # a morning list of "0 new problems" must not hide that the homepage was down
+        lines += [f"**检查不完整**：{warning}", ""]
     lines += [f"- {row.line()}" for row in rows]
     lines += ["", f"报告：{report}"]
     return title, "\n".join(lines)
 
 
 def send_email(settings: Mapping, site_name: str, night: str, summaries: list[DepartmentSummary],
-               report: str) -> list[str]:
+               report: str, warning: str | None = None) -> list[str]:
     """One email per recipient, listing the departments they follow; returns one status line per email."""
     results = []
     wanted: dict[str, list[DepartmentSummary]] = {}
@@ -86,12 +89,12 @@ def send_email(settings: Mapping, site_name: str, night: str, summaries: list[De
     user = os.environ.get(settings.get("username_env") or "", "") or None
     password = os.environ.get(settings.get("password_env") or "", "") or None
     for address, rows in wanted.items():
-        title, body = message_text(site_name, night, rows, report)
+        title, body = message_text(site_name, night, rows, report, warning)
         mail = EmailMessage()
-        mail["Subject"] = title + ("：有新问题" if any(r.new for r in rows) else "")
+        mail["Subject"] = title + ("：检查不完整" if warning else "：有新问题" if any(r.new for r in rows) else "")
         mail["From"] = settings["sender"]
         mail["To"] = address
-        mail.set_content(body.replace("### ", ""))
+        mail.set_content(body.replace("### ", "").replace("**", ""))  # plain text: no markdown marks
         try:
             _smtp_send(settings, mail, user, password)
             results.append(f"邮件已发送：{address}")
@@ -124,11 +127,11 @@ def dingtalk_url(url: str, secret: str, now_ms: int | None = None) -> str:
 
 
 def send_webhook(hook: Mapping, site_name: str, night: str, summaries: list[DepartmentSummary],
-                 report: str) -> str:
+                 report: str, warning: str | None = None) -> str:
     """Post one markdown message to a WeCom or DingTalk robot; returns a status line."""
     wanted = hook.get("departments")
     rows = [s for s in summaries if not wanted or s.department in wanted]
-    title, body = message_text(site_name, night, rows, report)
+    title, body = message_text(site_name, night, rows, report, warning)
     url = hook["url"]
     if hook["kind"] == "dingtalk":
         payload = {"msgtype": "markdown", "markdown": {"title": title, "text": body}}

@@ -77,6 +77,21 @@ INTERPRETATION_VIA_LABELS: dict[str, str] = {
 }
 
 
+def start_pages_warning(run: RunInfo) -> str | None:
+    """One sentence for a run whose start pages could not be read (``run.stats["start_pages_unread"]``,
+    written by the check phase); None when they were read, or for a run stored before that fact existed.
+
+    Said on the command line and at the top of the report: such a run checked next to nothing, and
+    its short list of findings must not read as a clean site.
+    """
+    unread = run.stats.get("start_pages_unread") or []
+    if not unread:
+        return None
+    what = "；".join(f"{item.get('url')}（{item.get('reason')}）" for item in unread)
+    return (f"起始页无法读取：{what}。本次只抓取到 {run.pages_crawled} 个页面，检查结果不完整，"
+            "不能说明网站没有问题；请确认网站可以访问后重新运行。")
+
+
 def severity_of(finding: Finding) -> Severity:
     """The finding's severity as the enum, even if a caller passed the plain string."""
     return Severity(finding.severity)

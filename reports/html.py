@@ -46,6 +46,7 @@ from .data import (
     DocumentRow,
     ReportInput,
     severity_of,
+    start_pages_warning,
     summarise,
 )
 from .evidence import EvidenceNode, evidence_tree, web_href
@@ -453,6 +454,7 @@ def context(data: ReportInput) -> dict[str, Any]:
         ],
         "stats": evidence_tree({k: v for k, v in run.stats.items() if k in RUN_STATS_LABELS}, RUN_STATS_LABELS),
         "warnings": list(data.warnings),
+        "start_warning": start_pages_warning(run),
         "has_documents": bool(data.documents),
         "messages": _message_rows(data),
         "availability": _availability_view(data.availability),

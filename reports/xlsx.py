@@ -19,7 +19,16 @@ from urllib.parse import quote
 
 from govcrawl.model import Finding
 
-from .data import METRIC_LABELS, SEVERITY_LABELS, SEVERITY_ORDER, CheckMeta, ReportInput, Summary, summarise
+from .data import (
+    METRIC_LABELS,
+    SEVERITY_LABELS,
+    SEVERITY_ORDER,
+    CheckMeta,
+    ReportInput,
+    Summary,
+    start_pages_warning,
+    summarise,
+)
 from .evidence import web_href
 from .files import write_atomic
 from .ooxml import PLAIN, Cell, Style, Workbook, quote_sheet
@@ -200,6 +209,9 @@ def _summary_sheet(book: Workbook, data: ReportInput, summary: Summary, names: l
         *((f"其中{SEVERITY_LABELS[s]}", summary.by_severity[s]) for s in SEVERITY_ORDER),
         *((METRIC_LABELS.get(k, k), _format_metric(k, v)) for k, v in data.metrics.items()),
     ]
+    warning = start_pages_warning(run)
+    if warning:  # a run that checked next to nothing says so above its counts
+        info.insert(0, ("检查不完整", warning))
     titles = ["部门", *(check.title for check in summary.checks), "合计"]
     first = max(display_width(label) for label in ["抓取页面数", *(s.name for s in summary.sections)])
     ws = book.sheet(SUMMARY_SHEET, [min(WIDTH_CAP, first + 2), *(12 for _ in titles[1:])])

@@ -1,7 +1,7 @@
 """a11y and elder-friendly: static/browser merging, template lifting, departments, the care entry."""
 
 from checks import a11y, elder_friendly
-from govcrawl.model import A11yNode, PageAudit, Region, Severity
+from govcrawl.model import A11yNode, PageAudit, PageFacts, Region, Severity
 from tests.checks.conftest import H, link, page
 
 
@@ -104,6 +104,17 @@ def test_care_entry_by_text_alt_or_title_and_its_absence(run_check):
     audit = PageAudit(home.url, "ok", [], metrics={"care_entry": True})
     assert run_check(elder_friendly.CHECK, [home], audits=[audit],
                      settings={"accessibility": {"care_selector": "#care"}}) == []
+
+
+def test_care_entry_is_not_judged_on_a_homepage_that_was_not_read(run_check):
+    # A homepage that answered 404, never answered, or is no HTML page shows nothing to judge:
+    # "no elder-mode entry" there would be a finding about a page nobody saw.
+    for unread in (page("/", status=404), page("/", status=None, error="连接被拒绝"),
+                   page("/", status=503), PageFacts(url=H + "/", status=200, content_type="application/pdf")):
+        assert run_check(elder_friendly.CHECK, [unread]) == []
+    # The same page read (2xx HTML) without an entry is flagged, a redirect's 200 included.
+    assert [f.target for f in run_check(elder_friendly.CHECK, [page("/", status=200)])] == ["no-care-entry"]
+    assert [f.target for f in run_check(elder_friendly.CHECK, [page("/", status=203)])] == ["no-care-entry"]
 
 
 def test_reflow_only_on_pages_that_declare_a_responsive_viewport(run_check):

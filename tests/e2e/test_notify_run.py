@@ -32,6 +32,23 @@ def test_run_notifies_by_email_and_robot(tmp_path):
     [(to, mail)] = inbox
     assert "办公室：新发现" in mail.get_content() and "https://intranet.example/govcrawl/out/report.html" in mail.get_content()
     assert "办公室：新发现" in received[0][1]["markdown"]["content"]
+    assert "检查不完整" not in mail["Subject"] + mail.get_content()  # the homepage was read
+
+
+def test_a_night_with_the_homepage_down_says_so_first(tmp_path):
+    # The start page answers 404: the morning message must not read as "nothing new, all fine".
+    with (serve(static_handler({"/a.html": PAGES["/a.html"]})) as base, smtp_server() as (port, inbox),
+          robot() as (hook, received)):
+        notify = {"email": {"host": "127.0.0.1", "port": port, "tls": "none", "sender": "govcrawl@xq.example",
+                            "recipients": {"*": ["office@xq.example"]}},
+                  "webhooks": [{"kind": "dingtalk", "url": hook + "/robot/send?access_token=T"}]}
+        crawl(base, tmp_path, notify=notify)
+    [(to, mail)] = inbox
+    assert mail["Subject"].endswith("：检查不完整")
+    body = mail.get_content()
+    assert f"检查不完整：起始页无法读取：{base}/（HTTP 404）" in body
+    assert body.index("检查不完整") < body.index("报告：")
+    assert f"**检查不完整**：起始页无法读取：{base}/（HTTP 404）" in received[0][1]["markdown"]["text"]
 
 
 def test_dead_endpoints_do_not_fail_the_run(tmp_path):
