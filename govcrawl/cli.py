@@ -153,6 +153,7 @@ def check_run(store: Store, run: RunInfo, site_id: str, site: Site, waivers: lis
     }
     run.stats["column_warnings"] = warnings
     run.stats["start_pages_unread"] = unread_start_pages(facts, site)
+    run.stats["start_pages_offsite"] = offsite_start_pages(facts, site)
     run.stats["documents"] = shares
     run.stats.update(interpretations)
     run.stats["due_soon"] = due
@@ -377,6 +378,29 @@ def unread_start_pages(facts: SiteFacts, site: Site) -> list[dict]:
             continue
         unread.append({"url": url, "reason": reason})
     return unread
+
+
+def offsite_start_pages(facts: SiteFacts, site: Site) -> list[dict]:
+    """Start pages that redirected off the site's hosts (``xq.gov.cn`` -> ``www.xq.gov.cn``), with where to.
+
+    The crawl then stays on the start page: every link of the real site is "external". It is a
+    configuration slip a webmaster fixes in a minute once told, so the run tells them.
+    """
+    from urllib.parse import urlsplit
+
+    from crawler.urls import normalise
+
+    hosts = {h.lower() for h in site.hosts()}
+    moved = []
+    for start in site.start_urls:
+        norm = normalise(start)
+        page = facts.read_page(norm[0] if norm else start)
+        if page is None or not page.final_url:
+            continue
+        parts = urlsplit(page.final_url)
+        if (parts.netloc.lower() not in hosts and (parts.hostname or "").lower() not in hosts):
+            moved.append({"url": page.url, "final_url": page.final_url})
+    return moved
 
 
 def _homepage(site: Site) -> str:

@@ -82,16 +82,20 @@ class SiteFacts:
     def page(self, url: str) -> PageFacts | None:
         return self._by_url.get(url)
 
-    def read_homepage(self) -> PageFacts | None:
-        """The homepage's facts when it was read as HTML (2xx); None when it failed or is no page.
+    def read_page(self, url: str) -> PageFacts | None:
+        """The page's facts when it was read as HTML (2xx); None when it failed or is no page.
 
-        A homepage that answered 404 or never answered is still stored (its failure is a fact),
-        but nothing can be judged *on* it: a check asking what the homepage shows asks this.
+        A page that answered 404 or never answered is still stored (its failure is a fact),
+        but nothing can be judged *on* it.
         """
-        page = self.page(self.homepage) if self.homepage else None
+        page = self.page(url)
         if page is None or not page.is_html or page.status is None or not 200 <= page.status < 300:
             return None
         return page
+
+    def read_homepage(self) -> PageFacts | None:
+        """The homepage, when it was read as HTML: a check asking what the homepage shows asks this."""
+        return self.read_page(self.homepage) if self.homepage else None
 
     def outcome(self, url: str) -> LinkOutcome | None:
         return self.outcomes.get(url)

@@ -78,18 +78,26 @@ INTERPRETATION_VIA_LABELS: dict[str, str] = {
 
 
 def start_pages_warning(run: RunInfo) -> str | None:
-    """One sentence for a run whose start pages could not be read (``run.stats["start_pages_unread"]``,
-    written by the check phase); None when they were read, or for a run stored before that fact existed.
+    """What to say of a run whose start pages could not be read or led off the site
+    (``run.stats["start_pages_unread"]`` / ``["start_pages_offsite"]``, written by the check phase);
+    None when neither, or for a run stored before those facts existed.
 
     Said on the command line and at the top of the report: such a run checked next to nothing, and
     its short list of findings must not read as a clean site.
     """
     unread = run.stats.get("start_pages_unread") or []
-    if not unread:
-        return None
-    what = "；".join(f"{item.get('url')}（{item.get('reason')}）" for item in unread)
-    return (f"起始页无法读取：{what}。本次只抓取到 {run.pages_crawled} 个页面，检查结果不完整，"
-            "不能说明网站没有问题；请确认网站可以访问后重新运行。")
+    moved = run.stats.get("start_pages_offsite") or []
+    said = []
+    if unread:
+        what = "；".join(f"{item.get('url')}（{item.get('reason')}）" for item in unread)
+        said.append(f"起始页无法读取：{what}。本次只抓取到 {run.pages_crawled} 个页面，检查结果不完整，"
+                    "不能说明网站没有问题；请确认网站可以访问后重新运行。")
+    if moved:
+        what = "；".join(f"{item.get('url')} → {item.get('final_url')}" for item in moved)
+        said.append(f"起始页重定向到了本站域名以外的地址：{what}。站内页面因此都被当作外部链接，没有抓取"
+                    f"（本次 {run.pages_crawled} 个页面），检查结果不完整；请把配置中的 start_urls 改为重定向后的地址，"
+                    "或在 allowed_hosts 中加入该域名。")
+    return "".join(said) or None
 
 
 def severity_of(finding: Finding) -> Severity:

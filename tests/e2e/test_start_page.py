@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import openpyxl
@@ -25,15 +26,17 @@ HOME_WITHOUT_CARE_ENTRY = (
 )
 
 
-def _run(start: str, tmp: Path) -> tuple[subprocess.CompletedProcess, dict, Path]:
+def _run(start: str, tmp: Path, **site) -> tuple[subprocess.CompletedProcess, dict, Path]:
     config = {
         "data_dir": str(tmp / "data"),
         "sites": {"t": {
             "name": "测试站", "start_urls": [start], "owner": "办公室",
             "external_links": {"check": False},
             "crawl": {"concurrency": 2, "delay": 0, "autothrottle": False, "obey_robots": False},
+            **site,
         }},
     }
+    tmp.mkdir(parents=True, exist_ok=True)
     path = tmp / "sites.yaml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     out = tmp / "out"
@@ -84,12 +87,59 @@ def test_start_page_read_is_not_warned_about(tmp_path, start):
     with serve(static_handler(pages)) as base:
         done, findings, out = _run(base + start, tmp_path)
     assert findings["run"]["stats"]["start_pages_unread"] == []
-    assert "起始页无法读取" not in done.stderr
+    assert findings["run"]["stats"]["start_pages_offsite"] == []
+    assert "起始页" not in done.stderr
     assert 'class="incomplete"' not in (out / "report.html").read_text(encoding="utf-8")
     # The homepage was read, and it really has no entry: that is still found.
     assert [f["target"] for f in findings["findings"] if f["check"] == "elder-friendly"] == ["no-care-entry"]
 
 
+def _moving_handler(port_of):
+    """127.0.0.1 redirects every request to localhost, as a bare domain sends readers on to www.…"""
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            if self.headers.get("Host", "").startswith("127.0.0.1"):
+                self.send_response(301)
+                self.send_header("Location", f"http://localhost:{port_of()}{self.path}")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            body = {"/": HOME_WITHOUT_CARE_ENTRY, "/zwgk/": "<html><body>公开</body></html>"}.get(self.path)
+            data = (body or "<html>404</html>").encode("utf-8")
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    return Handler
+
+
+def test_start_page_redirecting_off_the_site(tmp_path):
+    port: list[int] = []
+    with serve(_moving_handler(lambda: port[0])) as base:
+        port.append(int(base.rsplit(":", 1)[1]))
+        done, findings, out = _run(base + "/", tmp_path)
+        moved = findings["run"]["stats"]["start_pages_offsite"]
+        assert moved == [{"url": base + "/", "final_url": f"http://localhost:{port[0]}/"}]
+        assert findings["run"]["stats"]["start_pages_unread"] == []  # it was read: the site just is elsewhere
+        assert f"起始页重定向到了本站域名以外的地址：{base}/ → http://localhost:{port[0]}/" in done.stderr
+        assert "allowed_hosts" in done.stderr
+        assert '<section class="incomplete" role="alert"' in (out / "report.html").read_text(encoding="utf-8")
+        # The look-alike: the same site with the host it moves to named as its own is crawled, and not warned about.
+        done, findings, out = _run(base + "/", tmp_path / "named", allowed_hosts=["127.0.0.1", "localhost"])
+    assert findings["run"]["stats"]["start_pages_offsite"] == []
+    assert "起始页" not in done.stderr
+    assert findings["run"]["pages_crawled"] >= 2
+
+
 def test_demo_run_has_no_start_page_warning(demo_run):
     assert demo_run.findings["run"]["stats"]["start_pages_unread"] == []
-    assert "起始页无法读取" not in demo_run.stderr
+    assert demo_run.findings["run"]["stats"]["start_pages_offsite"] == []
+    assert "起始页" not in demo_run.stderr
