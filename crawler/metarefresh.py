@@ -25,12 +25,50 @@ stand unchanged.
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urljoin
+
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware as ScrapyMetaRefresh
 from scrapy.http import HtmlResponse
+from scrapy.utils.httpobj import urlparse_cached
+
+from crawler.scriptnav import stub_target
 
 SCRAPY_CHARS = 4096  # scrapy.utils.response.get_meta_refresh reads response.text[0:4096]
 MAX_BYTES_PER_CHAR = 4  # UTF-8 and GB18030 at most
 WINDOW = SCRAPY_CHARS * MAX_BYTES_PER_CHAR
+
+
+# A page that only forwards its reader with a script (crawler.scriptnav) is a few hundred bytes; one this
+# large carries content of its own, and its location assignments are handlers, not its purpose.
+STUB_MAX_BYTES = 8192
+BLANK_TEXT_MAX = 10  # fewer visible characters than this is "nothing to read" (as crawler.probe counts)
+_UNSEEN = ("script", "style", "noscript", "template", "head")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
+def may_forward(body: bytes) -> bool:
+    """Whether ``body`` can be a script stub at all (False for every page with content: no parse)."""
+    return len(body) <= STUB_MAX_BYTES and b"location" in body
+
+
+def forward_target(text: str) -> str | None:
+    """Where a script stub sends its reader (as written), or None for any other page."""
+    from lxml import etree
+
+    text = _XML_DECLARATION.sub("", text, count=1)  # lxml refuses a str that still declares an encoding
+    try:
+        root = etree.fromstring(text, etree.HTMLParser(recover=True, no_network=True)) if text.strip() else None
+    except (ValueError, etree.LxmlError):  # e.g. an XML declaration naming an encoding, in a str
+        return None
+    if root is None:
+        return None
+    scripts = [el.text for el in root.iter("script") if el.text and not el.get("src")]
+    if not scripts:
+        return None
+    etree.strip_elements(root, *_UNSEEN, with_tail=False)
+    visible = sum(1 for ch in "".join(root.itertext()) if not ch.isspace())
+    return stub_target(visible, scripts, BLANK_TEXT_MAX)
 
 
 def may_refresh(body: bytes) -> bool:
@@ -40,10 +78,27 @@ def may_refresh(body: bytes) -> bool:
 
 
 class MetaRefreshMiddleware(ScrapyMetaRefresh):
-    """``scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware`` that skips pages without the word ``refresh``."""
+    """``scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware`` that skips pages without the word
+    ``refresh``, and follows a script stub's ``location`` as it follows a meta refresh."""
 
     def process_response(self, request, response, spider=None):
-        if isinstance(response, HtmlResponse) and not may_refresh(response.body):
+        if not isinstance(response, HtmlResponse) or may_refresh(response.body):
+            # Scrapy before 2.14 passes the spider and requires it; later ones pass none and warn when given one.
+            answer = super().process_response(*((request, response) if spider is None else (request, response, spider)))
+            if answer is not response:
+                return answer
+        return self._forwarded(request, response)
+
+    def _forwarded(self, request, response):
+        """A script stub's target as a redirect (crawler.scriptnav), under the same rules as a meta refresh."""
+        if (not isinstance(response, HtmlResponse) or not may_forward(response.body)
+                or request.meta.get("dont_redirect", False) or request.method == "HEAD"
+                or urlparse_cached(request).scheme not in {"http", "https"}):
             return response
-        # Scrapy before 2.14 passes the spider and requires it; later ones pass none and warn when given one.
-        return super().process_response(*((request, response) if spider is None else (request, response, spider)))
+        target = forward_target(response.text)
+        if target is None:
+            return response
+        redirected = self._redirect_request_using_get(request, response, urljoin(response.url, target))
+        if urlparse_cached(redirected).scheme not in {"http", "https"}:
+            return response
+        return self._redirect(redirected, request, "script location")

@@ -43,6 +43,7 @@ from urllib.parse import quote, urljoin, urlsplit
 from lxml import etree
 
 from crawler.extract.encoding import decode_html, looks_binary
+from crawler.scriptnav import script_location
 from govcrawl.model import ProbeResult
 
 __all__ = [
@@ -99,9 +100,6 @@ _SKIP_TAGS = ("script", "style", "noscript", "template", "head")
 # Anything a visitor can see or a browser will render without text.
 _CONTENT_XPATH = "//img|//a[@href]|//iframe|//frame|//embed|//object|//video|//canvas|//svg|//form|//input"
 _REFRESH = re.compile(r"^\s*(\d+)?\s*[;,]?\s*(?:url\s*=\s*)?['\"]?([^'\"]*)", re.I)
-_JS_LOCATION = re.compile(
-    r"location(?:\.href)?\s*=\s*['\"]([^'\"]+)['\"]|location\.(?:replace|assign)\(\s*['\"]([^'\"]+)['\"]"
-)
 
 
 class _Failure(Exception):
@@ -231,15 +229,6 @@ def _meta_refresh(root) -> str | None:
     return None
 
 
-def _script_location(scripts: list[str]) -> str | None:
-    """The literal target of ``location.href = '...'`` / ``location.replace('...')`` in inline scripts."""
-    for script in scripts:
-        match = _JS_LOCATION.search(script)
-        if match:
-            return match.group(1) or match.group(2)
-    return None
-
-
 def read_page(body: bytes, content_type: str | None) -> PageView | None:
     """Parse a body into a :class:`PageView`; None for a non-text body (image, PDF, ...), which is not judged."""
     if content_type and not _HTMLISH.search(content_type) or looks_binary(body[:4096]):
@@ -263,7 +252,7 @@ def read_page(body: bytes, content_type: str | None) -> PageView | None:
     view.text_chars = _chars(_text_of(root))
     if view.redirect is None and view.text_chars < BLANK_TEXT_MAX:
         # only a page with nothing to read is a pure script stub; elsewhere location= may be conditional
-        view.redirect = _script_location(scripts)
+        view.redirect = script_location(scripts)
     etree.strip_elements(root, "a", with_tail=False)
     view.headings = [heading for heading in _texts(root.xpath("//h1|//h2|//h3")) if heading]
     own = _squash(_text_of(root))
