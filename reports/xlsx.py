@@ -61,6 +61,8 @@ _WRAP_TOP = Style(wrap=True, vertical="top")
 _TOP = Style(vertical="top")
 _LEFT = Style(horizontal="left")
 _TITLE = Style(bold=True, size=14)
+_ALERT_LABEL = Style(bold=True, color="8C1D18", fill="FDF0EF", vertical="top")
+_ALERT = Style(color="8C1D18", fill="FDF0EF", wrap=True, vertical="top")
 
 
 def display_width(text: str) -> int:
@@ -210,14 +212,16 @@ def _summary_sheet(book: Workbook, data: ReportInput, summary: Summary, names: l
         *((METRIC_LABELS.get(k, k), _format_metric(k, v)) for k, v in data.metrics.items()),
     ]
     warning = start_pages_warning(run)
-    if warning:  # a run that checked next to nothing says so above its counts
-        info.insert(0, ("检查不完整", warning))
     titles = ["部门", *(check.title for check in summary.checks), "合计"]
     first = max(display_width(label) for label in ["抓取页面数", *(s.name for s in summary.sections)])
     ws = book.sheet(SUMMARY_SHEET, [min(WIDTH_CAP, first + 2), *(12 for _ in titles[1:])])
     # Values span several narrow count columns instead of widening column B.
     span_end = max(2, min(len(titles), 6))
     ws.append([cells(f"{data.site_name} 网站检查汇总", _TITLE)])
+    if warning:  # a run that checked next to nothing says so above everything else, in red, wrapped
+        ws.append([cells("检查不完整", _ALERT_LABEL), cells(warning, _ALERT)], height=15 * 4)
+        if span_end > 2:
+            ws.merge(2, span_end)
     for label, value in info:
         ws.append([cells(label, _BOLD), cells(value, _LEFT)])
         if span_end > 2:
