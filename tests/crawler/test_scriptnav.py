@@ -3,7 +3,6 @@ meta refresh; a page with something to read, or a stub that names several places
 
 from __future__ import annotations
 
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from scrapy.utils.test import get_crawler
 
 from crawler.metarefresh import STUB_MAX_BYTES, MetaRefreshMiddleware, forward_target, may_forward
 from crawler.scriptnav import script_location
-from tests.sites import crawl, serve
+from tests.sites import crawl, serve, static_handler
 
 ARTICLE = "<p>兴庆区人民政府关于印发2023年政务公开工作要点的通知，各乡镇人民政府、街道办事处。</p>"
 
@@ -92,34 +91,19 @@ def test_a_page_with_content_is_neither_forwarded_nor_decoded(middleware):
     assert middleware.process_response(Request("http://127.0.0.1/"), small) is small
 
 
-class _ScriptRootPortal(BaseHTTPRequestHandler):
-    """A portal whose root only forwards to the CMS's homepage with a script."""
-
-    protocol_version = "HTTP/1.1"
-    PAGES = {
-        "/": '<html><head><meta charset="utf-8"><script language="javascript">'
-             'window.location.href="/index.shtml";</script></head><body></body></html>',
-        "/index.shtml": f'<html><head><meta charset="utf-8"><title>首页</title></head><body>{ARTICLE}'
-                        '<a href="/zwgk/art_1.html">通知</a><a href="/ghb/">长者模式</a></body></html>',
-        "/zwgk/art_1.html": f'<html><head><meta charset="utf-8"><title>通知</title></head><body>{ARTICLE}</body></html>',
-        "/ghb/": '<html><head><meta charset="utf-8"><title>长者模式</title></head><body>长者</body></html>',
-    }
-
-    def log_message(self, *args):
-        pass
-
-    def do_GET(self):
-        page = self.PAGES.get(self.path)
-        data = (page or "<html><title>404</title></html>").encode("utf-8")
-        self.send_response(200 if page else 404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+# A portal whose root only forwards to the CMS's homepage with a script.
+SCRIPT_ROOT_PORTAL = {
+    "/": (200, '<html><head><meta charset="utf-8"><script language="javascript">'
+               'window.location.href="/index.shtml";</script></head><body></body></html>'),
+    "/index.shtml": (200, f'<html><head><meta charset="utf-8"><title>首页</title></head><body>{ARTICLE}'
+                          '<a href="/zwgk/art_1.html">通知</a><a href="/ghb/">长者模式</a></body></html>'),
+    "/zwgk/art_1.html": (200, f'<html><head><meta charset="utf-8"><title>通知</title></head><body>{ARTICLE}</body></html>'),
+    "/ghb/": (200, '<html><head><meta charset="utf-8"><title>长者模式</title></head><body>长者</body></html>'),
+}
 
 
 def test_a_crawl_goes_past_a_script_root(tmp_path: Path):
-    with serve(_ScriptRootPortal) as base:
+    with serve(static_handler(SCRIPT_ROOT_PORTAL)) as base:
         findings, urls = crawl(base, tmp_path)
     assert base + "/zwgk/art_1.html" in urls and base + "/ghb/" in urls
     # The homepage is judged as a reader sees it: the page the stub forwards to, which has the entry.
