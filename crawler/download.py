@@ -19,14 +19,24 @@ late one comes back the pool is full and closes it. On the same portal 1,235 of
 absorbs the overlap: the idle connections are the crawl's own, never more than
 that many at once, and a busy server still sees at most ``concurrency``
 requests in flight.
+
+**Slowing down.** A 429 or 503 answer pauses the host's slot for as long as it asked and the
+request is asked again (``crawler.slowdown``), here rather than in Scrapy's retry middleware,
+which asks again at once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import time
 
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.utils.httpobj import urlparse_cached
+
+from crawler.slowdown import SLOW_DOWN_STATUSES, SLOW_DOWNS, slow_down_wait
+
+logger = logging.getLogger(__name__)
 
 POOL_FACTOR = 2  # idle connections kept per host, as a multiple of its concurrency
 
@@ -41,6 +51,8 @@ class PoliteDownloadHandler(HTTP11DownloadHandler):
         self._per_slot = {key: int(value.get("concurrency", self._default))
                           for key, value in settings.getdict("DOWNLOAD_SLOTS").items()}
         self._gates: dict[str, asyncio.Semaphore] = {}
+        self._paused_until: dict[str, float] = {}  # slot -> monotonic time its host asked us to wait until
+        self.slowed_down = 0  # 429/503 answers waited out
         widest = max([self._default, *self._per_slot.values()])
         self._pool.maxPersistentPerHost = widest * POOL_FACTOR
 
@@ -48,17 +60,35 @@ class PoliteDownloadHandler(HTTP11DownloadHandler):
         """Requests allowed in flight to slot ``key`` (a host name, as Scrapy keys its slots)."""
         return self._per_slot.get(key, self._default)
 
+    @staticmethod
+    def _slot_key(request) -> str:  # noqa: ANN001 - scrapy.Request
+        return request.meta.get("download_slot") or urlparse_cached(request).hostname or ""
+
     def _gate(self, request) -> asyncio.Semaphore:  # noqa: ANN001 - scrapy.Request
-        key = request.meta.get("download_slot") or urlparse_cached(request).hostname or ""
+        key = self._slot_key(request)
         gate = self._gates.get(key)
         if gate is None:
             gate = self._gates[key] = asyncio.Semaphore(self.concurrency(key))
         return gate
 
     async def download_request(self, request):  # noqa: ANN001, ANN201 - Scrapy's signature
-        async with self._gate(request):
-            await self.before_sending(request)
-            return await super().download_request(request)
+        key = self._slot_key(request)
+        for slowdown in range(SLOW_DOWNS + 1):
+            while (wait := self._paused_until.get(key, 0.0) - time.monotonic()) > 0:
+                await asyncio.sleep(wait)
+            async with self._gate(request):
+                await self.before_sending(request)
+                response = await super().download_request(request)
+            if (response.status not in SLOW_DOWN_STATUSES or slowdown == SLOW_DOWNS
+                    or request.meta.get("dont_retry")):
+                return response
+            # The host asked for less (crawler.slowdown): every request to it waits, then this one is asked again.
+            wait = slow_down_wait(response.headers.get(b"Retry-After"), slowdown)
+            self._paused_until[key] = max(self._paused_until.get(key, 0.0), time.monotonic() + wait)
+            self.slowed_down += 1
+            logger.info("%s 回答 HTTP %s（请求过多/暂不可用），该主机暂停 %.0f 秒后重试：%s",
+                        key, response.status, wait, request.url)
+        return response
 
     async def before_sending(self, request) -> None:  # noqa: ANN001 - scrapy.Request
         """Hook run inside the host's gate, right before the request leaves (the fleet's start slots)."""

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from crawler.slowdown import SLOW_DOWN_STATUSES, SLOW_DOWNS, slow_down_wait
 from govcrawl.model import LinkOutcome, LinkState
 from govcrawl.netclass import address_kind
 
@@ -112,8 +113,14 @@ class _HostGate:
         self.lock = asyncio.Lock()
         self.reserve = reserve
         self.key = key
+        self.paused_until = 0.0  # the host asked us to slow down (429/503): no request starts before this
+
+    def pause(self, seconds: float) -> None:
+        self.paused_until = max(self.paused_until, time.monotonic() + seconds)
 
     async def __aenter__(self) -> None:
+        while (wait := self.paused_until - time.monotonic()) > 0:
+            await asyncio.sleep(wait)
         await self.sem.acquire()
         if self.reserve is not None:
             from crawler.fleet import wait_for_slot
@@ -207,12 +214,26 @@ class _Checker:
             if reason:
                 return LinkOutcome(url, LinkState.EXCLUDED, None, reason, None, internal, None)
         timeout = aiohttp.ClientTimeout(total=self.plan.timeout if internal else self.plan.external_timeout)
+        gate = self.gate(urlsplit(url).netloc, internal)
+        for slowdown in range(SLOW_DOWNS + 1):
+            outcome, asked = await self._ask(session, url, internal, timeout, gate)
+            if outcome.http_status not in SLOW_DOWN_STATUSES or slowdown == SLOW_DOWNS:
+                return outcome
+            # The server says "too many requests" / "come back later": the whole host waits, then this URL is
+            # asked again. Judged on a busy server's refusal, a working attachment would be reported as broken.
+            gate.pause(slow_down_wait(asked, slowdown))
+        return outcome
+
+    async def _ask(self, session, url: str, internal: bool, timeout, gate: _HostGate) -> tuple[LinkOutcome, str | None]:
+        """One answer for ``url`` (retried on timeouts and resets), and the Retry-After it came with."""
+        import aiohttp
+
         last_error: BaseException | None = None
         for attempt in range(self.plan.retries + 1):
             if attempt:
                 await asyncio.sleep(min(4.0, 0.5 * 2**attempt))
             try:
-                async with self.gate(urlsplit(url).netloc, internal):
+                async with gate:
                     if internal and self.plan.attachment_max_bytes and _attachment_like(url):
                         return await self._read_attachment(session, url, timeout)
                     if not internal and self.plan.unsafe_terms is not None and _page_like(url):
@@ -220,24 +241,25 @@ class _Checker:
                         # re-registered by a casino answers 200 like any other (unsafe-link).
                         return await self._read_external(session, url, timeout)
                     method = "HEAD"
-                    status, final = await self._fetch(session, "HEAD", url, timeout)
+                    status, final, asked = await self._fetch(session, "HEAD", url, timeout)
                     if status >= 400 and status != 429:
                         # Many CMS answer HEAD with 404/405/501; only GET is authoritative.
                         method = "GET"
-                        status, final = await self._fetch(session, "GET", url, timeout)
+                        status, final, asked = await self._fetch(session, "GET", url, timeout)
                 state, reason = classify(status, internal=internal)
-                return LinkOutcome(url, state, status, reason, final if final != url else None, internal, method)
+                outcome = LinkOutcome(url, state, status, reason, final if final != url else None, internal, method)
+                return outcome, asked
             except aiohttp.TooManyRedirects as exc:
                 state, reason = classify(None, internal=internal, error=_error_reason(exc))
-                return LinkOutcome(url, state, None, reason, None, internal, "HEAD")
+                return LinkOutcome(url, state, None, reason, None, internal, "HEAD"), None
             except (TimeoutError, aiohttp.ClientError, OSError) as exc:
                 last_error = exc
                 if isinstance(exc, aiohttp.ClientConnectorDNSError):
                     break
         state, reason = classify(None, internal=internal, error=_error_reason(last_error or TimeoutError()))
-        return LinkOutcome(url, state, None, reason, None, internal, None)
+        return LinkOutcome(url, state, None, reason, None, internal, None), None
 
-    async def _read_external(self, session, url: str, timeout) -> LinkOutcome:
+    async def _read_external(self, session, url: str, timeout) -> tuple[LinkOutcome, str | None]:
         """GET an external page, read at most ``page_read_bytes`` of it, and look for unsafe content."""
         from crawler.unsafe_terms import find_unsafe_terms, visible_title_and_text
 
@@ -245,6 +267,7 @@ class _Checker:
             "GET", url, allow_redirects=True, max_redirects=MAX_REDIRECTS + 1, timeout=timeout
         ) as resp:
             status, final = resp.status, str(resp.url)
+            asked = resp.headers.get("Retry-After") if status in SLOW_DOWN_STATUSES else None
             content_type = resp.headers.get("Content-Type")
             body = b""
             if 200 <= status < 300 and (content_type is None or "html" in content_type.lower()):
@@ -255,9 +278,9 @@ class _Checker:
             title, text = visible_title_and_text(body, content_type)
             terms = find_unsafe_terms(title, text, self.plan.unsafe_terms or ())
         return LinkOutcome(url, state, status, reason, final if final != url else None, False, "GET",
-                           title=title[:200] if title else None, terms=terms)
+                           title=title[:200] if title else None, terms=terms), asked
 
-    async def _read_attachment(self, session, url: str, timeout) -> LinkOutcome:
+    async def _read_attachment(self, session, url: str, timeout) -> tuple[LinkOutcome, str | None]:
         """Check an attachment and, when it changed since it was last read, read its text for personal data.
 
         HEAD first: an attachment whose ETag / Last-Modified / length equal the
@@ -270,28 +293,28 @@ class _Checker:
         state, reason = classify(status, internal=True)
         outcome = LinkOutcome(url, state, status, reason, final if final != url else None, True, "HEAD")
         if not 200 <= status < 300:
-            return outcome
+            return outcome, headers.get("Retry-After") if status in SLOW_DOWN_STATUSES else None
         validator = _validator(headers)
         earlier = self.previous.get(url)
         if validator and earlier is not None and earlier.validator == validator:
             outcome.privacy, outcome.validator = list(earlier.privacy), validator
-            return outcome
+            return outcome, None
         length = headers.get("Content-Length")
         if length and length.isdigit() and int(length) > self.plan.attachment_max_bytes:
-            return outcome  # too large to read tonight: reachable is all that is known
+            return outcome, None  # too large to read tonight: reachable is all that is known
         if self.reads >= self.plan.max_attachments:
-            return outcome  # tonight's reading budget is spent; unread, it is read on a later night
+            return outcome, None  # tonight's reading budget is spent; unread, it is read on a later night
         self.reads += 1
         async with session.request("GET", url, allow_redirects=True, max_redirects=MAX_REDIRECTS + 1,
                                    timeout=timeout) as resp:
             body = await resp.content.read(self.plan.attachment_max_bytes + 1)
             content_type = resp.headers.get("Content-Type")
         if len(body) > self.plan.attachment_max_bytes:
-            return outcome
+            return outcome, None
         hits = await asyncio.get_running_loop().run_in_executor(
             self.reader(), _attachment_privacy, body, url, content_type, self.plan.salt, self.plan.today)
         outcome.privacy, outcome.validator, outcome.method = hits, validator, "GET"
-        return outcome
+        return outcome, None
 
     def reader(self):
         """One thread reads attachments, so the event loop keeps checking links meanwhile.
@@ -314,13 +337,15 @@ class _Checker:
             return resp.status, str(resp.url), resp.headers.copy()
 
     @staticmethod
-    async def _fetch(session, method: str, url: str, timeout) -> tuple[int, str]:
+    async def _fetch(session, method: str, url: str, timeout) -> tuple[int, str, str | None]:
+        """(status, final URL, Retry-After of a 429/503) of one request."""
         async with session.request(
             method, url, allow_redirects=True, max_redirects=MAX_REDIRECTS + 1, timeout=timeout
         ) as resp:
             # The body is never read: leaving the context closes the connection
             # for a GET, which costs a reconnect but no download.
-            return resp.status, str(resp.url)
+            status = resp.status
+            return status, str(resp.url), resp.headers.get("Retry-After") if status in SLOW_DOWN_STATUSES else None
 
 
 class _Orphaned(Exception):

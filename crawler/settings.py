@@ -31,8 +31,9 @@ DUPEFILTER_CLASS = "scrapy.dupefilters.BaseDupeFilter"
 HTTPERROR_ALLOW_ALL = True
 REDIRECT_MAX_TIMES = 10  # contract: more than 10 redirects is broken
 RETRY_TIMES = 2
-# A 500 from a CMS is almost always persistent: retrying it only triples the load.
-RETRY_HTTP_CODES = [502, 503, 504, 522, 524, 408, 429]
+# A 500 from a CMS is almost always persistent: retrying it only triples the load. 429 and 503 are
+# asked again by the download handler after the wait the server asks for (crawler.slowdown), not at once.
+RETRY_HTTP_CODES = [502, 504, 522, 524, 408]
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10_000_000
 DOWNLOAD_WARNSIZE = 0

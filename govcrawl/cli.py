@@ -154,6 +154,10 @@ def check_run(store: Store, run: RunInfo, site_id: str, site: Site, waivers: lis
     run.stats["column_warnings"] = warnings
     run.stats["start_pages_unread"] = unread_start_pages(facts, site)
     run.stats["start_pages_offsite"] = offsite_start_pages(facts, site)
+    # Answers that stayed "too many requests" / "unavailable" after the crawl waited them out (crawler.slowdown).
+    from crawler.slowdown import SLOW_DOWN_STATUSES
+
+    run.stats["slow_down_answers"] = facts.outcomes.count_status(SLOW_DOWN_STATUSES, internal=True)
     run.stats["documents"] = shares
     run.stats.update(interpretations)
     run.stats["due_soon"] = due
@@ -793,9 +797,9 @@ def notify(store: Store, run: RunInfo, site: Site, paths: dict[str, Path]) -> li
     departments = DepartmentRules.from_config(site.owner, site.departments).names()
     rows = notifier.summarise(store.findings(run.id), store.fixed(run.id), departments)
     night = run.today.isoformat()
-    from reports.data import start_pages_warning
+    from reports.data import incomplete_run_warning
 
-    warning = start_pages_warning(run)
+    warning = incomplete_run_warning(run)
     notes: list[str] = []
     if settings.email is not None:
         notes += notifier.send_email(settings.email.model_dump(), site.name, night, rows, report, warning)
@@ -902,9 +906,9 @@ class Tally:
 
 
 def _summary(run: RunInfo, paths: dict[str, Path], tally: Tally) -> None:
-    from reports.data import start_pages_warning
+    from reports.data import incomplete_run_warning
 
-    warning = start_pages_warning(run)
+    warning = incomplete_run_warning(run)
     if warning:
         print(f"警告 / warning: {warning}", file=sys.stderr)
     print(f"完成：抓取页面 {run.pages_crawled} 个，发现问题 {tally.total} 条。", file=sys.stderr)

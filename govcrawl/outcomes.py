@@ -58,6 +58,12 @@ class Outcomes(Mapping[str, LinkOutcome]):
         outcome = self._rich.get(url)
         return None if outcome is None else outcome.state
 
+    def count_status(self, statuses: frozenset[int], *, internal: bool) -> int:
+        """How many answers (internal or not) have one of ``statuses``, without making a ``LinkOutcome``."""
+        codes = {code for code, kind in enumerate(self._kinds) if kind[1] in statuses and kind[3] is internal}
+        plain = sum(1 for code in self._plain.values() if code in codes) if codes else 0
+        return plain + sum(1 for o in self._rich.values() if o.http_status in statuses and o.internal is internal)
+
     def rich(self, url: str) -> LinkOutcome | None:
         """The answer if it carries more than its kind (a final URL, a title, terms, privacy hits, a validator)."""
         return self._rich.get(url)

@@ -77,13 +77,14 @@ INTERPRETATION_VIA_LABELS: dict[str, str] = {
 }
 
 
-def start_pages_warning(run: RunInfo) -> str | None:
-    """What to say of a run whose start pages could not be read or led off the site
-    (``run.stats["start_pages_unread"]`` / ``["start_pages_offsite"]``, written by the check phase);
-    None when neither, or for a run stored before those facts existed.
+def incomplete_run_warning(run: RunInfo) -> str | None:
+    """What to say of a run that could not check what it should have: start pages unread or leading off
+    the site, addresses still refused as "too many requests" after waiting (``run.stats``
+    ``start_pages_unread`` / ``start_pages_offsite`` / ``slow_down_answers``, written by the check phase);
+    None when none, or for a run stored before those facts existed.
 
-    Said on the command line and at the top of the report: such a run checked next to nothing, and
-    its short list of findings must not read as a clean site.
+    Said on the command line, at the top of the report and the workbook and first in the morning's
+    message: a short list of findings from such a run must not read as a clean site.
     """
     unread = run.stats.get("start_pages_unread") or []
     moved = run.stats.get("start_pages_offsite") or []
@@ -97,6 +98,10 @@ def start_pages_warning(run: RunInfo) -> str | None:
         said.append(f"起始页重定向到了本站域名以外的地址：{what}。站内页面因此都被当作外部链接，没有抓取"
                     f"（本次 {run.pages_crawled} 个页面），检查结果不完整；请把配置中的 start_urls 改为重定向后的地址，"
                     "或在 allowed_hosts 中加入该域名。")
+    slowed = run.stats.get("slow_down_answers") or 0
+    if slowed:
+        said.append(f"有 {slowed} 个站内地址在按服务器要求等待并重试后仍回答 HTTP 429/503（访问过于频繁或暂不可用），"
+                    "按规则记为失效，其中可能有误报；请调低 crawl.concurrency、加大 crawl.delay 后重新检查。")
     return "".join(said) or None
 
 

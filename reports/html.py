@@ -45,8 +45,8 @@ from .data import (
     CheckMeta,
     DocumentRow,
     ReportInput,
+    incomplete_run_warning,
     severity_of,
-    start_pages_warning,
     summarise,
 )
 from .evidence import EvidenceNode, evidence_tree, web_href
@@ -454,7 +454,7 @@ def context(data: ReportInput) -> dict[str, Any]:
         ],
         "stats": evidence_tree({k: v for k, v in run.stats.items() if k in RUN_STATS_LABELS}, RUN_STATS_LABELS),
         "warnings": list(data.warnings),
-        "start_warning": start_pages_warning(run),
+        "start_warning": incomplete_run_warning(run),
         "has_documents": bool(data.documents),
         "messages": _message_rows(data),
         "availability": _availability_view(data.availability),

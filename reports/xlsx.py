@@ -26,7 +26,7 @@ from .data import (
     CheckMeta,
     ReportInput,
     Summary,
-    start_pages_warning,
+    incomplete_run_warning,
     summarise,
 )
 from .evidence import web_href
@@ -211,7 +211,7 @@ def _summary_sheet(book: Workbook, data: ReportInput, summary: Summary, names: l
         *((f"其中{SEVERITY_LABELS[s]}", summary.by_severity[s]) for s in SEVERITY_ORDER),
         *((METRIC_LABELS.get(k, k), _format_metric(k, v)) for k, v in data.metrics.items()),
     ]
-    warning = start_pages_warning(run)
+    warning = incomplete_run_warning(run)
     titles = ["部门", *(check.title for check in summary.checks), "合计"]
     first = max(display_width(label) for label in ["抓取页面数", *(s.name for s in summary.sections)])
     ws = book.sheet(SUMMARY_SHEET, [min(WIDTH_CAP, first + 2), *(12 for _ in titles[1:])])
