@@ -217,10 +217,12 @@ class _Checker:
         gate = self.gate(urlsplit(url).netloc, internal)
         for slowdown in range(SLOW_DOWNS + 1):
             outcome, asked = await self._ask(session, url, internal, timeout, gate)
-            if outcome.http_status not in SLOW_DOWN_STATUSES or slowdown == SLOW_DOWNS:
+            if not internal or outcome.http_status not in SLOW_DOWN_STATUSES or slowdown == SLOW_DOWNS:
                 return outcome
-            # The server says "too many requests" / "come back later": the whole host waits, then this URL is
+            # The site says "too many requests" / "come back later": its whole host waits, then this URL is
             # asked again. Judged on a busy server's refusal, a working attachment would be reported as broken.
+            # (Not for other sites: their 429 is "unverified" anyway, and a bot-blocking social platform that
+            # refuses every link would hold the night's crawl for minutes.)
             gate.pause(slow_down_wait(asked, slowdown))
         return outcome
 

@@ -5,7 +5,7 @@ with 429 or 503, often with a ``Retry-After``. Taken at its word on the first an
 page or attachment would be reported as broken (any status other than 2xx/3xx from the site's own
 host is, contract §4), and asked again at once it only adds to the load. So both ways the crawl
 asks (Scrapy for pages, ``crawler.download``; the resource lane, ``crawler.linkstatus``) leave the
-whole host alone for as long as it asked (``Retry-After`` in seconds or as a date, at most
+whole host alone (the site's own hosts: another site's 429 is "unverified" anyway) for as long as it asked (``Retry-After`` in seconds or as a date, at most
 ``SLOW_DOWN_MAX``; else 2, 4, 8 s) and ask again, ``SLOW_DOWNS`` times. What still answers 429/503
 after that is recorded as answered; the run says how many such answers it got (``govcrawl.cli``).
 """
