@@ -131,7 +131,8 @@ class RobotsPolicyMiddleware(RobotsTxtMiddleware):
         for round_ in range(ROUNDS):
             if round_:
                 await maybe_deferred_to_future(deferLater(reactor, PAUSE, lambda: None))
-            fetch = Request(url, priority=self.DOWNLOAD_PRIORITY, meta={"dont_obey_robotstxt": True},
+            # dont_retry: these rounds are the retries (the download handler's 429/503 waits would multiply them).
+            fetch = Request(url, priority=self.DOWNLOAD_PRIORITY, meta={"dont_obey_robotstxt": True, "dont_retry": True},
                             callback=NO_CALLBACK, dont_filter=True)
             self._stats.inc_value("robotstxt/request_count")
             try:
