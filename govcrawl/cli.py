@@ -155,6 +155,7 @@ def check_run(store: Store, run: RunInfo, site_id: str, site: Site, waivers: lis
     run.stats["start_pages_unread"] = unread_start_pages(facts, site)
     run.stats["start_pages_offsite"] = offsite_start_pages(facts, site)
     # Answers that stayed "too many requests" / "unavailable" after the crawl waited them out (crawler.slowdown).
+    run.stats["sibling_hosts"] = sibling_hosts(facts, site)
     from crawler.slowdown import SLOW_DOWN_STATUSES
 
     run.stats["slow_down_answers"] = facts.outcomes.count_status(SLOW_DOWN_STATUSES, internal=True)
@@ -405,6 +406,35 @@ def offsite_start_pages(facts: SiteFacts, site: Site) -> list[dict]:
         if (parts.netloc.lower() not in hosts and (parts.hostname or "").lower() not in hosts):
             moved.append({"url": page.url, "final_url": page.final_url})
     return moved
+
+
+SIBLINGS_LISTED = 10
+
+
+def sibling_hosts(facts: SiteFacts, site: Site) -> list[dict]:
+    """Other hosts of the site's own domain that its pages link to, with how many addresses each.
+
+    Why: a district's 政府信息公开平台 or 政务服务 pages often live on a host of their own
+    (``xxgk.xq.gov.cn`` beside ``www.xq.gov.cn``). Unless ``allowed_hosts`` names it, the crawl
+    treats it as another site and checks nothing on it, which a webmaster may not know. Only hosts
+    under the site's own domain (its host without a leading ``www.``) count: a district under a
+    city's domain (``xq.yinchuan.gov.cn``) does not list the city's other districts.
+    """
+    from urllib.parse import urlsplit
+
+    hosts = {h.lower().rsplit(":", 1)[0] for h in site.hosts()}
+    bases = {h[4:] if h.startswith("www.") else h for h in hosts}
+    counts: dict[str, int] = {}
+    for url in facts.outcomes:
+        if not any(base in url for base in bases):  # most URLs: no parse
+            continue
+        host = (urlsplit(url).hostname or "").lower()
+        if host in hosts:
+            continue
+        if any(host == base or host.endswith("." + base) for base in bases):
+            counts[host] = counts.get(host, 0) + 1
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:SIBLINGS_LISTED]
+    return [{"host": host, "urls": n} for host, n in ranked]
 
 
 def _homepage(site: Site) -> str:
@@ -906,11 +936,14 @@ class Tally:
 
 
 def _summary(run: RunInfo, paths: dict[str, Path], tally: Tally) -> None:
-    from reports.data import incomplete_run_warning
+    from reports.data import incomplete_run_warning, sibling_hosts_note
 
     warning = incomplete_run_warning(run)
     if warning:
         print(f"警告 / warning: {warning}", file=sys.stderr)
+    note = sibling_hosts_note(run)
+    if note:
+        print(f"提示 / note: {note}", file=sys.stderr)
     print(f"完成：抓取页面 {run.pages_crawled} 个，发现问题 {tally.total} 条。", file=sys.stderr)
     for dept, count in sorted(tally.by_department.items(), key=lambda kv: -kv[1]):
         print(f"  {dept}: {count}", file=sys.stderr)

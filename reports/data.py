@@ -105,6 +105,17 @@ def incomplete_run_warning(run: RunInfo) -> str | None:
     return "".join(said) or None
 
 
+def sibling_hosts_note(run: RunInfo) -> str | None:
+    """A hint for a run whose pages link other hosts of the site's own domain that were not crawled
+    (``run.stats["sibling_hosts"]``); None when there are none."""
+    siblings = run.stats.get("sibling_hosts") or []
+    if not siblings:
+        return None
+    what = "、".join(f"{item.get('host')}（{item.get('urls')} 个地址）" for item in siblings)
+    return (f"本站页面链接了同一域名下的其他主机：{what}。它们没有作为本站抓取和检查；如果属于本站"
+            "（例如政府信息公开平台、互动交流平台），请把它们加入配置的 allowed_hosts。")
+
+
 def severity_of(finding: Finding) -> Severity:
     """The finding's severity as the enum, even if a caller passed the plain string."""
     return Severity(finding.severity)

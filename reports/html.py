@@ -47,6 +47,7 @@ from .data import (
     ReportInput,
     incomplete_run_warning,
     severity_of,
+    sibling_hosts_note,
     summarise,
 )
 from .evidence import EvidenceNode, evidence_tree, web_href
@@ -455,6 +456,7 @@ def context(data: ReportInput) -> dict[str, Any]:
         "stats": evidence_tree({k: v for k, v in run.stats.items() if k in RUN_STATS_LABELS}, RUN_STATS_LABELS),
         "warnings": list(data.warnings),
         "start_warning": incomplete_run_warning(run),
+        "sibling_note": sibling_hosts_note(run),
         "has_documents": bool(data.documents),
         "messages": _message_rows(data),
         "availability": _availability_view(data.availability),

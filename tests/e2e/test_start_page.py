@@ -143,3 +143,35 @@ def test_demo_run_has_no_start_page_warning(demo_run):
     assert demo_run.findings["run"]["stats"]["start_pages_unread"] == []
     assert demo_run.findings["run"]["stats"]["start_pages_offsite"] == []
     assert "起始页" not in demo_run.stderr
+
+
+def test_other_hosts_of_the_site_domain_are_pointed_out(tmp_path):
+    # The site is "localhost"; its 信息公开 platform "xxgk.localhost" is linked but not one of its hosts.
+    # (Never fetched: external links are not checked here, and a link to loopback is not followed.)
+    home = ('<html lang="zh-CN"><head><meta charset="utf-8"><title>首页</title></head><body>'
+            '<a href="http://xxgk.localhost/zfwj/1.html">文件</a><a href="http://xxgk.localhost/zfwj/2.html">文件</a>'
+            '<a href="http://hd.xxgk.localhost/x.html">互动</a>'
+            # look-alikes: a name that only contains the site's, another government's site, the site itself
+            '<a href="http://notlocalhost.example/">友情链接</a><a href="http://www.gov.cn/">中国政府网</a>'
+            '<a href="/zwgk/">政务公开</a></body></html>')
+    with serve(static_handler({"/": (200, home), "/zwgk/": (200, HOME_WITHOUT_CARE_ENTRY)})) as base:
+        done, findings, out = _run(base.replace("127.0.0.1", "localhost") + "/", tmp_path)
+    assert findings["run"]["stats"]["sibling_hosts"] == [{"host": "xxgk.localhost", "urls": 2},
+                                                         {"host": "hd.xxgk.localhost", "urls": 1}]
+    assert "提示 / note: 本站页面链接了同一域名下的其他主机：xxgk.localhost（2 个地址）、hd.xxgk.localhost（1 个地址）" in done.stderr
+    assert "allowed_hosts" in done.stderr
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert '<section class="sibling-note"' in html and "xxgk.localhost（2 个地址）" in html
+    # A hint, not a warning: the run itself is complete.
+    assert "警告" not in done.stderr and 'class="incomplete"' not in html
+
+
+def test_no_hint_when_the_site_links_no_other_host_of_its_domain(tmp_path):
+    home = ('<html lang="zh-CN"><head><meta charset="utf-8"><title>首页</title></head><body>'
+            '<a href="http://notlocalhost.example/">友情链接</a><a href="http://www.gov.cn/">中国政府网</a>'
+            '<a href="/zwgk/">政务公开</a></body></html>')
+    with serve(static_handler({"/": (200, home), "/zwgk/": (200, HOME_WITHOUT_CARE_ENTRY)})) as base:
+        done, findings, out = _run(base.replace("127.0.0.1", "localhost") + "/", tmp_path)
+    assert findings["run"]["stats"]["sibling_hosts"] == []
+    assert "提示 / note" not in done.stderr
+    assert "<section class=\"sibling-note\"" not in (out / "report.html").read_text(encoding="utf-8")
