@@ -420,15 +420,14 @@ def sibling_hosts(facts: SiteFacts, site: Site) -> list[dict]:
     under the site's own domain (its host without a leading ``www.``) count: a district under a
     city's domain (``xq.yinchuan.gov.cn``) does not list the city's other districts.
     """
-    from urllib.parse import urlsplit
-
     hosts = {h.lower().rsplit(":", 1)[0] for h in site.hosts()}
     bases = {h[4:] if h.startswith("www.") else h for h in hosts}
     counts: dict[str, int] = {}
-    for url in facts.outcomes:
-        if not any(base in url for base in bases):  # most URLs: no parse
+    for url in facts.outcomes:  # normalised absolute URLs: scheme://host[:port]/..., the host in lower case
+        if not any(base in url for base in bases):  # another site's: nothing to take apart
             continue
-        host = (urlsplit(url).hostname or "").lower()
+        parts = url.split("/", 3)
+        host = parts[2].rpartition("@")[2].rsplit(":", 1)[0] if len(parts) > 2 else ""
         if host in hosts:
             continue
         if any(host == base or host.endswith("." + base) for base in bases):
