@@ -152,12 +152,13 @@ def check_run(store: Store, run: RunInfo, site_id: str, site: Site, waivers: lis
         "waived": sum(1 for f in findings if f.waiver),
     }
     run.stats["column_warnings"] = warnings
+    # What the run could not check, and why (reports.data.incomplete_run_warning, sibling_hosts_note).
     run.stats["start_pages_unread"] = unread_start_pages(facts, site)
     run.stats["start_pages_offsite"] = offsite_start_pages(facts, site)
-    # Answers that stayed "too many requests" / "unavailable" after the crawl waited them out (crawler.slowdown).
     run.stats["sibling_hosts"] = sibling_hosts(facts, site)
     from crawler.slowdown import SLOW_DOWN_STATUSES
 
+    # Answers that stayed "too many requests" / "unavailable" after the crawl waited them out (crawler.slowdown).
     run.stats["slow_down_answers"] = facts.outcomes.count_status(SLOW_DOWN_STATUSES, internal=True)
     run.stats["documents"] = shares
     run.stats.update(interpretations)
