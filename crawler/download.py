@@ -52,7 +52,6 @@ class PoliteDownloadHandler(HTTP11DownloadHandler):
                           for key, value in settings.getdict("DOWNLOAD_SLOTS").items()}
         self._gates: dict[str, asyncio.Semaphore] = {}
         self._paused_until: dict[str, float] = {}  # slot -> monotonic time its host asked us to wait until
-        self.slowed_down = 0  # 429/503 answers waited out
         widest = max([self._default, *self._per_slot.values()])
         self._pool.maxPersistentPerHost = widest * POOL_FACTOR
 
@@ -85,7 +84,6 @@ class PoliteDownloadHandler(HTTP11DownloadHandler):
             # The host asked for less (crawler.slowdown): every request to it waits, then this one is asked again.
             wait = slow_down_wait(response.headers.get(b"Retry-After"), slowdown)
             self._paused_until[key] = max(self._paused_until.get(key, 0.0), time.monotonic() + wait)
-            self.slowed_down += 1
             logger.info("%s 回答 HTTP %s（请求过多/暂不可用），该主机暂停 %.0f 秒后重试：%s",
                         key, response.status, wait, request.url)
         return response
