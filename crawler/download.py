@@ -34,7 +34,7 @@ import time
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.utils.httpobj import urlparse_cached
 
-from crawler.slowdown import SLOW_DOWN_STATUSES, SLOW_DOWNS, slow_down_wait
+from crawler.slowdown import slow_down_wait, slow_downs_for
 
 logger = logging.getLogger(__name__)
 
@@ -72,21 +72,22 @@ class PoliteDownloadHandler(HTTP11DownloadHandler):
 
     async def download_request(self, request):  # noqa: ANN001, ANN201 - Scrapy's signature
         key = self._slot_key(request)
-        for slowdown in range(SLOW_DOWNS + 1):
+        slowdown = 0
+        while True:
             while (wait := self._paused_until.get(key, 0.0) - time.monotonic()) > 0:
                 await asyncio.sleep(wait)
             async with self._gate(request):
                 await self.before_sending(request)
                 response = await super().download_request(request)
-            if (response.status not in SLOW_DOWN_STATUSES or slowdown == SLOW_DOWNS
-                    or request.meta.get("dont_retry")):
+            asked = response.headers.get(b"Retry-After")
+            if slowdown >= slow_downs_for(response.status, asked) or request.meta.get("dont_retry"):
                 return response
             # The host asked for less (crawler.slowdown): every request to it waits, then this one is asked again.
-            wait = slow_down_wait(response.headers.get(b"Retry-After"), slowdown)
+            wait = slow_down_wait(asked, slowdown)
+            slowdown += 1
             self._paused_until[key] = max(self._paused_until.get(key, 0.0), time.monotonic() + wait)
             logger.info("%s 回答 HTTP %s（请求过多/暂不可用），该主机暂停 %.0f 秒后重试：%s",
                         key, response.status, wait, request.url)
-        return response
 
     async def before_sending(self, request) -> None:  # noqa: ANN001 - scrapy.Request
         """Hook run inside the host's gate, right before the request leaves (the fleet's start slots)."""

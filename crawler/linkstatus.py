@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from crawler.slowdown import SLOW_DOWN_STATUSES, SLOW_DOWNS, slow_down_wait
+from crawler.slowdown import SLOW_DOWN_STATUSES, slow_down_wait, slow_downs_for
 from govcrawl.model import LinkOutcome, LinkState
 from govcrawl.netclass import address_kind
 
@@ -215,16 +215,17 @@ class _Checker:
                 return LinkOutcome(url, LinkState.EXCLUDED, None, reason, None, internal, None)
         timeout = aiohttp.ClientTimeout(total=self.plan.timeout if internal else self.plan.external_timeout)
         gate = self.gate(urlsplit(url).netloc, internal)
-        for slowdown in range(SLOW_DOWNS + 1):
+        slowdown = 0
+        while True:
             outcome, asked = await self._ask(session, url, internal, timeout, gate)
-            if not internal or outcome.http_status not in SLOW_DOWN_STATUSES or slowdown == SLOW_DOWNS:
+            if not internal or outcome.http_status is None or slowdown >= slow_downs_for(outcome.http_status, asked):
                 return outcome
             # The site says "too many requests" / "come back later": its whole host waits, then this URL is
             # asked again. Judged on a busy server's refusal, a working attachment would be reported as broken.
             # (Not for other sites: their 429 is "unverified" anyway, and a bot-blocking social platform that
             # refuses every link would hold the night's crawl for minutes.)
             gate.pause(slow_down_wait(asked, slowdown))
-        return outcome
+            slowdown += 1
 
     async def _ask(self, session, url: str, internal: bool, timeout, gate: _HostGate) -> tuple[LinkOutcome, str | None]:
         """One answer for ``url`` (retried on timeouts and resets), and the Retry-After it came with."""

@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler
 
 import pytest
 
-from crawler.slowdown import SLOW_DOWN_MAX, retry_after, slow_down_wait
+from crawler.slowdown import SLOW_DOWN_MAX, retry_after, slow_down_wait, slow_downs_for
 from govcrawl.model import LinkOutcome, LinkState
 from govcrawl.outcomes import Outcomes
 from tests.sites import crawl, serve
@@ -39,6 +39,13 @@ def test_wait_is_what_was_asked_capped_else_doubling():
     assert [slow_down_wait(None, n) for n in range(3)] == [2.0, 4.0, 8.0]
 
 
+def test_how_often_each_answer_is_waited_out():
+    assert slow_downs_for(429, None) == 3 and slow_downs_for(429, "5") == 3
+    assert slow_downs_for(503, "5") == 3  # an overloaded server saying when to come back
+    assert slow_downs_for(503, None) == 1  # nginx limit_req, or a backend that is simply dead
+    assert slow_downs_for(500, None) == 0 and slow_downs_for(404, "5") == 0 and slow_downs_for(200, None) == 0
+
+
 def test_outcomes_count_statuses_without_making_answers():
     answers = Outcomes([
         LinkOutcome("http://a/1", LinkState.BROKEN, 429, "HTTP 429", None, True, "HEAD"),
@@ -52,8 +59,10 @@ def test_outcomes_count_statuses_without_making_answers():
     assert answers.count_status(frozenset({404}), internal=True) == 0
 
 
-def _refusing(always: frozenset[str], log: list) -> type[BaseHTTPRequestHandler]:
-    """Refuses (429, Retry-After: 1) the first request for every path, and every request for ``always``."""
+def _refusing(always: frozenset[str], log: list, dead: frozenset[str] = frozenset(),
+              home: str = HOME) -> type[BaseHTTPRequestHandler]:
+    """Refuses (429, Retry-After: 1) the first request for every path, and every request for ``always``;
+    answers every request for ``dead`` with a bare 503, as a backend that is down does."""
     seen: set[str] = set()
     lock = threading.Lock()
 
@@ -74,13 +83,18 @@ def _refusing(always: frozenset[str], log: list) -> type[BaseHTTPRequestHandler]
                 first = self.path not in seen
                 seen.add(self.path)
                 log.append((time.monotonic(), self.command, self.path))
+            if self.path in dead:
+                self.send_response(503)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             if self.path != "/robots.txt" and (first or self.path in always):
                 self.send_response(429)
                 self.send_header("Retry-After", "1")
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
-            body = {"/": HOME, "/a.html": PAGE, "/ghb/": PAGE}.get(self.path)
+            body = {"/": home, "/a.html": PAGE, "/ghb/": PAGE}.get(self.path)
             data = b"%PDF-1.4\n%%EOF\n" if self.path.endswith(".pdf") else (body or "<html>404</html>").encode()
             self.send_response(200 if body or self.path.endswith(".pdf") else 404)
             self.send_header("Content-Type", "application/pdf" if self.path.endswith(".pdf") else "text/html; charset=utf-8")
@@ -117,3 +131,16 @@ def test_an_address_that_keeps_refusing_is_reported_and_the_run_says_why(tmp_pat
     # Asked once, then three more times after growing waits (Retry-After: 1 each), never in a burst.
     times = [t for t, _, p in log if p == "/files/a.pdf"]
     assert len(times) == 4 and all(b - a >= 0.9 for a, b in zip(times, times[1:], strict=False))
+
+
+def test_a_dead_backend_costs_one_short_wait_not_three(tmp_path):
+    # A planted dead link answering a bare 503: reported as broken, after one 2-second wait only.
+    home = HOME.replace('<a href="/ghb/">', '<a href="/files/dead.pdf">死链</a><a href="/ghb/">')
+    log: list = []
+    with serve(_refusing(frozenset(), log, dead=frozenset({"/files/dead.pdf"}), home=home)) as base:
+        findings, _ = crawl(base, tmp_path)
+    broken = [(f["target"], f["evidence"].get("http_status")) for f in findings["findings"] if f["check"] == "broken-link"]
+    assert broken == [(base + "/files/dead.pdf", 503)]
+    times = [t for t, _, p in log if p == "/files/dead.pdf"]
+    # HEAD, then GET (a HEAD error is not authoritative); once more after 2 s: HEAD, GET.
+    assert len(times) == 4 and times[2] - times[1] >= 1.9
