@@ -42,7 +42,6 @@ WINDOW = SCRAPY_CHARS * MAX_BYTES_PER_CHAR
 # A page that only forwards its reader with a script (crawler.scriptnav) is a few hundred bytes; one this
 # large carries content of its own, and its location assignments are handlers, not its purpose.
 STUB_MAX_BYTES = 8192
-BLANK_TEXT_MAX = 10  # fewer visible characters than this is "nothing to read" (as crawler.probe counts)
 _UNSEEN = ("script", "style", "noscript", "template", "head")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
@@ -68,7 +67,7 @@ def forward_target(text: str) -> str | None:
         return None
     etree.strip_elements(root, *_UNSEEN, with_tail=False)
     visible = sum(1 for ch in "".join(root.itertext()) if not ch.isspace())
-    return stub_target(visible, scripts, BLANK_TEXT_MAX)
+    return stub_target(visible, scripts)
 
 
 def may_refresh(body: bytes) -> bool:

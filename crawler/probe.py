@@ -43,7 +43,7 @@ from urllib.parse import quote, urljoin, urlsplit
 from lxml import etree
 
 from crawler.extract.encoding import decode_html, looks_binary
-from crawler.scriptnav import script_location
+from crawler.scriptnav import BLANK_TEXT_MAX, script_location
 from govcrawl.model import ProbeResult
 
 __all__ = [
@@ -64,7 +64,6 @@ PROBE_WORKERS = 4  # probes in flight per site: a weak government server must no
 
 PLACEHOLDER_TEXT_MAX = 400  # visible characters outside links, whitespace excluded
 PLACEHOLDER_LINKS_MAX = 20  # a real homepage or column page links far more
-BLANK_TEXT_MAX = 10  # fewer visible characters than this is "no text"
 HEADING_MAX = 40  # a heading longer than this is a headline, not a page's verdict on itself
 REFRESH_DELAY_MAX = 10  # a meta refresh later than this is a reload timer, not a redirect stub
 

@@ -20,11 +20,12 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-__all__ = ["JS_LOCATION", "stub_target", "script_location"]
+__all__ = ["BLANK_TEXT_MAX", "JS_LOCATION", "script_location", "stub_target"]
 
 JS_LOCATION = re.compile(
     r"location(?:\.href)?\s*=\s*['\"]([^'\"]+)['\"]|location\.(?:replace|assign)\(\s*['\"]([^'\"]+)['\"]"
 )
+BLANK_TEXT_MAX = 10  # fewer visible characters than this is "nothing to read" (the probe's blank page too)
 # Path segments and host labels of the mobile edition a desktop/mobile switch names besides the site.
 _MOBILE = re.compile(r"^(?:m|wap|mobile|phone|sj|h5|3g)$", re.I)
 
@@ -55,8 +56,8 @@ def script_location(scripts: list[str]) -> str | None:
     return targets[0] if len(targets) == 1 else None
 
 
-def stub_target(visible_chars: int, scripts: list[str], blank_max: int) -> str | None:
-    """``script_location`` of a page with fewer than ``blank_max`` visible characters, else None."""
-    if visible_chars >= blank_max:
+def stub_target(visible_chars: int, scripts: list[str]) -> str | None:
+    """``script_location`` of a page with fewer than ``BLANK_TEXT_MAX`` visible characters, else None."""
+    if visible_chars >= BLANK_TEXT_MAX:
         return None
     return script_location(scripts)
