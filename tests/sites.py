@@ -7,7 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -30,8 +30,14 @@ def serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
         server.server_close()
 
 
-def static_handler(pages: dict[str, tuple[int, str]], log: list | None = None) -> type[BaseHTTPRequestHandler]:
-    """A handler serving ``{path: (status, html)}``; anything else is 404. ``log`` collects (method, path)."""
+def static_handler(pages: dict[str, tuple[int, str]], log: list | None = None,
+                   refuse: Callable[[str, str], tuple[int, dict[str, str]] | None] | None = None,
+                   ) -> type[BaseHTTPRequestHandler]:
+    """A handler serving ``{path: (status, html)}``; anything else is 404. ``log`` collects (method, path).
+
+    ``refuse(method, path)`` is asked first: a ``(status, headers)`` it returns is the answer, with an
+    empty body (a server that says "too many requests" or "unavailable").
+    """
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -48,6 +54,14 @@ def static_handler(pages: dict[str, tuple[int, str]], log: list | None = None) -
         def _answer(self, head: bool):
             if log is not None:
                 log.append((self.command, self.path))
+            refused = refuse(self.command, self.path) if refuse is not None else None
+            if refused is not None:
+                self.send_response(refused[0])
+                for name, value in refused[1].items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             status, body = pages.get(self.path, (404, "<html><title>404</title></html>"))
             data = body.encode("utf-8")
             self.send_response(status)

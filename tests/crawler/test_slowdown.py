@@ -17,7 +17,7 @@ import pytest
 from crawler.slowdown import SLOW_DOWN_MAX, retry_after, slow_down_wait, slow_downs_for
 from govcrawl.model import LinkOutcome, LinkState
 from govcrawl.outcomes import Outcomes
-from tests.sites import crawl, serve
+from tests.sites import crawl, serve, static_handler
 
 HOME = ('<html lang="zh-CN"><head><meta charset="utf-8"><title>首页</title></head><body>'
         '<a href="/a.html">通知</a><a href="/files/a.pdf">附件</a><a href="/ghb/">长者模式</a></body></html>')
@@ -62,48 +62,24 @@ def test_outcomes_count_statuses_without_making_answers():
 def _refusing(always: frozenset[str], log: list, dead: frozenset[str] = frozenset(),
               home: str = HOME) -> type[BaseHTTPRequestHandler]:
     """Refuses (429, Retry-After: 1) the first request for every path, and every request for ``always``;
-    answers every request for ``dead`` with a bare 503, as a backend that is down does."""
+    answers every request for ``dead`` with a bare 503, as a backend that is down does. ``log`` gets
+    (monotonic time, method, path) of every request."""
     seen: set[str] = set()
     lock = threading.Lock()
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+    def refuse(method: str, path: str) -> tuple[int, dict[str, str]] | None:
+        with lock:
+            first = path not in seen
+            seen.add(path)
+            log.append((time.monotonic(), method, path))
+        if path in dead:
+            return 503, {}
+        if path != "/robots.txt" and (first or path in always):
+            return 429, {"Retry-After": "1"}
+        return None
 
-        def log_message(self, *args):
-            pass
-
-        def do_HEAD(self):
-            self._answer(head=True)
-
-        def do_GET(self):
-            self._answer(head=False)
-
-        def _answer(self, head: bool):
-            with lock:
-                first = self.path not in seen
-                seen.add(self.path)
-                log.append((time.monotonic(), self.command, self.path))
-            if self.path in dead:
-                self.send_response(503)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            if self.path != "/robots.txt" and (first or self.path in always):
-                self.send_response(429)
-                self.send_header("Retry-After", "1")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            body = {"/": home, "/a.html": PAGE, "/ghb/": PAGE}.get(self.path)
-            data = b"%PDF-1.4\n%%EOF\n" if self.path.endswith(".pdf") else (body or "<html>404</html>").encode()
-            self.send_response(200 if body or self.path.endswith(".pdf") else 404)
-            self.send_header("Content-Type", "application/pdf" if self.path.endswith(".pdf") else "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            if not head:
-                self.wfile.write(data)
-
-    return Handler
+    pages = {"/": (200, home), "/a.html": (200, PAGE), "/ghb/": (200, PAGE), "/files/a.pdf": (200, "%PDF-1.4\n%%EOF\n")}
+    return static_handler(pages, refuse=refuse)
 
 
 def test_a_server_that_refuses_a_burst_is_waited_out(tmp_path):
