@@ -274,7 +274,7 @@ class _Checker:
             content_type = resp.headers.get("Content-Type")
             body = b""
             if 200 <= status < 300 and (content_type is None or "html" in content_type.lower()):
-                body = await resp.content.read(self.plan.page_read_bytes)
+                body = await read_capped(resp.content, self.plan.page_read_bytes)
         state, reason = classify(status, internal=False)
         title, terms = None, []
         if body:
@@ -286,10 +286,15 @@ class _Checker:
     async def _read_attachment(self, session, url: str, timeout) -> tuple[LinkOutcome, str | None]:
         """Check an attachment and, when it changed since it was last read, read its text for personal data.
 
-        HEAD first: an attachment whose ETag / Last-Modified / length equal the
+        Never read before (and tonight's reading budget not spent): one GET, which
+        answers everything a HEAD would and brings the text. Read before: HEAD
+        first, and an attachment whose ETag / Last-Modified / length equal the
         last reading keeps that reading's result (most attachments never change,
         and reading a PDF costs far more than asking for it).
         """
+        earlier = self.previous.get(url)
+        if earlier is None and self.reads < self.plan.max_attachments:
+            return await self._get_attachment(session, url, timeout)
         status, final, headers = await self._fetch_headers(session, "HEAD", url, timeout)
         if status >= 400 and status != 429:
             status, final, headers = await self._fetch_headers(session, "GET", url, timeout)
@@ -298,25 +303,32 @@ class _Checker:
         if not 200 <= status < 300:
             return outcome, headers.get("Retry-After") if status in SLOW_DOWN_STATUSES else None
         validator = _validator(headers)
-        earlier = self.previous.get(url)
         if validator and earlier is not None and earlier.validator == validator:
             outcome.privacy, outcome.validator = list(earlier.privacy), validator
             return outcome, None
-        length = headers.get("Content-Length")
-        if length and length.isdigit() and int(length) > self.plan.attachment_max_bytes:
-            return outcome, None  # too large to read tonight: reachable is all that is known
-        if self.reads >= self.plan.max_attachments:
-            return outcome, None  # tonight's reading budget is spent; unread, it is read on a later night
-        self.reads += 1
+        if _too_large(headers, self.plan.attachment_max_bytes) or self.reads >= self.plan.max_attachments:
+            return outcome, None  # reachable is all that is known tonight; unread, it is read on a later night
+        return await self._get_attachment(session, url, timeout)
+
+    async def _get_attachment(self, session, url: str, timeout) -> tuple[LinkOutcome, str | None]:
+        """GET an attachment: its status, and the personal numbers in its text when it is small enough to read."""
+        limit = self.plan.attachment_max_bytes
+        body = None
         async with session.request("GET", url, allow_redirects=True, max_redirects=MAX_REDIRECTS + 1,
                                    timeout=timeout) as resp:
-            body = await resp.content.read(self.plan.attachment_max_bytes + 1)
-            content_type = resp.headers.get("Content-Type")
-        if len(body) > self.plan.attachment_max_bytes:
-            return outcome, None
+            status, final, headers = resp.status, str(resp.url), resp.headers
+            if 200 <= status < 300 and not _too_large(headers, limit):
+                self.reads += 1
+                body = await read_capped(resp.content, limit + 1)
+            # A body not read (an error page, a file over the limit) is not downloaded: leaving closes the connection.
+        state, reason = classify(status, internal=True)
+        outcome = LinkOutcome(url, state, status, reason, final if final != url else None, True, "GET")
+        if body is None or len(body) > limit:
+            return outcome, headers.get("Retry-After") if status in SLOW_DOWN_STATUSES else None
         hits = await asyncio.get_running_loop().run_in_executor(
-            self.reader(), _attachment_privacy, body, url, content_type, self.plan.salt, self.plan.today)
-        outcome.privacy, outcome.validator, outcome.method = hits, validator, "GET"
+            self.reader(), _attachment_privacy, body, url, headers.get("Content-Type"), self.plan.salt,
+            self.plan.today)
+        outcome.privacy, outcome.validator = hits, _validator(headers)
         return outcome, None
 
     def reader(self):
@@ -469,6 +481,30 @@ def _previous_attachments(store, plan: LanePlan) -> dict[str, LinkOutcome]:
         return {}
     # an answer with a validator is never a plain one (govcrawl.outcomes): no need to make the other ~99 %
     return {o.url: o for o in store.outcomes(earlier[-1].id).rich_answers() if o.internal and o.validator}
+
+
+async def read_capped(content, limit: int) -> bytes:
+    """The first ``limit`` bytes of a response body (all of it when shorter), however many reads it takes.
+
+    ``StreamReader.read(n)`` returns only what has arrived so far, at most ``n``: on a
+    loopback server that is the first ~110 KB of a 3 MB file. A PDF or DOCX cut there
+    has lost its cross-reference table or zip directory, and so its text.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    while size < limit:
+        chunk = await content.read(limit - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(headers, limit: int) -> bool:
+    """Whether the response declares a body longer than ``limit`` bytes (then it is not read)."""
+    length = headers.get("Content-Length")
+    return bool(length and length.isdigit() and int(length) > limit)
 
 
 def _validator(headers) -> str | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import mimetypes
 import sqlite3
 import subprocess
 import sys
@@ -30,10 +32,13 @@ def serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
         server.server_close()
 
 
-def static_handler(pages: dict[str, tuple[int, str]], log: list | None = None,
+def static_handler(pages: dict[str, tuple[int, str | bytes]], log: list | None = None,
                    refuse: Callable[[str, str], tuple[int, dict[str, str]] | None] | None = None,
                    ) -> type[BaseHTTPRequestHandler]:
     """A handler serving ``{path: (status, html)}``; anything else is 404. ``log`` collects (method, path).
+
+    A body given as bytes is a file: served with the type its name suggests and an ETag, as a
+    web server serves an attachment.
 
     ``refuse(method, path)`` is asked first: a ``(status, headers)`` it returns is the answer, with an
     empty body (a server that says "too many requests" or "unavailable").
@@ -63,9 +68,14 @@ def static_handler(pages: dict[str, tuple[int, str]], log: list | None = None,
                 self.end_headers()
                 return
             status, body = pages.get(self.path, (404, "<html><title>404</title></html>"))
-            data = body.encode("utf-8")
             self.send_response(status)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
+            if isinstance(body, bytes):
+                data = body
+                self.send_header("Content-Type", mimetypes.guess_type(self.path)[0] or "application/octet-stream")
+                self.send_header("ETag", f'"{hashlib.sha1(data).hexdigest()[:16]}"')
+            else:
+                data = body.encode("utf-8")
+                self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             if not head:
