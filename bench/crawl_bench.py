@@ -864,7 +864,9 @@ def compile_code_under_test(env: dict) -> list[str]:
             "    compileall.compile_dir(folder, quiet=1) or sys.exit(f'compileall failed in {folder}')\n"
             "    print(folder)\n")
     python = _venv_bin("python") or Path(sys.executable)
-    done = subprocess.run([str(python), "-c", code, *COMPILED_PACKAGES], env=env, cwd=REPO,
+    # -P: without it ``-c`` puts the working folder (this checkout) before ``PYTHONPATH`` on the path, and a
+    # checkout measured from another folder ran from source while this one was compiled.
+    done = subprocess.run([str(python), "-P", "-c", code, *COMPILED_PACKAGES], env=env, cwd=REPO,
                           capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise BenchError(f"could not compile govcrawl's packages: {done.stderr.strip()[-400:]}")
