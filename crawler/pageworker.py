@@ -150,6 +150,9 @@ def _init(store_path: str, run_id: str, salt: bytes = b"", today: date | None = 
     _run_id = run_id
     _salt = salt
     _today = today
+    from crawler.collector import tune_for_crawl
+
+    tune_for_crawl()  # a process of its own: for the rest of its life
 
 
 def _flush() -> int:

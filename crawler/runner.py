@@ -117,8 +117,11 @@ def run_crawl(
     process.crawl(crawler, site=site, site_id=site_id, run_id=run_id, store_path=store_path, today=today,
                   reuse_from=reuse_from, resume=resume, recheck=recheck, salt=salt, fleet=fleet,
                   lane_fd=lane_fd)
+    from crawler.collector import tuned_for_crawl
+
     try:
-        process.start()
+        with tuned_for_crawl():  # the collector walked Scrapy's objects for 12 % of the process's CPU
+            process.start()
     finally:
         if frontier is not None:
             shutil.rmtree(frontier, ignore_errors=True)
