@@ -7,7 +7,10 @@ cap a 2-core machine well below the page rate, so this lane runs outside the
 crawl process (see "Where the lane runs") with a lean asyncio client: HEAD
 first, GET (headers only, body never read) when HEAD is refused or answers an
 error, per-host concurrency and spacing, retries on timeouts. Each URL is
-checked once per run.
+checked once per run. Internal PDF/DOCX/XLSX attachments are the exception to
+"status only": they are read for personal numbers (privacy-leak), with one GET
+when never read before, and a HEAD that finds them unchanged otherwise
+(``_Checker._read_attachment``).
 
 Outcomes are written straight into the run's store, so the spider process only
 sends URLs and reads two counters.
@@ -570,6 +573,9 @@ def _lane_main() -> None:
     plan = channel.receive(sock)
     if plan is None:
         os._exit(channel.ORPHANED)
+    from crawler.collector import tune_for_crawl
+
+    tune_for_crawl()  # a process of its own: for the rest of its life
     asyncio.run(_lane(plan, sock))
 
 
