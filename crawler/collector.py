@@ -2,19 +2,21 @@
 
 Why: with the interpreter's defaults (a young collection every 700 net new
 container objects, a full one every hundred of those) the crawl process spent
-2.4 s of its 19 s of CPU in the collector on the 5,000-page bench portal: 1,850
-young, 170 middle and 15 full collections, each full one walking every object
+2.7 s of its ~19 s of CPU in the collector on the 5,000-page bench portal: 1,857
+young, 168 middle and 15 full collections, each full one walking every object
 Scrapy, Twisted, lxml and aiohttp had created since the process started, the
 modules' own included. A crawl allocates in bursts (a response, its requests,
-its lane answers) that reference-counting frees; cycles are rare. So:
+its lane answers) that reference counting frees; cycles are rare. So:
 
 - what the process holds when the crawl starts (imported modules, settings, the
   spider) is frozen: the collector never walks it again (``gc.freeze``);
-- a young collection waits for 10,000 net new objects instead of 700 (35 young
-  and 3 middle collections, no full one, at 5,000 pages: 0.37 s instead of 2.4).
+- a young collection waits for 10,000 net new objects instead of 700.
 
-Peak memory stays where it was: the cycles a crawl makes are collected at the
-next young collection, a few thousand objects later than before (bench/RESULTS.md).
+Measured the same way: 0.32 s (186 young, 17 middle, 1 full, most of them after
+the crawl, with the settings back); the page worker 0.28 s before, 0.01 after.
+Cycles are still collected at the next young collection, a few thousand objects
+later than before: peak memory moved by 1-3 MiB at 5,000 and 20,000 pages
+(bench/RESULTS.md, session 20).
 """
 
 from __future__ import annotations

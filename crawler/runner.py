@@ -120,7 +120,7 @@ def run_crawl(
     from crawler.collector import tuned_for_crawl
 
     try:
-        with tuned_for_crawl():  # the collector walked Scrapy's objects for 12 % of the process's CPU
+        with tuned_for_crawl():  # the collector took 14 % of this process's CPU (crawler.collector)
             process.start()
     finally:
         if frontier is not None:
