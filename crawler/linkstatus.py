@@ -273,7 +273,7 @@ class _Checker:
             "GET", url, allow_redirects=True, max_redirects=MAX_REDIRECTS + 1, timeout=timeout
         ) as resp:
             status, final = resp.status, str(resp.url)
-            asked = resp.headers.get("Retry-After") if status in SLOW_DOWN_STATUSES else None
+            asked = _asked(status, resp.headers)
             content_type = resp.headers.get("Content-Type")
             body = b""
             if 200 <= status < 300 and (content_type is None or "html" in content_type.lower()):
@@ -304,7 +304,7 @@ class _Checker:
         state, reason = classify(status, internal=True)
         outcome = LinkOutcome(url, state, status, reason, final if final != url else None, True, "HEAD")
         if not 200 <= status < 300:
-            return outcome, headers.get("Retry-After") if status in SLOW_DOWN_STATUSES else None
+            return outcome, _asked(status, headers)
         validator = _validator(headers)
         if validator and earlier is not None and earlier.validator == validator:
             outcome.privacy, outcome.validator = list(earlier.privacy), validator
@@ -327,7 +327,7 @@ class _Checker:
         state, reason = classify(status, internal=True)
         outcome = LinkOutcome(url, state, status, reason, final if final != url else None, True, "GET")
         if body is None or len(body) > limit:
-            return outcome, headers.get("Retry-After") if status in SLOW_DOWN_STATUSES else None
+            return outcome, _asked(status, headers)
         hits = await asyncio.get_running_loop().run_in_executor(
             self.reader(), _attachment_privacy, body, url, headers.get("Content-Type"), self.plan.salt,
             self.plan.today)
@@ -363,7 +363,7 @@ class _Checker:
             # The body is never read: leaving the context closes the connection
             # for a GET, which costs a reconnect but no download.
             status = resp.status
-            return status, str(resp.url), resp.headers.get("Retry-After") if status in SLOW_DOWN_STATUSES else None
+            return status, str(resp.url), _asked(status, resp.headers)
 
 
 class _Orphaned(Exception):
@@ -502,6 +502,11 @@ async def read_capped(content, limit: int) -> bytes:
         chunks.append(chunk)
         size += len(chunk)
     return b"".join(chunks)
+
+
+def _asked(status: int, headers) -> str | None:
+    """The Retry-After of a "too many requests" / "come back later" answer (crawler.slowdown waits it out)."""
+    return headers.get("Retry-After") if status in SLOW_DOWN_STATUSES else None
 
 
 def _too_large(headers, limit: int) -> bool:

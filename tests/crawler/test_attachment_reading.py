@@ -41,7 +41,7 @@ def _site(attachment: bytes, log: list):
                            "/files/gs.docx": (200, attachment)}, log=log)
 
 
-def _leaks(findings: dict, base: str) -> list[tuple[str, str]]:
+def _leaks(findings: dict) -> list[tuple[str, str]]:
     return [(f["url"], f["target"]) for f in findings["findings"] if f["check"] == "privacy-leak"]
 
 
@@ -51,7 +51,7 @@ def test_a_large_attachment_is_read_whole_with_one_request(tmp_path):
     with serve(_site(attachment, log)) as base:
         findings, _ = crawl(base, tmp_path)
     assert len(attachment) > 1_500_000
-    assert _leaks(findings, base) == [(base + "/files/gs.docx", "id-card")]
+    assert _leaks(findings) == [(base + "/files/gs.docx", "id-card")]
     # Never read before: one GET says whether it is there and brings its text; no HEAD first.
     assert [method for method, path in log if path == "/files/gs.docx"] == ["GET"]
 
@@ -63,7 +63,7 @@ def test_an_unchanged_attachment_is_asked_with_head_on_the_next_night_and_keeps_
         crawl(base, tmp_path)
         log.clear()
         findings, _ = crawl(base, tmp_path)
-    assert _leaks(findings, base) == [(base + "/files/gs.docx", "id-card")]
+    assert _leaks(findings) == [(base + "/files/gs.docx", "id-card")]
     assert [method for method, path in log if path == "/files/gs.docx"] == ["HEAD"]
 
 
@@ -72,7 +72,7 @@ def test_an_attachment_over_the_size_limit_is_checked_not_read(tmp_path):
     log: list = []
     with serve(_site(attachment, log)) as base:
         findings, _ = crawl(base, tmp_path, privacy={"attachment_max_mb": 1})
-    assert _leaks(findings, base) == []
+    assert _leaks(findings) == []
     assert [f for f in findings["findings"] if f["check"] == "broken-link"] == []
     assert [method for method, path in log if path == "/files/gs.docx"] == ["GET"]
 
@@ -82,7 +82,7 @@ def test_a_number_with_a_wrong_check_digit_in_a_large_attachment_is_not_flagged(
     attachment = docx_of(f"档案编号：{look_alike}", filler=1_500_000)
     with serve(_site(attachment, [])) as base:
         findings, _ = crawl(base, tmp_path)
-    assert _leaks(findings, base) == []
+    assert _leaks(findings) == []
 
 
 def test_a_missing_attachment_is_broken_after_one_get(tmp_path):
