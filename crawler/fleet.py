@@ -328,7 +328,7 @@ class FleetDownloadHandler(PoliteDownloadHandler):
         import asyncio
         from urllib.parse import urlsplit
 
-        spider = self._crawler.spider
+        spider = self.crawler.spider
         fleet = getattr(spider, "fleet", None)
         if fleet is not None and spider.is_internal(request.url):
             host = urlsplit(request.url).netloc.lower()

@@ -387,6 +387,7 @@ async def _lane(plan: LanePlan, sock, hosted: bool = False) -> None:
     import aiohttp
 
     from crawler import channel
+    from crawler.tls import client_context
     from govcrawl.store import Store
 
     internal_hosts = set(plan.internal_hosts)
@@ -394,7 +395,8 @@ async def _lane(plan: LanePlan, sock, hosted: bool = False) -> None:
     slots = asyncio.Semaphore(MAX_PENDING)
     results: list[LinkOutcome] = []
     counts = [0, 0]  # checked, broken
-    connector = aiohttp.TCPConnector(limit=256, limit_per_host=0, ttl_dns_cache=600, ssl=False)
+    # Certificates unverified, old servers' renegotiation allowed: as the page downloads (crawler.tls).
+    connector = aiohttp.TCPConnector(limit=256, limit_per_host=0, ttl_dns_cache=600, ssl=client_context())
     headers = {"User-Agent": plan.user_agent, "Accept": "*/*"}
     store = Store(plan.store_path).join_crawl()
     last_flush = time.monotonic()

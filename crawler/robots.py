@@ -41,6 +41,8 @@ from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
 from twisted.internet.defer import Deferred
 
+from crawler.failures import failure_reason
+
 logger = logging.getLogger(__name__)
 
 MAX_BYTES = 500 * 1024
@@ -140,7 +142,7 @@ class RobotsPolicyMiddleware(RobotsTxtMiddleware):
             except IgnoreRequest:
                 return NONE, b""  # refused by the crawl's own rules (e.g. off the allowed hosts): no rules
             except Exception as exc:  # noqa: BLE001 - every network failure means the same here
-                why = f"{type(exc).__name__}: {str(exc)[:120]}"
+                why = failure_reason(exc)
                 continue
             self._stats.inc_value(f"robotstxt/response_status_count/{response.status}")
             kind = verdict_of(response.status)

@@ -39,6 +39,7 @@ from twisted.python.failure import Failure
 
 from crawler.extract.pagination import MAX_PAGES as PAGER_LIMIT
 from crawler.extract.privacy import mask_bytes
+from crawler.failures import failure_reason
 from crawler.linkstatus import HostPolicy, LanePlan, ResourceLane, classify
 from crawler.pageworker import BATCH as WORKER_BATCH
 from crawler.pageworker import Capture, Carried, Evidence, PageWorkers, routing_of
@@ -570,7 +571,7 @@ class PortalSpider(scrapy.Spider):
         if failure.check(IgnoreRequest) and "robots" in str(failure.value).lower():
             self._exclude(url, "robots.txt 禁止抓取", internal=True)
             return
-        reason = _failure_reason(failure)
+        reason = failure_reason(failure)
         self.counters["pages"] += 1
         self.counters["errors"] += 1
         self.counters["broken"] += 1
@@ -621,51 +622,6 @@ def _normalised_all(urls) -> list[str]:
         norm = normalise(raw)
         out.append(norm[0] if norm else raw)
     return out
-
-
-def _failure_reason(failure: Failure) -> str:
-    """Why a page could not be fetched, in the words the report shows a webmaster.
-
-    Scrapy (2.13 on) hands over its own exceptions where Twisted's used to arrive
-    (``scrapy.utils._download_handlers.wrap_twisted_exceptions``); both are named here,
-    since a download handler or middleware may still let a Twisted one through.
-    """
-    from scrapy.exceptions import (
-        CannotResolveHostError,
-        DownloadCancelledError,
-        DownloadConnectionRefusedError,
-        DownloadFailedError,
-        DownloadTimeoutError,
-        ResponseDataLossError,
-    )
-    from twisted.internet import error as net
-    from twisted.web.client import ResponseFailed
-
-    text = str(failure.value)
-    lowered = text.lower()
-    if failure.check(IgnoreRequest) and "redirect" in lowered:
-        return "重定向循环或超过10次"
-    if failure.check(DownloadTimeoutError, net.TimeoutError, net.TCPTimedOutError):
-        return "请求超时"
-    if failure.check(DownloadCancelledError) or "max size" in lowered or "maxsize" in lowered:
-        return "页面过大，已放弃下载"
-    if failure.check(CannotResolveHostError, net.DNSLookupError):
-        return "域名无法解析"
-    if failure.check(DownloadConnectionRefusedError, net.ConnectionRefusedError):
-        return "连接被拒绝"
-    if failure.check(net.NoRouteError):
-        return "网络不可达，无法连接服务器"
-    if failure.check(ResponseDataLossError):
-        return "响应不完整：服务器在页面传完之前断开了连接"
-    if failure.check(DownloadFailedError, ResponseFailed, net.ConnectionLost, net.ConnectionDone):
-        if "ssl" in lowered or "tls" in lowered or "handshake" in lowered:
-            return "HTTPS 握手失败（证书或加密协议问题）"
-        return "服务器中断了连接或返回了无法识别的响应"
-    if failure.check(net.ConnectError):
-        return "无法连接服务器"
-    if "cancel" in lowered:
-        return "页面过大，已放弃下载"
-    return f"请求失败（{failure.type.__name__}）"
 
 
 def _cache_since(days: float) -> str | None:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import errno
+import ssl
+
+import aiohttp
 import pytest
+from aiohttp.client_reqrep import ConnectionKey
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
@@ -16,7 +21,7 @@ from twisted.internet import error as net
 from twisted.python.failure import Failure
 from twisted.web.client import ResponseFailed
 
-from crawler.spiders.portal import _failure_reason
+from crawler.failures import failure_reason
 
 
 @pytest.mark.parametrize(("exc", "reason"), [
@@ -42,11 +47,38 @@ from crawler.spiders.portal import _failure_reason
     (IgnoreRequest("max redirections reached"), "重定向循环或超过10次"),
 ])
 def test_each_failure_has_its_reason_in_chinese(exc, reason):
-    assert _failure_reason(Failure(exc)) == reason
+    assert failure_reason(Failure(exc)) == reason
+
+
+def _from_aiohttp(os_error: OSError, kind=aiohttp.ClientConnectorError) -> DownloadConnectionRefusedError:
+    """What Scrapy's aiohttp handler raises for a failed connection: its own exception, aiohttp's as the cause.
+    (The address is never contacted: the exception is only built.)"""
+    key = ConnectionKey("192.0.2.1", 443, True, True, None, None, None, None)
+    cause = kind(key, os_error)
+    try:
+        raise DownloadConnectionRefusedError(str(cause)) from cause
+    except DownloadConnectionRefusedError as exc:
+        return exc
+
+
+@pytest.mark.parametrize(("exc", "reason"), [
+    (_from_aiohttp(OSError(errno.EHOSTUNREACH, "No route to host")), "网络不可达，无法连接服务器"),
+    (_from_aiohttp(OSError(errno.ENETUNREACH, "Network is unreachable")), "网络不可达，无法连接服务器"),
+    (_from_aiohttp(ConnectionRefusedError(errno.ECONNREFUSED, "Connect call failed")), "连接被拒绝"),
+    (_from_aiohttp(OSError(errno.ECONNRESET, "Connection reset by peer")), "无法连接服务器"),
+    (_from_aiohttp(ssl.SSLError(1, "[SSL: UNSAFE_LEGACY_RENEGOTIATION_DISABLED]"), aiohttp.ClientConnectorSSLError),
+     "HTTPS 握手失败（证书或加密协议问题）"),
+    # Its message names the TLS context ("ssl:default") on every connection failure: a refused
+    # connection is no handshake failure for that.
+    (_from_aiohttp(ConnectionRefusedError(errno.ECONNREFUSED, "ssl:default")), "连接被拒绝"),
+])
+def test_the_cause_behind_scrapys_exception_names_the_failure(exc, reason):
+    assert failure_reason(Failure(exc)) == reason
+    assert failure_reason(exc) == reason  # robots.txt passes the exception itself
 
 
 def test_a_failure_nobody_named_still_says_what_it_was():
     # Named by its class: an unknown failure is reported, never hidden behind a guess.
-    assert _failure_reason(Failure(ValueError("odd"))) == "请求失败（ValueError）"
+    assert failure_reason(Failure(ValueError("odd"))) == "请求失败（ValueError）"
     # An ignored request that is no redirect is not called one.
-    assert _failure_reason(Failure(IgnoreRequest("offsite"))) == "请求失败（IgnoreRequest）"
+    assert failure_reason(Failure(IgnoreRequest("offsite"))) == "请求失败（IgnoreRequest）"
