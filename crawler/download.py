@@ -5,8 +5,9 @@
 it. The Twisted client parsed every response line by line in Python and switched the
 socket's write interest on and off around each request (``epoll_ctl`` under the asyncio
 reactor); aiohttp parses in C (llhttp) and writes at once. On the 5,000-page benchmark
-portal that was about 0.6 ms of the crawl process's CPU a page against 0.2, in the process
-that limits a fast crawl (bench/RESULTS.md, session 21). The resource lane already asks
+portal the whole command used 29.6 CPU seconds instead of 31.7 (medians of 14 alternating
+runs, about 0.4 ms a page), most of it in the crawl process, which limits a fast crawl
+(bench/RESULTS.md, session 21). The resource lane already asks
 with aiohttp, so pages and attachments now meet a server with the same client. It is
 built on the first request (``lazy``), because aiohttp's connector belongs to the running
 event loop. Scrapy's middlewares (redirects, retries, compression, robots.txt) work on
