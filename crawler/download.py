@@ -16,7 +16,7 @@ aiohttp's as their cause (``crawler.failures`` reads both).
 
 **TLS.** Scrapy's Twisted handler allowed legacy renegotiation (``OP_LEGACY_SERVER_CONNECT``),
 which OpenSSL 3 refuses by default and old government servers still need
-(``crawler.tls.client_context``); this handler's context gets the same.
+(``crawler.tls``); this handler's context gets the same, as does the resource lane's.
 
 **Concurrency.** A download slot's ``concurrency`` (``DOWNLOAD_SLOTS`` /
 ``CONCURRENT_REQUESTS_PER_DOMAIN``) is meant to cap the requests in flight to

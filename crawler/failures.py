@@ -7,6 +7,9 @@ and a middleware may still let a Twisted one through; each is named here.
 
 from __future__ import annotations
 
+import errno
+import ssl
+
 from scrapy.exceptions import IgnoreRequest
 from twisted.python.failure import Failure
 
@@ -67,9 +70,6 @@ def failure_reason(failure: Failure | BaseException) -> str:
 
 def _cause_reason(cause: BaseException | None) -> str | None:
     """What an aiohttp connection failure behind a Scrapy exception says that the exception does not."""
-    import errno
-    import ssl
-
     import aiohttp
 
     if isinstance(cause, aiohttp.ClientSSLError | ssl.SSLError):
