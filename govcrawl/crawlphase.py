@@ -71,6 +71,13 @@ def crawl_failed(run: RunInfo, store_path: Path | str) -> None:
         store.update_run(run)
 
 
+def _frontier_counts(stats: dict) -> dict[str, int]:
+    """How many page requests waited on disk and how many in memory (Scrapy counts the former as "disk" too)."""
+    queued = int(stats.get("scheduler/enqueued/disk", 0)) + int(stats.get("scheduler/enqueued/memory", 0))
+    on_disk = int(stats.get("govcrawl/frontier/on_disk", 0))
+    return {"on_disk": on_disk, "in_memory": queued - on_disk}
+
+
 def record_crawl(run: RunInfo, stats: dict, store_path: Path | str, *, reuse_from: str | None,
                  resume: bool) -> None:
     """Put the crawl's counts into the run and mark it ``crawled``; raise ``CrawlInterrupted`` if it stopped early."""
@@ -88,9 +95,9 @@ def record_crawl(run: RunInfo, stats: dict, store_path: Path | str, *, reuse_fro
         "excluded": int(counters.get("excluded", 0)),
         # Pages the crawl process extracted itself while its page worker was behind (crawler.pageworker).
         "pages_extracted_in_crawl": int(counters.get("extracted_here", 0)),
-        # Page requests queued on disk / in memory (crawler.runner: a single-machine crawl's queue is on disk).
-        "frontier": {"on_disk": int(stats.get("scheduler/enqueued/disk", 0)),
-                     "in_memory": int(stats.get("scheduler/enqueued/memory", 0))},
+        # Page requests queued on disk / in memory (crawler.frontier: past a budget, a single-machine crawl's
+        # queue is on disk).
+        "frontier": _frontier_counts(stats),
         "finish_reason": FINISH_REASONS.get(reason, reason),
         "elapsed_seconds": round(float(run.stats.get("elapsed_seconds", 0.0) if resume else 0.0)
                                  + float(stats.get("elapsed_time_seconds", 0.0)), 1),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import mimetypes
+import os
 import sqlite3
 import subprocess
 import sys
@@ -84,8 +85,12 @@ def static_handler(pages: dict[str, tuple[int, str | bytes]], log: list | None =
     return Handler
 
 
-def crawl(base: str, tmp: Path, site_id: str = "t", **site) -> tuple[dict, list[str]]:
-    """Run ``govcrawl run`` on ``base``; return findings.json and the stored page URLs."""
+def crawl(base: str, tmp: Path, site_id: str = "t", *, settings: dict | None = None, **site) -> tuple[dict, list[str]]:
+    """Run ``govcrawl run`` on ``base``; return findings.json and the stored page URLs.
+
+    ``settings``: values for ``crawler.settings`` in this run, set by a ``sitecustomize`` module put
+    first on PYTHONPATH (every process of the run imports it at start-up).
+    """
     config = {
         "data_dir": str(tmp / "data"),
         "sites": {site_id: {
@@ -97,10 +102,17 @@ def crawl(base: str, tmp: Path, site_id: str = "t", **site) -> tuple[dict, list[
     }
     path = tmp / "sites.yaml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    env = None
+    if settings:
+        hook = tmp / "settings-hook"
+        hook.mkdir(parents=True, exist_ok=True)
+        lines = ["import crawler.settings"] + [f"crawler.settings.{key} = {value!r}" for key, value in settings.items()]
+        (hook / "sitecustomize.py").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(hook), os.environ.get("PYTHONPATH")]))}
     result = subprocess.run(
         [str(GOVCRAWL), "run", site_id, "-c", str(path), "--out", str(tmp / "out"), "--today", "2023-11-01",
          "--progress", "off"],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True, text=True, timeout=300, env=env,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     db = sqlite3.connect(tmp / "data" / f"{site_id}.sqlite")
