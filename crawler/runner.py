@@ -25,10 +25,11 @@ def build_settings(site: Site, *, log_level: str = "WARNING", progress: str | No
                    fleet: tuple[str, str] | None = None, frontier: str | None = None) -> Settings:
     """Scrapy settings for one site; ``fleet`` = (Redis URL, run id) for a crawl shared by workers.
 
-    ``frontier``: a folder for the queue of pages still to fetch (Scrapy's disk queue, ``JOBDIR``).
-    A breadth-first crawl of a large portal holds tens of thousands of discovered pages at once;
-    as Request objects in memory that is ~1.5 KB each and grew the crawl process by about
-    3 KB a crawled page on the 100,000-page bench portal. On disk the process stays flat.
+    ``frontier``: a folder for the queue of pages still to fetch (``JOBDIR``). A breadth-first crawl
+    of a large portal holds tens of thousands of discovered pages at once; as Request objects in
+    memory that is ~1.5 KB each and grew the crawl process by about 3 KB a crawled page on the
+    100,000-page bench portal. Past a budget they wait on disk and the process stays flat
+    (``crawler.frontier``).
     """
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")

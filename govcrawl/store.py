@@ -951,9 +951,13 @@ class Store:
 
     def _page_text(self, page_id: int) -> str:
         """The visible text of one stored page (what a loaded page's ``text`` reads)."""
-        row = self.db.execute("SELECT text, facts FROM pages WHERE id=?", (page_id,)).fetchone()
+        # The text column alone: the facts blob (a row stored before the column) only when it is empty.
+        # Six checks read each page's text; taking the blob along copied it out of the store each time.
+        row = self.db.execute("SELECT text FROM pages WHERE id=?", (page_id,)).fetchone()
         if row is None:  # the run was deleted or re-stored since the page was loaded
             raise StoreError(f"{self.path}: page {page_id} is no longer stored")
+        if row[0] is None:
+            row = self.db.execute("SELECT text, facts FROM pages WHERE id=?", (page_id,)).fetchone()
         return _text_of(row)
 
     def _page_part(self, page_id: int, part: str) -> dict:

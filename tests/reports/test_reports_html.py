@@ -110,3 +110,20 @@ def test_header_facts(page: str) -> None:
 
 def test_render_is_deterministic(report_input: ReportInput) -> None:
     assert render(report_input) == render(report_input)
+
+
+def test_templates_compiled_by_an_earlier_run_give_the_same_report(tmp_path: Path, report_input: ReportInput) -> None:
+    """Each run keeps the templates it compiled (reports.html._compiled_templates); the next one loads them."""
+    from jinja2 import FileSystemBytecodeCache
+
+    from reports.html import context
+
+    env = environment()
+    assert isinstance(env.bytecode_cache, FileSystemBytecodeCache)
+    fresh = env.overlay(bytecode_cache=FileSystemBytecodeCache(str(tmp_path)))
+    compiled = fresh.get_template("report.html.j2").render(context(report_input))
+    kept = sorted(path.name for path in tmp_path.iterdir())
+    assert len(kept) == 1 and kept[0].endswith(".cache")  # what the first run left
+    reloaded = env.overlay(bytecode_cache=FileSystemBytecodeCache(str(tmp_path)))
+    assert reloaded.get_template("report.html.j2").render(context(report_input)) == compiled
+    assert render(report_input) == compiled
