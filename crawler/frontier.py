@@ -7,8 +7,8 @@ every request on disk costs the crawl process, whose event loop is the busiest
 thread of a fast crawl, a ``to_dict`` (Scrapy looks the callback up among all
 the spider's methods, each time), a pickle, a file write, and the reverse when
 the request is due: 7 % of that loop's samples at 5,000 pages (py-spy), and
-the whole command ran ~9 % longer than with the queue in memory
-(bench/RESULTS.md, session 22).
+~2 % more CPU for the whole command than with the queue in memory, in
+alternating runs (bench/RESULTS.md, session 22).
 
 So a queue keeps the requests due next in memory, up to a budget shared by all
 the queues of the crawl (Scrapy keeps one per priority and host),

@@ -72,7 +72,7 @@ def crawl_failed(run: RunInfo, store_path: Path | str) -> None:
 
 
 def _frontier_counts(stats: dict) -> dict[str, int]:
-    """How many page requests waited on disk and how many in memory (Scrapy counts the former as "disk" too)."""
+    """How many page requests waited on disk and how many in memory (Scrapy counts all the frontier took as "disk")."""
     queued = int(stats.get("scheduler/enqueued/disk", 0)) + int(stats.get("scheduler/enqueued/memory", 0))
     on_disk = int(stats.get("govcrawl/frontier/on_disk", 0))
     return {"on_disk": on_disk, "in_memory": queued - on_disk}

@@ -397,11 +397,12 @@ class PortalSpider(scrapy.Spider):
         """
         meta = request.meta
         if (meta.keys() != _QUEUED_META or meta["gc_url"] != request.url or meta["gc_page"] is not True
-                or request.callback != self.parse or request.errback != self.failed or request.method != "GET" or request.body or request.cookies or request.flags or request.cb_kwargs
-                or not request.dont_filter or request.encoding != "utf-8"):
+                or request.callback != self.parse or request.errback != self.failed
+                or request.method != "GET" or request.body or request.cookies or request.flags
+                or request.cb_kwargs or not request.dont_filter or request.encoding != "utf-8"):
             return None
         headers = request.headers
-        conditional = meta.get("gc_conditional")
+        conditional = meta["gc_conditional"]
         expected = self._validator_headers(request.url) if conditional else None
         if expected is None and conditional:
             return None
