@@ -85,11 +85,21 @@ def static_handler(pages: dict[str, tuple[int, str | bytes]], log: list | None =
     return Handler
 
 
+def hooked_env(folder: Path, code: str) -> dict[str, str]:
+    """This process's environment, in which every Python process started runs ``code`` first.
+
+    ``code`` becomes ``folder/sitecustomize.py``, and ``folder`` goes first on PYTHONPATH: each image of
+    a ``govcrawl`` command (CLI, crawl, page worker, check) imports it at start-up.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "sitecustomize.py").write_text(code, encoding="utf-8")
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(folder), os.environ.get("PYTHONPATH")]))}
+
+
 def crawl(base: str, tmp: Path, site_id: str = "t", *, settings: dict | None = None, **site) -> tuple[dict, list[str]]:
     """Run ``govcrawl run`` on ``base``; return findings.json and the stored page URLs.
 
-    ``settings``: values for ``crawler.settings`` in this run, set by a ``sitecustomize`` module put
-    first on PYTHONPATH (every process of the run imports it at start-up).
+    ``settings``: values for ``crawler.settings`` in this run, set in every process (``hooked_env``).
     """
     config = {
         "data_dir": str(tmp / "data"),
@@ -104,11 +114,8 @@ def crawl(base: str, tmp: Path, site_id: str = "t", *, settings: dict | None = N
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     env = None
     if settings:
-        hook = tmp / "settings-hook"
-        hook.mkdir(parents=True, exist_ok=True)
         lines = ["import crawler.settings"] + [f"crawler.settings.{key} = {value!r}" for key, value in settings.items()]
-        (hook / "sitecustomize.py").write_text("\n".join(lines) + "\n", encoding="utf-8")
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(hook), os.environ.get("PYTHONPATH")]))}
+        env = hooked_env(tmp / "settings-hook", "\n".join(lines) + "\n")
     result = subprocess.run(
         [str(GOVCRAWL), "run", site_id, "-c", str(path), "--out", str(tmp / "out"), "--today", "2023-11-01",
          "--progress", "off"],

@@ -25,6 +25,7 @@ import pytest
 from crawler.demo.server import DemoServer
 from tests.e2e.conftest import GOVCRAWL, write_demo_config
 from tests.e2e.processes import command_line, descendants, parent_of, still_alive, wait_for_pages
+from tests.sites import hooked_env
 
 TODAY = "2023-11-01"
 # main() as a library, in a process of its own: the crawl goes to a child (crawler.apart)
@@ -88,10 +89,7 @@ def _resumes(config: Path, out: Path, store: Path, run_id: str) -> dict:
 
 def _site_hook(tmp_path: Path, code: str) -> dict:
     """An environment whose Python processes all run ``code`` first (a ``sitecustomize`` module)."""
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "sitecustomize.py").write_text(code, encoding="utf-8")
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(site), os.environ.get("PYTHONPATH", "")) if p)}
+    return hooked_env(tmp_path / "site", code)
 
 
 def _command(server: DemoServer, tmp_path: Path, env: dict,

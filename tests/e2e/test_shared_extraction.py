@@ -9,12 +9,12 @@ same findings as one where the worker takes them all.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
 from pathlib import Path
 
 from tests.e2e.conftest import GOVCRAWL, write_demo_config
+from tests.sites import hooked_env
 
 TODAY = "2023-11-01"
 
@@ -24,15 +24,12 @@ _OVERRIDE = "import crawler.settings\ncrawler.settings.GOVCRAWL_SHARE_ABOVE = {v
 
 
 def _run(server, tmp: Path, share_above: int | None, salt_of: Path | None = None) -> tuple[dict, set[str], dict]:
-    hook = tmp / "hook"
-    hook.mkdir(parents=True)
     if salt_of is not None:  # personal numbers' digests are salted per data folder (govcrawl.salt): the same salt
-        (tmp / "data").mkdir()
+        (tmp / "data").mkdir(parents=True)
         for salt in (salt_of / "data").glob("*.salt"):
             (tmp / "data" / salt.name).write_bytes(salt.read_bytes())
-    (hook / "sitecustomize.py").write_text(_OVERRIDE.format(value=share_above), encoding="utf-8")
+    env = hooked_env(tmp / "hook", _OVERRIDE.format(value=share_above))
     config = write_demo_config(server, tmp / "sites.yaml", tmp / "data")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(hook), os.environ.get("PYTHONPATH")]))}
     result = subprocess.run(
         [str(GOVCRAWL), "run", "demo", "-c", str(config), "--out", str(tmp / "out"), "--today", TODAY,
          "--no-browser", "--progress", "off"],
