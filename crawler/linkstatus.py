@@ -4,9 +4,10 @@ Pages go through Scrapy; everything the crawl only needs a *status* for
 (attachments, images, stylesheets, scripts, external links) goes here. Scrapy
 costs about 2.5 ms of CPU per request, which for ~4 resources per page would
 cap a 2-core machine well below the page rate, so this lane runs outside the
-crawl process (see "Where the lane runs") with a lean asyncio client: HEAD
-first, GET (headers only, body never read) when HEAD is refused or answers an
-error, per-host concurrency and spacing, retries on timeouts. Each URL is
+crawl process (see "Where the lane runs") with lean asyncio clients: HEAD
+first (``crawler.headclient``, which reads only a status line and headers), GET
+through aiohttp (headers only, body never read) when HEAD is refused or answers
+an error, per-host concurrency and spacing, retries on timeouts. Each URL is
 checked once per run. Internal PDF/DOCX/XLSX attachments are the exception to
 "status only": they are read for personal numbers (privacy-leak), with one GET
 when never read before, and a HEAD that finds them unchanged otherwise
@@ -31,14 +32,17 @@ same (``_lane``); hosted, it ends its thread where the process would exit.
 from __future__ import annotations
 
 import asyncio
+import errno
 import ipaddress
 import os
 import socket
+import ssl
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from crawler import headclient
 from crawler.slowdown import SLOW_DOWN_STATUSES, slow_down_wait, slow_downs_for
 from govcrawl.model import LinkOutcome, LinkState
 from govcrawl.netclass import address_kind
@@ -144,11 +148,11 @@ class _HostGate:
 def _error_reason(exc: BaseException) -> str:
     import aiohttp
 
-    if isinstance(exc, aiohttp.TooManyRedirects):
+    if isinstance(exc, aiohttp.TooManyRedirects | headclient.TooManyRedirects):
         return f"重定向循环或超过{MAX_REDIRECTS}次"
     if isinstance(exc, asyncio.TimeoutError | TimeoutError):
         return "请求超时"
-    if isinstance(exc, aiohttp.ClientConnectorDNSError):
+    if isinstance(exc, aiohttp.ClientConnectorDNSError | socket.gaierror):
         return "域名无法解析"
     if isinstance(exc, aiohttp.ClientConnectorError):
         os_error = getattr(exc, "os_error", None)
@@ -157,12 +161,23 @@ def _error_reason(exc: BaseException) -> str:
         return f"无法连接（{exc.__class__.__name__}）"
     if isinstance(exc, aiohttp.ServerDisconnectedError | ConnectionResetError):
         return "连接被服务器中断"
+    # The lean HEAD client's failures to connect are plain OSErrors (crawler.headclient); worded as a page's are.
+    if isinstance(exc, ConnectionRefusedError):
+        return "连接被拒绝"
+    if isinstance(exc, ssl.SSLError):
+        return "HTTPS 握手失败（证书或加密协议问题）"
+    if isinstance(exc, OSError) and exc.errno in (errno.EHOSTUNREACH, errno.ENETUNREACH):
+        return "网络不可达，无法连接服务器"
+    if isinstance(exc, OSError):
+        return "无法连接服务器"
     return f"请求失败（{exc.__class__.__name__}）"
 
 
 class _Checker:
-    def __init__(self, plan: LanePlan, previous: dict[str, LinkOutcome] | None = None):
+    def __init__(self, plan: LanePlan, previous: dict[str, LinkOutcome] | None = None,
+                 heads: headclient.HeadClient | None = None):
         self.plan = plan
+        self.heads = heads  # HEAD requests go here, aiohttp's session is for GET (and what this cannot read)
         self.gates: dict[str, _HostGate] = {}
         self.private_cache: dict[str, str | None] = {}
         self.previous = previous or {}  # the last completed run's answers (attachments read then)
@@ -255,12 +270,12 @@ class _Checker:
                 state, reason = classify(status, internal=internal)
                 outcome = LinkOutcome(url, state, status, reason, final if final != url else None, internal, method)
                 return outcome, asked
-            except aiohttp.TooManyRedirects as exc:
+            except (aiohttp.TooManyRedirects, headclient.TooManyRedirects) as exc:
                 state, reason = classify(None, internal=internal, error=_error_reason(exc))
                 return LinkOutcome(url, state, None, reason, None, internal, "HEAD"), None
             except (TimeoutError, aiohttp.ClientError, OSError) as exc:
                 last_error = exc
-                if isinstance(exc, aiohttp.ClientConnectorDNSError):
+                if isinstance(exc, aiohttp.ClientConnectorDNSError | socket.gaierror):
                     break
         state, reason = classify(None, internal=internal, error=_error_reason(last_error or TimeoutError()))
         return LinkOutcome(url, state, None, reason, None, internal, None), None
@@ -347,16 +362,26 @@ class _Checker:
             self._reader = ThreadPoolExecutor(1, thread_name_prefix="govcrawl-attachments")
         return self._reader
 
-    @staticmethod
-    async def _fetch_headers(session, method: str, url: str, timeout):
+    async def _fetch_headers(self, session, method: str, url: str, timeout):
+        if method == "HEAD" and self.heads is not None:
+            try:
+                answer = await self.heads.head(url, timeout.total)
+                return answer.status, answer.url, answer.headers
+            except headclient.Unsupported:
+                pass  # an answer only aiohttp reads as aiohttp does: ask it
         async with session.request(
             method, url, allow_redirects=True, max_redirects=MAX_REDIRECTS + 1, timeout=timeout
         ) as resp:
             return resp.status, str(resp.url), resp.headers.copy()
 
-    @staticmethod
-    async def _fetch(session, method: str, url: str, timeout) -> tuple[int, str, str | None]:
+    async def _fetch(self, session, method: str, url: str, timeout) -> tuple[int, str, str | None]:
         """(status, final URL, Retry-After of a 429/503) of one request."""
+        if method == "HEAD" and self.heads is not None:
+            try:
+                answer = await self.heads.head(url, timeout.total)
+                return answer.status, answer.url, _asked(answer.status, answer.headers)
+            except headclient.Unsupported:
+                pass  # an answer only aiohttp reads as aiohttp does: ask it
         async with session.request(
             method, url, allow_redirects=True, max_redirects=MAX_REDIRECTS + 1, timeout=timeout
         ) as resp:
@@ -401,7 +426,8 @@ async def _lane(plan: LanePlan, sock, hosted: bool = False) -> None:
     store = Store(plan.store_path).join_crawl()
     last_flush = time.monotonic()
     cached = _cached_outcomes(store, plan)
-    checker = _Checker(plan, _previous_attachments(store, plan))
+    heads = headclient.HeadClient(headers, client_context(), max_redirects=MAX_REDIRECTS + 1)
+    checker = _Checker(plan, _previous_attachments(store, plan), heads)
     reader, writer = await asyncio.open_connection(sock=sock)
 
     def flush() -> None:
@@ -469,6 +495,7 @@ async def _lane(plan: LanePlan, sock, hosted: bool = False) -> None:
                     flush()
             flush()
     finally:
+        heads.close()
         store.close()
         if checker._reader is not None:
             checker._reader.shutdown(cancel_futures=True)
