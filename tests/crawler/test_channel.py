@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
+import time
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from crawler.channel import ORPHANED, Channel, HelperFailed, HelperLost
+from crawler.channel import _HEADER, ORPHANED, Channel, HelperFailed, HelperLost
 from crawler.pageworker import PageWorkers
 from govcrawl.model import PageFacts, RunInfo
 from govcrawl.store import Store
@@ -162,6 +164,66 @@ def test_the_crawl_process_extracts_pages_itself_only_while_its_worker_is_behind
 
     _, routed, _, here = asyncio.run(main(None))  # None: every page to the worker while it lives
     assert all(stored for _, stored in routed) and here == 0
+
+
+def _answers_in_socket(channel: Channel, count: int, timeout: float = 30) -> None:
+    """Wait, without running the event loop, until ``count`` whole answers wait in the channel's socket."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            data = channel.sock.recv(1 << 20, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+        except BlockingIOError:
+            data = b""
+        whole, at = 0, 0
+        while at + _HEADER.size <= len(data):
+            end = at + _HEADER.size + _HEADER.unpack_from(data, at)[0]
+            if end > len(data):
+                break
+            whole, at = whole + 1, end
+        if whole >= count:
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"fewer than {count} answers after {timeout} s")
+
+
+def test_answers_already_in_the_socket_are_collected_before_the_loop_reads_them():
+    async def main():
+        channel = _echo()
+        asked = [channel.request("echo", n) for n in range(3)]
+        _answers_in_socket(channel, 3)
+        waiting = channel.pending  # answered, but nothing has read the answers yet
+        channel.collect()
+        assert [f.result()[1] for f in asked] == [0, 1, 2]
+        channel.wait(channel.request("close"), timeout=30)
+        return waiting, channel.pending, channel.close()
+
+    assert asyncio.run(main()) == (3, 0, 0)
+
+
+def test_a_worker_whose_answers_wait_unread_is_not_behind(tmp_path):
+    """The crawl process is busy and has not read the worker's answers: the worker is idle, the page goes to it."""
+    store_path = str(tmp_path / "s.sqlite")
+    with Store(store_path) as store:
+        store.begin_run(RunInfo(id="s.1", site="s", started="2023-11-01T02:00:00+08:00", today=date(2023, 11, 1)))
+    html = "<html><body><h1>通知</h1><a href='/zwgk/a.html'>甲</a></body></html>".encode()
+
+    def page(n: int) -> PageFacts:
+        return PageFacts(url=f"http://127.0.0.1/zwgk/{n}.html", status=200, content_type="text/html")
+
+    async def main():
+        workers = PageWorkers(store_path, "s.1", 1, today=date(2023, 11, 1), share_above=1)
+        first = [asyncio.ensure_future(workers.extract(page(n), html, "text/html")) for n in range(2)]
+        await asyncio.sleep(0)  # both sent: two pages at the worker, one more than share_above
+        _answers_in_socket(workers.channels[0], 2)
+        unread = workers.channels[0].pending
+        third = await workers.extract(page(2), html, "text/html")
+        await asyncio.gather(*first)
+        here = workers.extracted_here
+        assert workers.close()
+        return unread, third, here
+
+    unread, (_, stored), here = asyncio.run(main())
+    assert unread == 2 and stored and here == 0
 
 
 def test_page_workers_that_die_leave_extraction_to_the_crawl_process(tmp_path):
