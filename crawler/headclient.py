@@ -46,6 +46,9 @@ MAX_LINE_BYTES = 8190
 # Idle connections: how long one is kept (aiohttp's default keep-alive) and how many in all.
 IDLE_SECONDS = 15.0
 MAX_IDLE = 256
+# Requests (so connections) in flight at once, as the lane's aiohttp connector allows: hundreds of
+# external hosts asked at once must not run the process out of file descriptors.
+LIMIT = 256
 
 
 class Unsupported(Exception):
@@ -159,9 +162,10 @@ class HeadClient:
     """HEAD requests with pooled connections; ``close`` at the end (the lane's session does the same)."""
 
     def __init__(self, headers: dict[str, str], ssl_context: ssl.SSLContext | None = None,
-                 max_redirects: int = 11):
+                 max_redirects: int = 11, limit: int = LIMIT):
         self.ssl_context = ssl_context
         self.max_redirects = max_redirects
+        self.in_flight = asyncio.Semaphore(limit)
         self.extra = "".join(f"{name}: {value}\r\n" for name, value in headers.items()
                              if name.lower() != "host")
         if "accept-encoding" not in {name.lower() for name in headers}:
@@ -172,7 +176,7 @@ class HeadClient:
 
     async def head(self, url: str, timeout: float | None) -> HeadAnswer:
         """``url``'s answer to HEAD, redirects followed; TimeoutError after ``timeout`` seconds in all."""
-        async with asyncio.timeout(timeout):
+        async with self.in_flight, asyncio.timeout(timeout):
             return await self._follow(URL(url))
 
     async def _follow(self, current: URL) -> HeadAnswer:

@@ -252,6 +252,32 @@ def test_a_connection_the_server_closed_while_idle_is_asked_again_on_a_new_one()
     assert server.connections == 3
 
 
+def test_requests_in_flight_are_limited_as_aiohttp_limits_its_connections():
+    async def go():
+        server = await _served()
+        live, most = 0, 0
+        answer = server.answer
+
+        async def counted(method, target, writer):
+            nonlocal live, most
+            live += 1
+            most = max(most, live)
+            await asyncio.sleep(0.05)
+            live -= 1
+            return await answer(method, target, writer)
+
+        server.answer = counted
+        client = HeadClient(HEADERS, limit=3)
+        try:
+            answers = await asyncio.gather(*(client.head(f"{server.base}/ok/{n}", 5) for n in range(12)))
+        finally:
+            client.close()
+        return most, answers
+
+    most, answers = run(go())
+    assert most == 3 and {a.status for a in answers} == {200}
+
+
 def test_failures_are_the_errors_the_lane_words():
     async def go():
         server = await _served()
