@@ -212,10 +212,10 @@ class HeadClient:
             done = False
             try:
                 head, rest = await connection.ask(request)
-                version, status, headers = _parse_head(head)
+                http11, status, headers = _parse_head(head)
                 while 100 <= status < 200 and status != 101:  # informational (103 Early Hints): the answer follows
                     head, rest = await connection.next_head()
-                    version, status, headers = _parse_head(head)
+                    http11, status, headers = _parse_head(head)
                 done = True
             except ConnectionResetError:
                 if reused:
@@ -224,7 +224,7 @@ class HeadClient:
             finally:
                 if not done:
                     connection.close()
-            if rest == 0 and status != 101 and _keeps_alive(version, headers):
+            if rest == 0 and status != 101 and _keeps_alive(http11, headers):
                 self._give_back(key, connection)
             else:
                 connection.close()

@@ -13,7 +13,8 @@ A worker that dies is not fatal: the spider falls back to extracting in its
 own process for the rest of the run (slower, nothing lost).
 
 The crawl process also extracts a page itself when its worker is more than
-``GOVCRAWL_SHARE_ABOVE`` pages behind (``PageWorkers.extract``): on two cores the
+``GOVCRAWL_SHARE_ABOVE`` pages behind (``PageWorkers.extract``; answers that have
+arrived are read first, or a busy event loop would count them as work left): on two cores the
 worker, at ~3 ms a page, is the busiest process of a fast crawl while the crawl
 process, at ~1.5, has time to spare. Such a page is stored by the crawl process's
 pipeline, the same way as when no worker is left.
