@@ -58,62 +58,54 @@ class Server:
     async def answer(self, method: str, target: str, writer: asyncio.StreamWriter) -> bool:
         """Write the answer for ``target``; False to end the connection."""
         path = target.split("?")[0]
-        ok = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nETag: \"v1\"\r\nLast-Modified: Wed, 01 Nov 2023 00:00:00 GMT\r\n"
-        if path.startswith("/hop/"):  # /hop/N redirects down to /hop/0, which answers
+        if path in FIXED:
+            writer.write(FIXED[path])
+        elif path.startswith("/hop/"):  # /hop/N redirects down to /hop/0, which answers
             n = int(path.rsplit("/", 1)[1])
-            if n:
-                writer.write(f"HTTP/1.1 302 Found\r\nLocation: /hop/{n - 1}\r\nContent-Length: 0\r\n\r\n".encode())
-            else:
-                writer.write(ok + b"\r\n")
-        elif path == "/loop":
-            writer.write(b"HTTP/1.1 301 Moved\r\nLocation: /loop\r\nContent-Length: 0\r\n\r\n")
-        elif path == "/dots":
-            writer.write(b"HTTP/1.1 301 Moved\r\nLocation: a/../b/./c%7e?q=%e4#frag\r\n\r\n")
-        elif path == "/see-other":
-            writer.write(b"HTTP/1.1 303 See Other\r\nLocation: /ok\r\n\r\n")
-        elif path == "/no-location":
-            writer.write(b"HTTP/1.1 302 Found\r\nContent-Length: 0\r\n\r\n")
-        elif path == "/mailto":
-            writer.write(b"HTTP/1.1 302 Found\r\nLocation: mailto:a@example.org\r\n\r\n")
-        elif path == "/close":
-            writer.write(ok + b"Connection: close\r\n\r\n")
-            await writer.drain()
-            return False
-        elif path == "/http10":
-            writer.write(b"HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\n")
-            await writer.drain()
-            return False
-        elif path == "/http10-keep":
-            writer.write(b"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 5\r\n\r\n")
-        elif path == "/body":  # a HEAD answered with a body: the connection cannot be trusted after it
-            writer.write(ok + b"\r\nhello")
-        elif path == "/hang-up-after":  # answers as if keeping the connection, then closes it (keep-alive timeout)
-            writer.write(ok + b"\r\n")
+            writer.write(f"HTTP/1.1 302 Found\r\nLocation: /hop/{n - 1}\r\nContent-Length: 0\r\n\r\n".encode()
+                         if n else OK + b"\r\n")
+        elif path in CLOSING:  # answered, then the connection ends (announced or not: a keep-alive timeout)
+            writer.write(CLOSING[path])
             await writer.drain()
             return False
         elif path == "/hang-up":
             return False
         elif path == "/silent":
             await asyncio.sleep(5)
-        elif path == "/garbage":
-            writer.write(b"ICY 200 OK\r\n\r\n")
-        elif path == "/bare-lf":
-            writer.write(b"HTTP/1.1 200 OK\nContent-Length: 0\n\n")
         elif path == "/hints":
             writer.write(b"HTTP/1.1 103 Early Hints\r\nLink: </s.css>; rel=preload\r\n\r\n")
             await writer.drain()
-            writer.write(ok + b"\r\n")
-        elif path == "/busy":
-            writer.write(b"HTTP/1.1 429 Too Many\r\nRetry-After: 7\r\nContent-Length: 0\r\n\r\n")
+            writer.write(OK + b"\r\n")
         elif path == "/head-refused":  # many CMS: HEAD is an error, GET works
             status = b"405 Not Allowed" if method == "HEAD" else b"200 OK"
             writer.write(b"HTTP/1.1 " + status + b"\r\nContent-Length: 0\r\n\r\n")
-        elif path == "/missing":
-            writer.write(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
         else:
-            writer.write(ok + b"X-Spaced:  a b  \r\n\r\n")
+            writer.write(OK + b"X-Spaced:  a b  \r\n\r\n")
         await writer.drain()
         return True
+
+
+OK = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nETag: \"v1\"\r\nLast-Modified: Wed, 01 Nov 2023 00:00:00 GMT\r\n"
+# Paths answered with the same bytes every time, the connection kept.
+FIXED = {
+    "/loop": b"HTTP/1.1 301 Moved\r\nLocation: /loop\r\nContent-Length: 0\r\n\r\n",
+    "/dots": b"HTTP/1.1 301 Moved\r\nLocation: a/../b/./c%7e?q=%e4#frag\r\n\r\n",
+    "/see-other": b"HTTP/1.1 303 See Other\r\nLocation: /ok\r\n\r\n",
+    "/no-location": b"HTTP/1.1 302 Found\r\nContent-Length: 0\r\n\r\n",
+    "/mailto": b"HTTP/1.1 302 Found\r\nLocation: mailto:a@example.org\r\n\r\n",
+    "/http10-keep": b"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 5\r\n\r\n",
+    "/body": OK + b"\r\nhello",  # a HEAD answered with a body: the connection cannot be trusted after it
+    "/garbage": b"ICY 200 OK\r\n\r\n",
+    "/bare-lf": b"HTTP/1.1 200 OK\nContent-Length: 0\n\n",
+    "/busy": b"HTTP/1.1 429 Too Many\r\nRetry-After: 7\r\nContent-Length: 0\r\n\r\n",
+    "/missing": b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n",
+}
+# Paths answered and then hung up on.
+CLOSING = {
+    "/close": OK + b"Connection: close\r\n\r\n",
+    "/http10": b"HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\n",
+    "/hang-up-after": OK + b"\r\n",  # as if keeping the connection: the server's keep-alive timeout
+}
 
 
 def run(coro):
@@ -142,17 +134,19 @@ async def _aiohttp(url: str) -> tuple[int, str, dict]:
             return resp.status, str(resp.url), resp.headers.copy()
 
 
-def test_answers_with_status_headers_and_keeps_the_connection():
-    async def go():
-        server = await _served()
-        client = HeadClient(HEADERS)
-        try:
-            answers = [await client.head(f"{server.base}/ok/{i}", 5) for i in range(5)]
-        finally:
-            client.close()
-        return server, answers
+async def _in_turn(paths: list[str], server_context: ssl.SSLContext | None = None,
+                   client_ssl: ssl.SSLContext | None = None) -> tuple[Server, list[headclient.HeadAnswer]]:
+    """A new server asked for ``paths`` one after another by one client."""
+    server = await _served(server_context)
+    client = HeadClient(HEADERS, client_ssl)
+    try:
+        return server, [await client.head(server.base + path, 5) for path in paths]
+    finally:
+        client.close()
 
-    server, answers = run(go())
+
+def test_answers_with_status_headers_and_keeps_the_connection():
+    server, answers = run(_in_turn([f"/ok/{i}" for i in range(5)]))
     assert {a.status for a in answers} == {200}
     assert answers[0].headers["etag"] == '"v1"' and answers[0].headers["Content-Length"] == "5"
     assert answers[0].headers["X-Spaced"] == "a b"  # blanks around a value are not part of it
@@ -213,17 +207,7 @@ def test_ten_redirects_are_followed_and_the_eleventh_is_a_loop_as_for_aiohttp():
     ("/hints", True),
 ])
 def test_a_connection_is_reused_only_when_the_server_allows_it_and_the_answer_was_clean(path, reused):
-    async def go():
-        server = await _served()
-        client = HeadClient(HEADERS)
-        try:
-            first = await client.head(server.base + path, 5)
-            second = await client.head(f"{server.base}/ok", 5)
-        finally:
-            client.close()
-        return server, first, second
-
-    server, first, second = run(go())
+    server, (first, second) = run(_in_turn([path, "/ok"]))
     assert first.status == 200 and second.status == 200
     assert second.headers["ETag"] == '"v1"'  # the second answer is its own, not the first one's leftovers
     assert server.connections == (1 if reused else 2)
@@ -364,16 +348,7 @@ def _self_signed(folder: Path) -> ssl.SSLContext:
 
 
 def test_https_with_a_self_signed_certificate_as_government_servers_often_have(tmp_path):
-    async def go():
-        server = await _served(_self_signed(tmp_path))
-        client = HeadClient(HEADERS, client_context())
-        try:
-            answers = [await client.head(f"{server.base}/hop/1", 5) for _ in range(3)]
-        finally:
-            client.close()
-        return server, answers
-
-    server, answers = run(go())
+    server, answers = run(_in_turn(["/hop/1"] * 3, _self_signed(tmp_path), client_context()))
     assert [a.status for a in answers] == [200, 200, 200]
     assert answers[0].url == f"{server.base}/hop/0"
     assert server.connections == 1  # TLS handshake once, the connection kept
