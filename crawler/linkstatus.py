@@ -363,6 +363,7 @@ class _Checker:
         return self._reader
 
     async def _fetch_headers(self, session, method: str, url: str, timeout):
+        """(status, final URL, headers) of one request: HEAD by the lean client, else (and GET) by aiohttp."""
         if method == "HEAD" and self.heads is not None:
             try:
                 answer = await self.heads.head(url, timeout.total)
@@ -372,23 +373,14 @@ class _Checker:
         async with session.request(
             method, url, allow_redirects=True, max_redirects=MAX_REDIRECTS + 1, timeout=timeout
         ) as resp:
+            # The body is never read: leaving the context closes the connection
+            # for a GET, which costs a reconnect but no download.
             return resp.status, str(resp.url), resp.headers.copy()
 
     async def _fetch(self, session, method: str, url: str, timeout) -> tuple[int, str, str | None]:
         """(status, final URL, Retry-After of a 429/503) of one request."""
-        if method == "HEAD" and self.heads is not None:
-            try:
-                answer = await self.heads.head(url, timeout.total)
-                return answer.status, answer.url, _asked(answer.status, answer.headers)
-            except headclient.Unsupported:
-                pass  # an answer only aiohttp reads as aiohttp does: ask it
-        async with session.request(
-            method, url, allow_redirects=True, max_redirects=MAX_REDIRECTS + 1, timeout=timeout
-        ) as resp:
-            # The body is never read: leaving the context closes the connection
-            # for a GET, which costs a reconnect but no download.
-            status = resp.status
-            return status, str(resp.url), _asked(status, resp.headers)
+        status, final, headers = await self._fetch_headers(session, method, url, timeout)
+        return status, final, _asked(status, headers)
 
 
 class _Orphaned(Exception):
