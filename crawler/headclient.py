@@ -265,9 +265,11 @@ class HeadClient:
         """Close connections idle longer than a server would keep them (hosts asked once, mostly)."""
         self.last_sweep = now
         for key, pool in list(self.idle.items()):
-            keep = [c for c in pool if not c.closed and now - c.idle_since < IDLE_SECONDS]
+            keep = []
             for connection in pool:
-                if connection not in keep:
+                if not connection.closed and now - connection.idle_since < IDLE_SECONDS:
+                    keep.append(connection)
+                else:
                     connection.close()
             self.idle_count -= len(pool) - len(keep)
             if keep:

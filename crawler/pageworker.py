@@ -262,11 +262,11 @@ class PageWorkers:
         channel = self._next()
         if channel is not None and self.share_above is not None and channel.pending > self.share_above:
             channel.collect()  # answers waiting in the socket are not pages the worker is behind on
-        if channel is not None and self.share_above is not None and channel.pending > self.share_above:
-            # The worker is behind and this process, which only downloads and routes, has a core's spare
-            # time: it extracts this page itself and its pipeline stores it (bench/RESULTS.md, session 13).
-            self.extracted_here += 1
-            channel = None
+            if channel.pending > self.share_above:
+                # The worker is behind and this process, which only downloads and routes, has a core's spare
+                # time: it extracts this page itself and its pipeline stores it (bench/RESULTS.md, session 13).
+                self.extracted_here += 1
+                channel = None
         if channel is not None:
             try:
                 return await channel.request("extract", page, body, content_type, capture), True

@@ -66,9 +66,9 @@ SCRAPER_SLOT_MAX_ACTIVE_SIZE = 1_000_000
 # core, 0: in the crawl process itself). See crawler.pageworker.
 GOVCRAWL_PAGE_WORKERS = None
 # Pages waiting at a page worker beyond which the crawl process extracts the next page itself (None:
-# never while a worker lives); answers already back in the socket do not count (Channel.collect). The page worker is the busiest process of a fast crawl and the crawl
-# process has time to spare: at 5,000 pages 24-64 all gave ~255 pages/s against ~230 without, about
-# 28 % of the pages extracted here; 96 shared less and gained less (bench/RESULTS.md, session 13).
+# never while a worker lives); answers already back in the socket do not count (Channel.collect).
+# The page worker is the busiest process of a fast crawl and the crawl process has time to spare: at
+# 5,000 pages 24-64 all gave ~255 pages/s against ~230 without, about 28 % of the pages extracted here; 96 shared less and gained less (bench/RESULTS.md, session 13).
 # A polite crawl of a real portal never gets its worker that far behind, and nothing changes for it.
 GOVCRAWL_SHARE_ABOVE = 48
 # Pages still to fetch: the next ones in memory, past a budget on disk (JOBDIR, crawler.runner); the start
