@@ -1553,13 +1553,34 @@ def demo_config(main: str, ext: str, refused: str) -> Config:
     return parse_config(config_data(main, ext, refused))
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
+DEMO_PORTS = (8480, 8481, 8482)
+"""The demo's fixed ports: the portal on 127.0.0.1, the "outside world" and a refusing port on 127.0.0.2.
+
+Fixed so that the demo's URLs are the same every time: a second `make demo` on the same data folder
+then compares with the first as a nightly run does (findings "still open", not all new), and
+`govcrawl run demo` (config/sites.yaml) can follow `govcrawl demo --serve`.
+"""
+
+
+def _demo_server(serve: bool):
+    """The demo portal on its fixed ports, else (unless ``--serve``) on free ones, saying what that means."""
     from crawler.demo.server import DemoServer
 
+    try:
+        return DemoServer(*DEMO_PORTS).start()
+    except OSError as err:
+        ports = "/".join(str(port) for port in DEMO_PORTS)
+        if serve:
+            raise UsageError(f"演示端口 {ports} 已被占用（{err.strerror}）；"
+                             "请先停止占用这些端口的程序（例如另一个 govcrawl demo --serve）") from err
+        print(f"提示 / note: 演示端口 {ports} 已被占用，改用空闲端口；网址与以前的演示运行不同，"
+              "问题都会显示为新问题 / demo ports in use, serving on free ones", file=sys.stderr)
+        return DemoServer().start()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
     today = _today(args.today) if args.today else DEMO_TODAY
-    # --serve uses the fixed ports that config/sites.yaml names, so `govcrawl run demo` can follow.
-    ports = (8480, 8481) if args.serve else (0, 0)
-    with DemoServer(*ports) as server:
+    with _demo_server(args.serve) as server:
         print(f"演示门户已启动 / demo portal: {server.main}/  （外部世界 / external: {server.ext}/）", file=sys.stderr)
         if args.serve:
             print("按 Ctrl+C 停止 / press Ctrl+C to stop", file=sys.stderr)

@@ -10,7 +10,7 @@ the demo runs.
 
 Everything is built once in memory by ``build_portal`` and served from there.
 
-    python -m crawler.demo.server [--port-main N] [--port-ext M] [--night 1|2] [--write-config FILE]
+    python -m crawler.demo.server [--port-main N] [--port-ext M] [--port-refused R] [--night 1|2] [--write-config FILE]
                                   [--homepage-mode MODE] [--homepage-delay SECONDS]
 """
 
@@ -193,7 +193,8 @@ class DemoServer:
     """The demo portal on loopback: ``.main``, ``.ext`` and ``.refused`` base URLs.
 
     Use as a context manager (``with DemoServer() as demo: ...``) or call
-    ``start()`` / ``stop()``. Ports default to free ones (bind port 0).
+    ``start()`` / ``stop()``. Ports default to free ones (bind port 0); when
+    one of the three is taken, ``start()`` raises ``OSError`` and binds none.
     ``night`` selects the 2023-10-31 (1) or 2023-11-01 (2, default) version;
     ``set_night`` switches a running server so a test can crawl both nights.
     ``homepage_mode`` and ``homepage_delay`` shape what the homepage answers, so
@@ -221,6 +222,7 @@ class DemoServer:
         self,
         port_main: int = 0,
         port_ext: int = 0,
+        port_refused: int = 0,
         *,
         night: int = 2,
         host_main: str = MAIN_HOST,
@@ -228,7 +230,7 @@ class DemoServer:
         homepage_mode: str = "ok",
         homepage_delay: float = 0.0,
     ):
-        self._ports = (port_main, port_ext)
+        self._ports = (port_main, port_ext, port_refused)
         self._hosts = (host_main, host_ext)
         self.night = night
         self.main = ""
@@ -287,18 +289,21 @@ class DemoServer:
     def start(self) -> DemoServer:
         if self._servers:
             return self
-        main_srv = _PortalHTTPServer((self._hosts[0], self._ports[0]), self, "main")
-        try:
-            ext_srv = _PortalHTTPServer((self._hosts[1], self._ports[1]), self, "ext")
-        except OSError:
-            main_srv.server_close()
-            raise
-        self._servers = [main_srv, ext_srv]
-        self.main = f"http://{self._hosts[0]}:{main_srv.server_address[1]}"
-        self.ext = f"http://{self._hosts[1]}:{ext_srv.server_address[1]}"
+        servers: list[_PortalHTTPServer] = []
         # Bound but never listening: connections are refused, and the port stays ours.
         refused = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        refused.bind((self._hosts[1], 0))
+        try:  # all three ports or none: a port in use leaves nothing bound behind
+            servers.append(_PortalHTTPServer((self._hosts[0], self._ports[0]), self, "main"))
+            servers.append(_PortalHTTPServer((self._hosts[1], self._ports[1]), self, "ext"))
+            refused.bind((self._hosts[1], self._ports[2]))
+        except OSError:
+            for server in servers:
+                server.server_close()
+            refused.close()
+            raise
+        self._servers = servers
+        self.main = f"http://{self._hosts[0]}:{servers[0].server_address[1]}"
+        self.ext = f"http://{self._hosts[1]}:{servers[1].server_address[1]}"
         self._refused_socket = refused
         self.refused = f"http://{self._hosts[1]}:{refused.getsockname()[1]}"
         self.resources = build_portal(self.main, self.ext, self.refused, night=self.night)
@@ -354,6 +359,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--port-ext", type=int, default=0, help="port of the external world on 127.0.0.2")
     parser.add_argument(
+        "--port-refused", type=int, default=0, help="port on 127.0.0.2 that refuses connections (default: free)"
+    )
+    parser.add_argument(
         "--night",
         type=int,
         choices=(1, 2),
@@ -376,6 +384,7 @@ def main(argv: list[str] | None = None) -> int:
     with DemoServer(
         args.port_main,
         args.port_ext,
+        args.port_refused,
         night=args.night,
         homepage_mode=args.homepage_mode,
         homepage_delay=args.homepage_delay,
