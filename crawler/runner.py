@@ -33,6 +33,7 @@ def build_settings(site: Site, *, log_level: str = "WARNING", progress: str | No
     """
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
+    _leave_out(settings)
     crawl = site.crawl
     # The site's politeness budget is shared with the resource lane (see
     # crawler.linkstatus): pages get the larger half of the concurrency and
@@ -71,6 +72,17 @@ def build_settings(site: Site, *, log_level: str = "WARNING", progress: str | No
         values["GOVCRAWL_PROGRESS"] = progress
     settings.setdict(values, priority="cmdline")
     return settings
+
+
+def _leave_out(settings: Settings) -> None:
+    """Take the entries ``GOVCRAWL_LEAVE_OUT`` names out of Scrapy's lists (see crawler.settings for why)."""
+    for name, unused in settings.getdict("GOVCRAWL_LEAVE_OUT").items():
+        value = settings[name]
+        if isinstance(value, list):
+            kept: object = [entry for entry in value if entry not in unused]
+        else:
+            kept = {key: order for key, order in settings.getdict(name).items() if key not in unused}
+        settings.set(name, kept, priority="project")
 
 
 def run_crawl(

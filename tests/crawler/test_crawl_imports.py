@@ -43,3 +43,37 @@ def test_a_page_worker_does_not_load_asyncio():
     worker = ("crawler.pageworker", "crawler.parentwatch", "govcrawl.store")
     assert _loaded("asyncio", "ssl", modules=worker) == []
     assert _loaded("lxml", "crawler.extract.page", modules=worker) == ["crawler.extract.page", "lxml"]
+
+
+_CRAWLER_START = """
+import sys
+from crawler.demo.files import config_data
+from crawler.runner import build_settings
+from govcrawl.config import parse_config
+from scrapy.core.downloader.middleware import DownloaderMiddlewareManager
+from scrapy.core.spidermw import SpiderMiddlewareManager
+from scrapy.crawler import CrawlerProcess
+from crawler.spiders.portal import PortalSpider
+
+site = parse_config(config_data("http://127.0.0.1:9", "http://127.0.0.2:9", "http://127.0.0.2:10")).sites["demo"]
+settings = build_settings(site)
+crawler = CrawlerProcess(settings).create_crawler(PortalSpider)
+crawler._apply_settings()  # the extensions, as a crawl starts them
+DownloaderMiddlewareManager.from_crawler(crawler)
+SpiderMiddlewareManager.from_crawler(crawler)
+names = {names!r}
+print(repr((settings.getbool("REMOTE_CONTROL_ENABLED"), sorted(n for n in names if n in sys.modules))))
+"""
+
+
+def test_a_crawl_starts_without_the_scrapy_parts_it_does_not_use():
+    """Scrapy imports every component its lists name, even one set to None: those are left out of its lists
+    (crawler.settings GOVCRAWL_LEAVE_OUT). The remote-control server (a Python console over HTTP) stays off."""
+    unused = ("tldextract", "requests", "scrapy.core.downloader.contextfactory", "scrapy.extensions.remote_control",
+              "aiohttp.web", "scrapy.downloadermiddlewares.cookies")
+    used = ("scrapy.downloadermiddlewares.retry", "crawler.robots", "crawler.metarefresh")  # the probe sees these
+    script = _CRAWLER_START.replace("{names!r}", repr(unused + used))
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
+    remote_control, loaded = ast.literal_eval(result.stdout.strip().splitlines()[-1])
+    assert remote_control is False
+    assert loaded == sorted(used)
