@@ -100,12 +100,30 @@ def _check_settings(site: Site) -> dict:
 
 def check_run(store: Store, run: RunInfo, site_id: str, site: Site, waivers: list | None = None) -> list:
     """Run every check on a stored run and store the findings."""
-    from checks import ALL_CHECKS, check_jobs
     from reports import prestart_workbook_helper
 
     pages = store.page_count(run.id)
-    # The workbook's helper now, while this process is small (reports.apart.prestart).
-    prestart_workbook_helper(pages)
+    departments = DepartmentRules.from_config(site.owner, site.departments)
+    settings = _check_settings(site)
+    # Two checks on the other core meanwhile (govcrawl.checkapart), a helper that then writes the workbook;
+    # else the workbook's helper now, while this process is small (reports.apart.prestart).
+    for key in ("checks_apart", "checks_apart_failed"):  # a re-check says what happened this time
+        run.stats.pop(key, None)
+    apart = _checks_apart(store, run, site_id, site, pages, departments, settings)
+    if apart is None:
+        prestart_workbook_helper(pages)
+    try:
+        return _check_run(store, run, site_id, site, waivers, pages, departments, settings, apart)
+    except BaseException:
+        if apart is not None:
+            apart.abandon()
+        raise
+
+
+def _check_run(store: Store, run: RunInfo, site_id: str, site: Site, waivers: list | None, pages: int,
+               departments: DepartmentRules, settings: dict, apart) -> list:
+    from checks import ALL_CHECKS, check_jobs
+
     # A large run's pages leave their bulk in the store and the checks take turns walking them
     # (flat memory; see Store.pages and SiteFacts.walk_together); a small run is checked from memory.
     stream = pages > STREAM_ABOVE_PAGES
@@ -124,9 +142,8 @@ def check_run(store: Store, run: RunInfo, site_id: str, site: Site, waivers: lis
         before = {p.url for p in facts.previous.pages}
         run.stats["pages_new"] = len(tonight - before)
         run.stats["pages_gone"] = len(before - tonight)
-    departments = DepartmentRules.from_config(site.owner, site.departments)
-    checks = check_jobs(ALL_CHECKS, facts, site_id=site_id, today=run.today, departments=departments,
-                        settings=_check_settings(site))
+    here = [check for check in ALL_CHECKS if apart is None or check.id not in apart.job.checks]
+    checks = check_jobs(here, facts, site_id=site_id, today=run.today, departments=departments, settings=settings)
     # The run's statistics walk the pages too: with the checks, so that a streamed load is read once.
     done = facts.together([
         *checks,
@@ -136,7 +153,10 @@ def check_run(store: Store, run: RunInfo, site_id: str, site: Site, waivers: lis
         partial(_due_soon, facts, run, site_id, site, departments),
         partial(_message_stats, facts, run, site_id, site, departments),
     ])
-    findings = [finding for found in done[:len(checks)] for finding in found]
+    found = dict(zip((check.id for check in here), done[:len(checks)], strict=True))
+    if apart is not None:
+        found.update(_findings_apart(apart, facts, run, site_id, departments, settings, pages))
+    findings = [finding for check in ALL_CHECKS for finding in found[check.id]]  # catalogue order, as before
     warnings, shares, interpretations, due, messages = done[len(checks):]
     life = _lifecycle(store, run, facts, findings)
     from govcrawl.lifecycle import drain
@@ -167,6 +187,36 @@ def check_run(store: Store, run: RunInfo, site_id: str, site: Site, waivers: lis
     run.stats["messages"] = messages
     run.stats["availability"] = _availability(facts.probes, run.today, site)
     return findings
+
+
+def _checks_apart(store: Store, run: RunInfo, site_id: str, site: Site, pages: int, departments: DepartmentRules,
+                  settings: dict):
+    """The helper running ``checkapart.APART`` for this run, started now; None when it does not pay here."""
+    from govcrawl import checkapart
+
+    if not checkapart.wanted(pages, store.postgres):
+        return None
+    return checkapart.ChecksApart(checkapart.Job(str(store.path), run.id, checkapart.APART, site_id, run.today,
+                                                 departments, settings, _homepage(site)))
+
+
+def _findings_apart(apart, facts: SiteFacts, run: RunInfo, site_id: str, departments: DepartmentRules,
+                    settings: dict, pages: int) -> dict[str, list]:
+    """The findings of the checks the helper ran; run here when it failed. The run's stats say which checks the
+    helper ran (``checks_apart``), or why it could not (``checks_apart_failed``)."""
+    from checks import ALL_CHECKS, check_jobs
+    from reports import adopt_workbook_helper
+
+    found = apart.findings()
+    if found is not None:
+        adopt_workbook_helper(apart.process, pages)  # it becomes the workbook's helper (govcrawl.checkapart)
+        run.stats["checks_apart"] = list(found)
+        return found
+    run.stats["checks_apart_failed"] = apart.error
+    print(f"提示 / note: 检查辅助进程失败，改在本进程检查 / the checks' helper failed: {apart.error}", file=sys.stderr)
+    checks = [check for check in ALL_CHECKS if check.id in apart.job.checks]
+    jobs = check_jobs(checks, facts, site_id=site_id, today=run.today, departments=departments, settings=settings)
+    return dict(zip((check.id for check in checks), facts.together(jobs), strict=True))
 
 
 def _message_stats(facts: SiteFacts, run: RunInfo, site_id: str, site: Site, departments: DepartmentRules) -> dict:

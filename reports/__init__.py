@@ -27,12 +27,14 @@ from . import html as html_report
 from . import json as json_report
 from . import xlsx as xlsx_report
 from .apart import WorkbookApart
+from .apart import adopt as adopt_workbook_helper
 from .apart import discard as discard_workbook_helper
 from .apart import prestart as prestart_workbook_helper
 from .apart import worth_it as workbook_apart_worth_it
 from .data import SEVERITY_LABELS, CheckMeta, ReportInput, Summary, summarise
 
-__all__ = ["FILE_NAMES", "SEVERITY_LABELS", "CheckMeta", "ReportInput", "Summary", "prestart_workbook_helper",
+__all__ = ["FILE_NAMES", "SEVERITY_LABELS", "CheckMeta", "ReportInput", "Summary", "adopt_workbook_helper",
+           "prestart_workbook_helper",
            "summarise", "write_all"]
 
 # Kind -> file name, as contract §1 names them.

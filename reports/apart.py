@@ -49,6 +49,18 @@ def prestart(pages: int) -> None:
     _waiting = _start([])
 
 
+def adopt(process: subprocess.Popen, pages: int) -> None:
+    """Take ``process`` as the helper started ahead, if a report of ``pages`` pages will probably want one;
+    else let it go. For a helper that becomes this one by ``exec`` when its other work is done
+    (govcrawl.checkapart): it then waits on its standard input as one ``prestart`` started does."""
+    global _waiting
+    if _waiting is None and (os.cpu_count() or 1) >= 2 and SMALLEST // 2 <= pages <= LARGEST:
+        _waiting = process
+        return
+    process.stdin.close()  # end-of-file: it exits without writing anything
+    process.wait()
+
+
 def discard() -> None:
     """Let a helper started ahead go (end-of-file on its input: it exits without writing anything)."""
     global _waiting
