@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from govcrawl import __version__
 from govcrawl.config import Config, ConfigError, Site, data_dir, get_site, load_config, parse_config
@@ -35,6 +36,9 @@ from govcrawl.model import RunInfo
 from govcrawl.restart import Continuation, take_continuation
 from govcrawl.runlock import SiteBusy
 from govcrawl.store import Store, StoreError
+
+if TYPE_CHECKING:  # the helper's module is imported only by a check phase that starts it
+    from govcrawl.checkapart import ChecksApart
 
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 DEMO_TODAY = date(2023, 11, 1)
@@ -121,7 +125,7 @@ def check_run(store: Store, run: RunInfo, site_id: str, site: Site, waivers: lis
 
 
 def _check_run(store: Store, run: RunInfo, site_id: str, site: Site, waivers: list | None, pages: int,
-               departments: DepartmentRules, settings: dict, apart) -> list:
+               departments: DepartmentRules, settings: dict, apart: ChecksApart | None) -> list:
     from checks import ALL_CHECKS, check_jobs
 
     # A large run's pages leave their bulk in the store and the checks take turns walking them
@@ -190,7 +194,7 @@ def _check_run(store: Store, run: RunInfo, site_id: str, site: Site, waivers: li
 
 
 def _checks_apart(store: Store, run: RunInfo, site_id: str, site: Site, pages: int, departments: DepartmentRules,
-                  settings: dict):
+                  settings: dict) -> ChecksApart | None:
     """The helper running ``checkapart.APART`` for this run, started now; None when it does not pay here."""
     from govcrawl import checkapart
 
@@ -200,7 +204,7 @@ def _checks_apart(store: Store, run: RunInfo, site_id: str, site: Site, pages: i
                                                  departments, settings, _homepage(site)))
 
 
-def _findings_apart(apart, facts: SiteFacts, run: RunInfo, site_id: str, departments: DepartmentRules,
+def _findings_apart(apart: ChecksApart, facts: SiteFacts, run: RunInfo, site_id: str, departments: DepartmentRules,
                     settings: dict, pages: int) -> dict[str, list]:
     """The findings of the checks the helper ran; run here when it failed. The run's stats say which checks the
     helper ran (``checks_apart``), or why it could not (``checks_apart_failed``)."""

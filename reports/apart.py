@@ -44,9 +44,13 @@ def prestart(pages: int) -> None:
     and goes away unused if the report turns out too small or too large (``discard``).
     """
     global _waiting
-    if _waiting is not None or (os.cpu_count() or 1) < 2 or not SMALLEST // 2 <= pages <= LARGEST:
-        return
-    _waiting = _start([])
+    if _waiting is None and _wanted_ahead(pages):
+        _waiting = _start([])
+
+
+def _wanted_ahead(pages: int) -> bool:
+    """Whether the report of a run of ``pages`` pages will probably want the helper (two cores, a middling run)."""
+    return (os.cpu_count() or 1) > 1 and SMALLEST // 2 <= pages <= LARGEST
 
 
 def adopt(process: subprocess.Popen, pages: int) -> None:
@@ -54,7 +58,7 @@ def adopt(process: subprocess.Popen, pages: int) -> None:
     else let it go. For a helper that becomes this one by ``exec`` when its other work is done
     (govcrawl.checkapart): it then waits on its standard input as one ``prestart`` started does."""
     global _waiting
-    if _waiting is None and (os.cpu_count() or 1) >= 2 and SMALLEST // 2 <= pages <= LARGEST:
+    if _waiting is None and _wanted_ahead(pages):
         _waiting = process
         return
     process.stdin.close()  # end-of-file: it exits without writing anything
