@@ -29,6 +29,11 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from govcrawl.departments import DepartmentRules
+    from govcrawl.facts import SiteFacts
 
 APART = ("wording", "missing-metadata")
 SMALLEST = 2_000
@@ -45,7 +50,7 @@ class Job:
     checks: tuple[str, ...]
     site_id: str
     today: date
-    departments: object  # govcrawl.departments.DepartmentRules
+    departments: DepartmentRules
     settings: dict
     homepage: str | None
 
@@ -123,20 +128,26 @@ def _read_answer(process: subprocess.Popen, timeout: float) -> tuple | None:
 
 def run_job(job: Job) -> dict[str, list]:
     """The job's checks over the run's stored pages, read streamed; each check's findings, sorted."""
-    from checks import ALL_CHECKS, check_jobs
     from govcrawl.facts import SiteFacts
     from govcrawl.store import Store
 
     with Store(job.store_path, create=False) as store:
         facts = SiteFacts.build(store.pages(job.run_id, stream=True), homepage=job.homepage)
         facts.walk_together()
-        checks = [check for check in ALL_CHECKS if check.id in job.checks]
-        jobs = check_jobs(checks, facts, site_id=job.site_id, today=job.today,
-                          departments=job.departments, settings=job.settings)
-        found = dict(zip((check.id for check in checks), facts.together(jobs), strict=True))
+        found = run_on(facts, job)
         # Gone before the store closes: closing it reads every page still held into memory (Store.close).
-        del facts, jobs
+        del facts
     return found
+
+
+def run_on(facts: SiteFacts, job: Job) -> dict[str, list]:
+    """The job's checks over ``facts`` (the helper's, or this process's when the helper failed), by check id."""
+    from checks import ALL_CHECKS, check_jobs
+
+    checks = [check for check in ALL_CHECKS if check.id in job.checks]
+    jobs = check_jobs(checks, facts, site_id=job.site_id, today=job.today, departments=job.departments,
+                      settings=job.settings)
+    return dict(zip((check.id for check in checks), facts.together(jobs), strict=True))
 
 
 def main() -> None:

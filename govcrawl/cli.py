@@ -159,7 +159,7 @@ def _check_run(store: Store, run: RunInfo, site_id: str, site: Site, waivers: li
     ])
     found = dict(zip((check.id for check in here), done[:len(checks)], strict=True))
     if apart is not None:
-        found.update(_findings_apart(apart, facts, run, site_id, departments, settings, pages))
+        found.update(_findings_apart(apart, facts, run, pages))
     findings = [finding for check in ALL_CHECKS for finding in found[check.id]]  # catalogue order, as before
     warnings, shares, interpretations, due, messages = done[len(checks):]
     life = _lifecycle(store, run, facts, findings)
@@ -204,11 +204,10 @@ def _checks_apart(store: Store, run: RunInfo, site_id: str, site: Site, pages: i
                                                  departments, settings, _homepage(site)))
 
 
-def _findings_apart(apart: ChecksApart, facts: SiteFacts, run: RunInfo, site_id: str, departments: DepartmentRules,
-                    settings: dict, pages: int) -> dict[str, list]:
+def _findings_apart(apart: ChecksApart, facts: SiteFacts, run: RunInfo, pages: int) -> dict[str, list]:
     """The findings of the checks the helper ran; run here when it failed. The run's stats say which checks the
     helper ran (``checks_apart``), or why it could not (``checks_apart_failed``)."""
-    from checks import ALL_CHECKS, check_jobs
+    from govcrawl.checkapart import run_on
     from reports import adopt_workbook_helper
 
     found = apart.findings()
@@ -218,9 +217,7 @@ def _findings_apart(apart: ChecksApart, facts: SiteFacts, run: RunInfo, site_id:
         return found
     run.stats["checks_apart_failed"] = apart.error
     print(f"提示 / note: 检查辅助进程失败，改在本进程检查 / the checks' helper failed: {apart.error}", file=sys.stderr)
-    checks = [check for check in ALL_CHECKS if check.id in apart.job.checks]
-    jobs = check_jobs(checks, facts, site_id=site_id, today=run.today, departments=departments, settings=settings)
-    return dict(zip((check.id for check in checks), facts.together(jobs), strict=True))
+    return run_on(facts, apart.job)
 
 
 def _message_stats(facts: SiteFacts, run: RunInfo, site_id: str, site: Site, departments: DepartmentRules) -> dict:

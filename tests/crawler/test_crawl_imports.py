@@ -61,7 +61,7 @@ crawler = CrawlerProcess(settings).create_crawler(PortalSpider)
 crawler._apply_settings()  # the extensions, as a crawl starts them
 DownloaderMiddlewareManager.from_crawler(crawler)
 SpiderMiddlewareManager.from_crawler(crawler)
-names = {names!r}
+names = sys.argv[1:]
 print(repr((settings.getbool("REMOTE_CONTROL_ENABLED"), sorted(n for n in names if n in sys.modules))))
 """
 
@@ -72,8 +72,8 @@ def test_a_crawl_starts_without_the_scrapy_parts_it_does_not_use():
     unused = ("tldextract", "requests", "scrapy.core.downloader.contextfactory", "scrapy.extensions.remote_control",
               "aiohttp.web", "scrapy.downloadermiddlewares.cookies")
     used = ("scrapy.downloadermiddlewares.retry", "crawler.robots", "crawler.metarefresh")  # the probe sees these
-    script = _CRAWLER_START.replace("{names!r}", repr(unused + used))
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
+    result = subprocess.run([sys.executable, "-c", _CRAWLER_START, *unused, *used], capture_output=True, text=True,
+                            timeout=120, check=True)
     remote_control, loaded = ast.literal_eval(result.stdout.strip().splitlines()[-1])
     assert remote_control is False
     assert loaded == sorted(used)
